@@ -1,0 +1,38 @@
+// Typed errors: every failure a user can cause is an EdgeqatError with a code; the CLI prints its
+// one-line message and exits with its exit code (in one place, toolkit/cli/index.ts).
+
+export type ErrorCode =
+  | 'E_MODEL_FILE' // missing, truncated or non-TFLite model file
+  | 'E_DATASET' // missing or malformed data set files
+  | 'E_OPTION' // bad command-line option or config value
+  | 'E_UNSUPPORTED' // layer/op/type edgeqat cannot handle
+  | 'E_RUN_FOLDER' // missing or malformed run folder / checkpoint
+  | 'E_ENGINE' // an engine failed to load or run a model
+  | 'E_IO'; // a file could not be written
+
+/** Exit codes: 2 for bad input (files, options), 1 for everything else. */
+const EXIT_CODES: Record<ErrorCode, number> = {
+  E_MODEL_FILE: 2,
+  E_DATASET: 2,
+  E_OPTION: 2,
+  E_UNSUPPORTED: 2,
+  E_RUN_FOLDER: 2,
+  E_ENGINE: 1,
+  E_IO: 1,
+};
+
+export class EdgeqatError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'EdgeqatError';
+    this.code = code;
+  }
+  get exitCode(): number {
+    return EXIT_CODES[this.code];
+  }
+}
+
+export function isEdgeqatError(e: unknown): e is EdgeqatError {
+  return e instanceof EdgeqatError;
+}

@@ -1,0 +1,19 @@
+// Small helpers over TF.js layer weights, by their short name (`dense_1/kernel` -> `kernel`).
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
+
+export function shortWeightName(v: tfl.LayerVariable): string {
+  const name = v.originalName;
+  return name.slice(name.lastIndexOf('/') + 1);
+}
+
+export function findWeight(layer: Layer, shortName: string): tfl.LayerVariable | undefined {
+  return layer.weights.find((w) => shortWeightName(w) === shortName);
+}
+
+/** Adds a scalar non-trainable float weight with a constant initial value. */
+export function addScalarState(layer: Layer, name: string, init: number): tfl.LayerVariable {
+  // addWeight is protected; a quant layer adds its own observer state through it.
+  const add = (layer as unknown as { addWeight: Layer['addWeight'] }).addWeight.bind(layer);
+  return add(name, [], 'float32', tfl.initializers.constant({ value: init }), undefined, false);
+}
