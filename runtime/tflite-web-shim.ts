@@ -14,6 +14,9 @@
 //
 // Left behind on purpose (cannot be undone, harmless): the globals `tfweb` (tfjs-tflite's closure
 // namespace) and `tflite_web_api_ModuleFactory` (a `var` of the Emscripten script).
+// Caveat: while installed (~0.2 s for the first load), other Emscripten code that starts up would
+// also take Node for a Web Worker; e.g. tfjs-backend-wasm's first `setBackend('wasm')` fails then.
+// Do not start it concurrently with the first tfjs-tflite model load (before or after is fine).
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -41,7 +44,7 @@ const g = globalThis as unknown as Record<string, unknown>;
 
 /** Default: TFLite's INFO chatter (e.g. "Created TensorFlow Lite XNNPACK delegate") is dropped. */
 export const defaultTfliteLogSink: TfliteLogSink = (line) => {
-  if (!line.startsWith('INFO:')) process.stderr.write(`[tflite] ${line}\n`);
+  if (line.trim() !== '' && !line.startsWith('INFO:')) process.stderr.write(`[tflite] ${line}\n`);
 };
 
 let logSink: TfliteLogSink = defaultTfliteLogSink;
@@ -105,7 +108,8 @@ export async function withTfliteWebShim<T>(fn: () => Promise<T>): Promise<T> {
  * Its wasm runtime itself starts on the first model load: wrap that in `withTfliteWebShim`.
  */
 export function loadTfliteModule(): Promise<TfliteLib> {
-  libPromise ??= withTfliteWebShim(async () => {
+  if (libPromise) return libPromise;
+  libPromise = withTfliteWebShim(async () => {
     // require, not import(): Vite/vitest would resolve the package's "module" entry, an ESM build
     // with extensionless imports that does not load in Node; "main" is the CommonJS Node bundle.
     const lib = require('@tensorflow/tfjs-tflite') as TfliteLib;

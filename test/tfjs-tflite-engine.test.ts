@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { evaluateClassifier } from '../runtime/accuracy.js';
 import { dequantize, quantize, type Engine, type TensorInfo } from '../runtime/engines/engine.js';
-import { createTfjsTfliteEngine, readTfliteIo } from '../runtime/engines/tfjs-tflite.js';
+import { createTfjsTfliteEngine } from '../runtime/engines/tfjs-tflite.js';
+import { readTfliteModel } from '../runtime/model-reader.js';
 import { isEdgeqatError } from '../runtime/errors.js';
 
 interface Fixture {
@@ -26,6 +27,19 @@ const modelBytes = (name: string) => new Uint8Array(readFileSync(new URL(`./fixt
 const fixture = (name: string): Fixture => JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8'));
 /** Float input exactly as the generator made it: float32(p) / float32(255). */
 const floatInput = (f: Fixture) => Float32Array.from(Buffer.from(f.pixelsBase64, 'base64'), (p) => p / 255);
+
+/** A copy of `bytes` whose first operator code is builtin 999 (well-formed, but no such op). */
+function withUnknownOp(bytes: Uint8Array): Uint8Array {
+  const b = bytes.slice();
+  const v = new DataView(b.buffer);
+  const field = (t: number, id: number) => t + v.getUint16(t - v.getInt32(t, true) + 4 + 2 * id, true);
+  const codes = field(v.getUint32(0, true), 1); // Model.operator_codes
+  const vec = codes + v.getUint32(codes, true);
+  const code = vec + 4 + v.getUint32(vec + 4, true); // first OperatorCode table
+  v.setInt8(field(code, 0), 127); // deprecated_builtin_code
+  v.setInt32(field(code, 3), 999, true); // builtin_code
+  return b;
+}
 
 async function expectModelFileError(bytes: Uint8Array): Promise<string> {
   const err = await createTfjsTfliteEngine(bytes, { label: 'bad.tflite' }).then(
@@ -69,8 +83,8 @@ describe('tfjs-tflite engine', () => {
   });
 
   it('cannot resize: a -1 batch (shape_signature) runs one sample per invocation', () => {
-    const io = readTfliteIo(modelBytes('mlp-int8-float-io'));
-    expect(io.inputs[0].shapeSignature).toEqual([-1, 784]);
+    const graph = readTfliteModel(modelBytes('mlp-int8-float-io')).subgraph;
+    expect(graph.tensors[graph.inputs[0]].shapeSignature).toEqual([-1, 784]);
     expect(engines.get('mlp-int8-float-io')!.input.shape[0]).toBe(1);
   });
 
@@ -136,9 +150,9 @@ describe('tfjs-tflite engine', () => {
     expect(() => engine.run(new Float32Array(784), 1)).toThrow(expect.objectContaining({ code: 'E_ENGINE' }));
   });
 
-  it('empty, truncated and random files are E_MODEL_FILE errors, not crashes or hangs', async () => {
+  it('empty, truncated, random and unloadable files are E_MODEL_FILE errors, not crashes or hangs', async () => {
     const good = modelBytes('mlp-int8-float-io');
-    expect(await expectModelFileError(new Uint8Array(0))).toContain('empty file');
+    expect(await expectModelFileError(new Uint8Array(0))).toMatch(/empty file/);
     // The interpreter would accept these truncated files and read past their end.
     for (const cut of [8, 100, good.length >> 1, good.length - 1]) {
       expect(await expectModelFileError(good.subarray(0, cut))).toMatch(/truncated/);
@@ -150,6 +164,8 @@ describe('tfjs-tflite engine', () => {
       if (t % 2 === 1) bytes.set([0x54, 0x46, 0x4c, 0x33], 4); // past the identifier check
       await expectModelFileError(bytes);
     }
+    // Well-formed but unloadable: the interpreter's own reason becomes the message.
+    expect(await expectModelFileError(withUnknownOp(good))).toMatch(/cannot load this model \(Op builtin_code out of range: 999/);
     // The shared wasm runtime is still fine afterwards.
     const f = fixture('mlp-int8-float-io');
     expect(Array.from(engines.get('mlp-int8-float-io')!.run(floatInput(f).subarray(0, 784), 1))).toEqual(f.expected!.slice(0, 10));

@@ -3,17 +3,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
-import { INT8_ACTIVATION } from '../quant/quant-params.js';
-import { fakeQuant } from '../quant/fake-quant.js';
-import {
-  DEFAULT_ACTIVATION_OBSERVER,
-  createObserverState,
-  observe,
-  observedParamsTensors,
-  type ObserverConfig,
-  type ObserverState,
-} from '../quant/observers.js';
-import { addScalarState } from './weights.js';
+import { fakeQuantActivation } from '../quant/quantizers.js';
+import { DEFAULT_ACTIVATION_OBSERVER, Observer, type ObserverConfig } from '../quant/observers.js';
+import { addObserverState } from './weights.js';
 
 export interface QuantizeStubArgs {
   name?: string;
@@ -25,7 +17,7 @@ export class QuantizeStub extends tfl.layers.Layer {
   static readonly className = 'Edgeqat>QuantizeStub';
   readonly observer: ObserverConfig;
   observing = true;
-  private state: ObserverState | null = null;
+  private observerInstance: Observer | null = null;
 
   constructor(args: QuantizeStubArgs = {}) {
     super({ name: args.name, inputShape: args.inputShape });
@@ -33,22 +25,19 @@ export class QuantizeStub extends tfl.layers.Layer {
   }
 
   override build(): void {
-    this.state = createObserverState('input', (n, v) => addScalarState(this, n, v));
+    this.observerInstance = new Observer(addObserverState(this, 'input_range'), this.observer);
     this.built = true;
   }
 
-  get observerState(): ObserverState {
-    if (!this.state) throw new Error(`${this.name} is not built`);
-    return this.state;
+  get inputObserver(): Observer {
+    if (!this.observerInstance) throw new Error(`${this.name} is not built`);
+    return this.observerInstance;
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
-    if (kwargs.training && this.observing) observe(this.observerState, this.observer, x);
-    return tf.tidy(() => {
-      const { scale, zeroPoint } = observedParamsTensors(this.observerState);
-      return fakeQuant(x, scale, zeroPoint, INT8_ACTIVATION.qmin, INT8_ACTIVATION.qmax);
-    });
+    if (kwargs.training && this.observing) this.inputObserver.observe(x);
+    return fakeQuantActivation(x, this.inputObserver.range().params);
   }
 
   override getConfig() {

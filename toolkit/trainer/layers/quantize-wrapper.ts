@@ -5,20 +5,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
-import { INT8_ACTIVATION } from '../quant/quant-params.js';
-import { fakeQuant } from '../quant/fake-quant.js';
-import {
-  DEFAULT_ACTIVATION_OBSERVER,
-  createObserverState,
-  observe,
-  observedParamsTensors,
-  type ObserverConfig,
-  type ObserverState,
-} from '../quant/observers.js';
-import { fakeQuantWeight } from '../quant/weight-quantizer.js';
+import { fakeQuantActivation, fakeQuantWeight } from '../quant/quantizers.js';
+import { DEFAULT_ACTIVATION_OBSERVER, Observer, type ObserverConfig } from '../quant/observers.js';
 import { TRAINER_OPS } from '../ops/index.js';
 import type { TrainerOpSpec } from '../ops/trainer-op-spec.js';
-import { addScalarState, findWeight } from './weights.js';
+import { addObserverState, findWeight } from './weights.js';
 
 export interface QuantizeWrapperArgs {
   layer: Layer;
@@ -36,7 +27,7 @@ export class QuantizeWrapper extends tfl.layers.Layer {
   readonly perChannel: boolean;
   readonly observer: ObserverConfig;
   observing = true;
-  private state: ObserverState | null = null;
+  private observerInstance: Observer | null = null;
 
   constructor(args: QuantizeWrapperArgs) {
     super({ name: args.name ?? `quant_${args.layer.name}` });
@@ -50,13 +41,13 @@ export class QuantizeWrapper extends tfl.layers.Layer {
 
   override build(inputShape: tfl.Shape | tfl.Shape[]): void {
     if (!this.layer.built) this.layer.build(inputShape);
-    this.state = createObserverState('output', (n, v) => addScalarState(this, n, v));
+    this.observerInstance = new Observer(addObserverState(this, 'output_range'), this.observer);
     this.built = true;
   }
 
-  get observerState(): ObserverState {
-    if (!this.state) throw new Error(`${this.name} is not built`);
-    return this.state;
+  get outputObserver(): Observer {
+    if (!this.observerInstance) throw new Error(`${this.name} is not built`);
+    return this.observerInstance;
   }
 
   override get trainableWeights(): tfl.LayerVariable[] {
@@ -88,11 +79,10 @@ export class QuantizeWrapper extends tfl.layers.Layer {
       const bias = findWeight(this.layer, 'bias')?.read() ?? null;
       return this.spec.call(this.layer, x, weights, bias);
     });
-    if (kwargs.training && this.observing) observe(this.observerState, this.observer, y);
-    return tf.tidy(() => {
-      const { scale, zeroPoint } = observedParamsTensors(this.observerState);
-      return fakeQuant(y, scale, zeroPoint, INT8_ACTIVATION.qmin, INT8_ACTIVATION.qmax);
-    });
+    if (kwargs.training && this.observing) this.outputObserver.observe(y);
+    const out = fakeQuantActivation(y, this.outputObserver.range().params);
+    y.dispose();
+    return out;
   }
 
   override getConfig() {

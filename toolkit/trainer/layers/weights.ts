@@ -11,9 +11,9 @@ export function findWeight(layer: Layer, shortName: string): tfl.LayerVariable |
   return layer.weights.find((w) => shortWeightName(w) === shortName);
 }
 
-/** Adds a scalar non-trainable float weight with a constant initial value. */
-export function addScalarState(layer: Layer, name: string, init: number): tfl.LayerVariable {
+/** Adds an observer's non-trainable state [min, max, seen], initially zeros. */
+export function addObserverState(layer: Layer, name: string): tfl.LayerVariable {
   // addWeight is protected; a quant layer adds its own observer state through it.
   const add = (layer as unknown as { addWeight: Layer['addWeight'] }).addWeight.bind(layer);
-  return add(name, [], 'float32', tfl.initializers.constant({ value: init }), undefined, false);
+  return add(name, [3], 'float32', tfl.initializers.zeros(), undefined, false);
 }

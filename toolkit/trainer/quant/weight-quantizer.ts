@@ -26,7 +26,7 @@ export function weightScaleTensor(w: tf.Tensor, config: WeightQuantizerConfig): 
   });
 }
 
-export function fakeQuantWeight(w: tf.Tensor, config: WeightQuantizerConfig): tf.Tensor {
+export function fakeQuantWeightComposite(w: tf.Tensor, config: WeightQuantizerConfig): tf.Tensor {
   return tf.tidy(() => {
     const scale = weightScaleTensor(w, config);
     return fakeQuant(w, scale, tf.zerosLike(scale), INT8_WEIGHT.qmin, INT8_WEIGHT.qmax);

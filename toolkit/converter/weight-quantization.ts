@@ -1,0 +1,39 @@
+// Weight and bias quantization at export, with the same float32 formulas as the trainer's
+// fake-quant (quant-params.ts), so the int8 weights are exactly the ones training simulated.
+import { clamp, f32, roundHalfAway } from '../../runtime/quant/rounding.js';
+import { INT8_WEIGHT, symmetricParams } from '../trainer/quant/quant-params.js';
+
+export interface QuantizedWeights {
+  values: Int8Array;
+  /** One scale per tensor, or one per slice along `axis`. */
+  scales: number[];
+}
+
+/** Symmetric int8 [-127, 127] quantization; per slice of `axis` when perChannel, else per tensor. */
+export function quantizeWeightsPerAxis(w: Float32Array, shape: number[], axis: number, perChannel: boolean): QuantizedWeights {
+  const channels = perChannel ? shape[axis] : 1;
+  const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const channelOf = (i: number) => (perChannel ? Math.floor(i / inner) % shape[axis] : 0);
+  const maxAbs = new Float64Array(channels);
+  for (let i = 0; i < w.length; i++) maxAbs[channelOf(i)] = Math.max(maxAbs[channelOf(i)], Math.abs(w[i]));
+  const scales = Array.from(maxAbs, (m) => symmetricParams(m).scale);
+  const values = new Int8Array(w.length);
+  for (let i = 0; i < w.length; i++) {
+    values[i] = clamp(roundHalfAway(f32(w[i] / scales[channelOf(i)])), INT8_WEIGHT.qmin, INT8_WEIGHT.qmax);
+  }
+  return { values, scales };
+}
+
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+
+/** int32 bias with scale f32(s_in x s_w[c]) and zero-point 0 (TFLite's bias convention). */
+export function quantizeBias(b: Float32Array, inputScale: number, weightScales: number[]): { values: Int32Array; scales: number[] } {
+  const perChannel = weightScales.length > 1;
+  const scales = perChannel ? weightScales.map((s) => f32(inputScale * s)) : [f32(inputScale * weightScales[0])];
+  const values = new Int32Array(b.length);
+  for (let i = 0; i < b.length; i++) {
+    values[i] = clamp(roundHalfAway(b[i] / scales[perChannel ? i : 0]), INT32_MIN, INT32_MAX);
+  }
+  return { values, scales };
+}
