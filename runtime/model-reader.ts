@@ -81,7 +81,18 @@ export interface ModelSummary {
   subgraph: SubgraphSummary;
   /** Byte length of each entry of Model.buffers (index = buffer index). */
   bufferSizes: number[];
+  /** Model.metadata entries: name, buffer index, and the buffer's bytes as UTF-8 text when short. */
+  metadata: MetadataSummary[];
 }
+
+export interface MetadataSummary {
+  name: string;
+  buffer: number;
+  /** The buffer decoded as UTF-8 when it is at most 4 KB (e.g. JSON), else null. */
+  text: string | null;
+}
+
+const METADATA_TEXT_LIMIT = 4096;
 
 /** Thrown inside the parse for a read outside the file; turned into E_MODEL_FILE at the top. */
 class OutOfBoundsError extends Error {}
@@ -225,6 +236,15 @@ function summarize(model: Model, fileBytes: number): ModelSummary {
     const buffer = model.buffers(i);
     bufferSizes.push(buffer ? bufferBytes(buffer) : 0);
   }
+  const metadata: MetadataSummary[] = [];
+  for (let i = 0; i < model.metadataLength(); i++) {
+    const m = model.metadata(i);
+    if (!m) throw new OutOfBoundsError(`metadata ${i} is missing`);
+    const buffer = m.buffer();
+    if (buffer >= bufferSizes.length) throw new OutOfBoundsError(`metadata ${i} buffer ${buffer} out of range (${bufferSizes.length} buffers)`);
+    const data = bufferSizes[buffer] <= METADATA_TEXT_LIMIT ? model.buffers(buffer)?.dataArray() : null;
+    metadata.push({ name: m.name() ?? '', buffer, text: data ? new TextDecoder().decode(data) : null });
+  }
   const subgraphCount = model.subgraphsLength();
   const graph = subgraphCount > 0 ? model.subgraphs(0) : null;
   if (!graph) throw new OutOfBoundsError('the model has no subgraph');
@@ -255,6 +275,7 @@ function summarize(model: Model, fileBytes: number): ModelSummary {
       tensors,
     },
     bufferSizes,
+    metadata,
   };
 }
 

@@ -5,9 +5,11 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { mulberry32, permutation } from './seeded-random.js';
 
 export interface TrainData {
+  /** count x featureSize values (may be longer: only the first `count` samples are used). */
   images: Float32Array;
   labels: Uint8Array;
   count: number;
+  featureSize: number;
 }
 
 export interface TrainOptions {
@@ -33,12 +35,13 @@ export interface TrainProgress {
 export interface TrainResult {
   steps: number;
   seconds: number;
+  /** Mean loss over the last progress window (single-batch losses are noisy). */
   finalLoss: number;
   history: { step: number; epoch: number; loss: number }[];
 }
 
 export function trainModel(model: tfl.LayersModel, data: TrainData, opts: TrainOptions): TrainResult {
-  const featureSize = data.images.length / data.count;
+  const { featureSize } = data;
   const { batchSize, numClasses } = opts;
   const stepsPerEpoch = Math.ceil(data.count / batchSize);
   const every = opts.progressEvery ?? 100;
@@ -89,7 +92,7 @@ export function trainModel(model: tfl.LayersModel, data: TrainData, opts: TrainO
     }
   }
   optimizer.dispose();
-  return { steps: step, seconds: (performance.now() - start) / 1000, finalLoss: lastLoss, history };
+  return { steps: step, seconds: (performance.now() - start) / 1000, finalLoss: history.at(-1)?.loss ?? lastLoss, history };
 }
 
 /** Predicted classes of a (fake-quant or float) model in inference mode, in data order. */

@@ -10,6 +10,8 @@ import { addObserverState } from './weights.js';
 export interface QuantizeStubArgs {
   name?: string;
   inputShape?: number[];
+  /** Set instead of inputShape when deserializing (Layer.getConfig writes batchInputShape). */
+  batchInputShape?: (number | null)[];
   observer?: ObserverConfig;
 }
 
@@ -20,7 +22,7 @@ export class QuantizeStub extends tfl.layers.Layer {
   private observerInstance: Observer | null = null;
 
   constructor(args: QuantizeStubArgs = {}) {
-    super({ name: args.name, inputShape: args.inputShape });
+    super({ name: args.name, inputShape: args.inputShape, batchInputShape: args.batchInputShape });
     this.observer = args.observer ?? DEFAULT_ACTIVATION_OBSERVER;
   }
 

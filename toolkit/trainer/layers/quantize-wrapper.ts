@@ -7,7 +7,7 @@ import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
 import { fakeQuantActivation, fakeQuantWeight } from '../quant/quantizers.js';
 import { DEFAULT_ACTIVATION_OBSERVER, Observer, type ObserverConfig } from '../quant/observers.js';
-import { TRAINER_OPS } from '../ops/index.js';
+import { trainerOp } from '../ops/index.js';
 import type { TrainerOpSpec } from '../ops/trainer-op-spec.js';
 import { addObserverState, findWeight } from './weights.js';
 
@@ -31,7 +31,7 @@ export class QuantizeWrapper extends tfl.layers.Layer {
 
   constructor(args: QuantizeWrapperArgs) {
     super({ name: args.name ?? `quant_${args.layer.name}` });
-    const spec = TRAINER_OPS[args.builtin];
+    const spec = trainerOp(args.builtin);
     if (!spec) throw new Error(`no trainer spec for ${args.builtin}`);
     this.layer = args.layer;
     this.spec = spec;

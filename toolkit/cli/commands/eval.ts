@@ -1,0 +1,90 @@
+// `edgeqat eval <model.tflite>`: accuracy of a .tflite on a data set's test split, on the TFLite
+// WebAssembly interpreter. Preprocessing comes from the model's edgeqat metadata when present.
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { evaluateClassifier } from '../../../runtime/accuracy.js';
+import { writeJsonAtomic } from '../../../runtime/atomic-write.js';
+import { loadDataset } from '../../../runtime/datasets/datasets.js';
+import { elementsPerSample } from '../../../runtime/engines/engine.js';
+import { createTfjsTfliteEngine } from '../../../runtime/engines/tfjs-tflite.js';
+import { EdgeqatError } from '../../../runtime/errors.js';
+import { readTfliteFile, type ModelSummary } from '../../../runtime/model-reader.js';
+import { PREPROCESSING_METADATA } from '../../converter/convert.js';
+import { positiveInt } from '../options.js';
+import { createProgress } from '../progress.js';
+
+export interface EvalOptions {
+  dataset?: string;
+  dataDir?: string;
+  limit?: number;
+  json?: boolean;
+  predictions?: string;
+  quiet?: boolean;
+}
+
+export interface EvalResult {
+  model: string;
+  dataset: string;
+  engine: string;
+  samples: number;
+  correct: number;
+  accuracy: number;
+  seconds: number;
+  predictions: Int32Array;
+}
+
+function preprocessing(summary: ModelSummary): { mean: number; std: number } | undefined {
+  const entry = summary.metadata.find((m) => m.name === PREPROCESSING_METADATA);
+  if (!entry?.text) return undefined;
+  try {
+    const p = JSON.parse(entry.text) as { mean?: unknown; std?: unknown };
+    return typeof p.mean === 'number' && typeof p.std === 'number' ? { mean: p.mean, std: p.std } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function runEval(modelPath: string, opts: EvalOptions = {}): Promise<EvalResult> {
+  const summary = readTfliteFile(modelPath);
+  const datasetSpec = opts.dataset ?? 'mnist';
+  const data = loadDataset(datasetSpec, { split: 'test', dataDir: opts.dataDir, normalization: preprocessing(summary) });
+  const test = data.test!;
+  const engine = await createTfjsTfliteEngine(new Uint8Array(readFileSync(modelPath)), { label: modelPath });
+  try {
+    const featureSize = data.rows * data.cols;
+    if (elementsPerSample(engine.input) !== featureSize) {
+      throw new EdgeqatError('E_DATASET', `${modelPath}: model input has ${elementsPerSample(engine.input)} values per sample, ${datasetSpec} images have ${featureSize}`);
+    }
+    const count = Math.min(opts.limit ?? test.count, test.count);
+    const progress = createProgress(`eval (${engine.name})`, opts.quiet || opts.json);
+    const start = performance.now();
+    const r = evaluateClassifier(engine, test.images, test.labels, count, { onProgress: (done, total) => progress.update(done, total) });
+    const seconds = (performance.now() - start) / 1000;
+    progress.done(`${count} images in ${seconds.toFixed(2)} s`);
+    if (opts.predictions) writeJsonAtomic(opts.predictions, Array.from(r.predictions));
+    return { model: modelPath, dataset: datasetSpec, engine: engine.name, samples: r.samples, correct: r.correct, accuracy: r.accuracy, seconds, predictions: r.predictions };
+  } finally {
+    engine.dispose();
+  }
+}
+
+export function evalCommand(): Command {
+  return new Command('eval')
+    .description('accuracy of a .tflite model on the TFLite WebAssembly interpreter')
+    .argument('<model>', '.tflite file')
+    .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder>', 'mnist')
+    .option('--data-dir <dir>', 'folder holding the data set files')
+    .option('--limit <n>', 'evaluate the first n test images', positiveInt('--limit'))
+    .option('--json', 'print one JSON object')
+    .option('--predictions <file>', 'write the predicted class of every evaluated image (JSON array)')
+    .option('--quiet', 'no progress output')
+    .action(async (model: string, opts: EvalOptions) => {
+      const r = await runEval(model, opts);
+      if (opts.json) {
+        const { predictions: _p, ...rest } = r;
+        console.log(JSON.stringify(rest));
+      } else {
+        console.log(`${r.model}: accuracy ${r.accuracy.toFixed(4)} (${r.correct}/${r.samples}) on ${r.dataset} test, engine ${r.engine}, ${r.seconds.toFixed(2)} s`);
+      }
+    });
+}

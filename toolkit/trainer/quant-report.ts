@@ -1,0 +1,80 @@
+// What the observers and weight quantizers learned, per layer: for the CLI and the run folder.
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { QuantizeStub } from './layers/quantize-stub.js';
+import { QuantizeWrapper } from './layers/quantize-wrapper.js';
+import { findWeight } from './layers/weights.js';
+import { symmetricParams } from './quant/quant-params.js';
+
+export interface LayerQuantReport {
+  layer: string;
+  op: string;
+  weightMin?: number;
+  weightMax?: number;
+  /** Per-tensor scale, or the min/max of per-channel scales. */
+  weightScale?: number | [number, number];
+  activationMin: number;
+  activationMax: number;
+  scale: number;
+  zeroPoint: number;
+}
+
+export function quantizationReport(model: tfl.LayersModel): LayerQuantReport[] {
+  const rows: LayerQuantReport[] = [];
+  for (const layer of model.layers) {
+    if (layer instanceof QuantizeStub) {
+      const r = layer.inputObserver.range();
+      rows.push({ layer: layer.name, op: 'QUANTIZE', activationMin: r.min, activationMax: r.max, ...r.params });
+    } else if (layer instanceof QuantizeWrapper) {
+      const r = layer.outputObserver.range();
+      const row: LayerQuantReport = { layer: layer.layer.name, op: layer.spec.builtin, activationMin: r.min, activationMax: r.max, ...r.params };
+      const w = layer.spec.quantizedWeights[0] ? findWeight(layer.layer, layer.spec.quantizedWeights[0].name) : undefined;
+      if (w) {
+        const data = w.read().dataSync();
+        let min = Infinity;
+        let max = -Infinity;
+        for (const v of data) {
+          if (v < min) min = v;
+          if (v > max) max = v;
+        }
+        row.weightMin = min;
+        row.weightMax = max;
+        row.weightScale = layer.perChannel ? perChannelScaleRange(data, w.shape as number[], layer.spec.quantizedWeights[0].channelAxis) : symmetricParams(Math.max(-min, max)).scale;
+      }
+      rows.push(row);
+    }
+  }
+  return rows;
+}
+
+function perChannelScaleRange(data: ArrayLike<number>, shape: number[], axis: number): [number, number] {
+  const channels = shape[axis];
+  const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const maxAbs = new Float64Array(channels);
+  for (let i = 0; i < data.length; i++) {
+    const c = Math.floor(i / inner) % channels;
+    maxAbs[c] = Math.max(maxAbs[c], Math.abs(data[i]));
+  }
+  const scales = Array.from(maxAbs, (m) => symmetricParams(m).scale);
+  return [Math.min(...scales), Math.max(...scales)];
+}
+
+export function formatQuantReport(rows: LayerQuantReport[]): string {
+  const fmt = (v: number) => (Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(4) : v.toExponential(3));
+  const header = ['layer', 'op', 'weight range', 'weight scale', 'activation range', 'scale', 'zero-point'];
+  const body = rows.map((r) => [
+    r.layer,
+    r.op,
+    r.weightMin === undefined ? '-' : `[${fmt(r.weightMin)}, ${fmt(r.weightMax!)}]`,
+    r.weightScale === undefined ? '-' : Array.isArray(r.weightScale) ? `${fmt(r.weightScale[0])}..${fmt(r.weightScale[1])}` : fmt(r.weightScale),
+    `[${fmt(r.activationMin)}, ${fmt(r.activationMax)}]`,
+    fmt(r.scale),
+    String(r.zeroPoint),
+  ]);
+  return formatTable(header, body);
+}
+
+export function formatTable(header: string[], body: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+}
