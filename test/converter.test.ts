@@ -4,9 +4,10 @@
 // parity: the file run by the TFLite interpreter (tfjs-tflite, WebAssembly) against the fake-quant
 // model on the 10,000 MNIST test images.
 //
-// Measured (tfjs-tflite 0.0.1-alpha.10, wasm backend, seed 0): see the `parity` test; at the time
-// of writing predictions agreed on 100% of test images and 100% of output values were within one
-// output step (99.99% identical after quantizing the fake-quant output).
+// Measured (tfjs-tflite 0.0.1-alpha.10, wasm backend, seed 0; EDGEQAT_REPORT=1 prints it):
+// predictions agree on 100% of the 10,000 images, 100% of the 100,000 output values are within one
+// output step (99.91-99.92% are the same int8 value), test accuracy ≈84% for both after 63 steps.
+// Against TF 2.21's BUILTIN_REF interpreter the same files gave bit-identical outputs.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +16,7 @@ import { loadDataset, type Split } from '../runtime/datasets/datasets.js';
 import { dequantize, type Engine } from '../runtime/engines/engine.js';
 import { createTfjsTfliteEngine } from '../runtime/engines/tfjs-tflite.js';
 import { readTfliteModel, type ModelSummary, type TensorSummary } from '../runtime/model-reader.js';
-import { quantizeValue, roundHalfAway } from '../runtime/quant/rounding.js';
+import { dequantizeValue, quantizeValue, roundHalfAway } from '../runtime/quant/rounding.js';
 import { initBackend } from '../toolkit/backend.js';
 import { convertToTflite } from '../toolkit/converter/convert.js';
 import { buildMlp } from '../toolkit/models/mlp.js';
@@ -24,6 +25,7 @@ import { QuantizeWrapper } from '../toolkit/trainer/layers/quantize-wrapper.js';
 import { findWeight } from '../toolkit/trainer/layers/weights.js';
 import { prepareQat } from '../toolkit/trainer/prepare.js';
 import { symmetricParams } from '../toolkit/trainer/quant/quant-params.js';
+import { fakeQuantWeight } from '../toolkit/trainer/quant/quantizers.js';
 import { predictClasses, trainModel } from '../toolkit/trainer/train.js';
 
 const FEATURES = 784;
@@ -123,11 +125,11 @@ describe('converter: QAT MLP trained on 2,000 MNIST images', () => {
       ['FULLY_CONNECTED', 9, 4],
       ['DEQUANTIZE', 6, 2],
     ]);
-    // Both code fields are written: deprecated_builtin_code is a byte (127 = "see builtin_code").
+    // Both code fields are written; deprecated_builtin_code (a byte) equals the code below 127.
     const model = Model.getRootAsModel(new ByteBuffer(bytes));
     const codes = Array.from({ length: model.operatorCodesLength() }, (_, i) => model.operatorCodes(i)!);
     expect(codes.map((c) => [c.deprecatedBuiltinCode(), c.builtinCode()])).toEqual([
-      [127, 114],
+      [114, 114],
       [9, 9],
       [6, 6],
     ]);
@@ -170,12 +172,14 @@ describe('converter: QAT MLP trained on 2,000 MNIST images', () => {
       for (const v of kernel) kMax = Math.max(kMax, Math.abs(v));
       const s = symmetricParams(kMax).scale;
       expect(w.quantization!.scale[0]).toBe(s);
-      for (let o = 0; o < out; o++) {
-        for (let i = 0; i < inUnits; i++) {
-          const q = values[o * inUnits + i];
-          if (q !== quantizeValue(kernel[i * out + o], s, 0, -127, 127)) expect(q, `w[${o},${i}]`).toBe(quantizeValue(kernel[i * out + o], s, 0, -127, 127));
-        }
-      }
+      const expected = new Int8Array(out * inUnits);
+      for (let o = 0; o < out; o++) for (let i = 0; i < inUnits; i++) expected[o * inUnits + i] = quantizeValue(kernel[i * out + o], s, 0, -127, 127);
+      expect(values).toEqual(expected);
+      // Dequantized, they are exactly the weights the fake-quant forward pass multiplied with.
+      const simulated = tf.tidy(() => fakeQuantWeight(tf.tensor2d(kernel, [inUnits, out]), { perChannel: false, channelAxis: 1 }).dataSync());
+      let mismatches = 0;
+      for (let o = 0; o < out; o++) for (let i = 0; i < inUnits; i++) if (dequantizeValue(values[o * inUnits + i], s, 0) !== simulated[i * out + o]) mismatches++;
+      expect(mismatches).toBe(0);
     });
   });
 
@@ -348,7 +352,7 @@ describe('converter: QAT MLP trained on 2,000 MNIST images', () => {
     expect(report.agreement, JSON.stringify(report)).toBeGreaterThanOrEqual(0.995);
     expect(report.withinOneStep, JSON.stringify(report)).toBeGreaterThanOrEqual(0.99);
     // Learned something from 63 steps (guards against a converter that agrees on garbage).
-    expect(report.accuracyTflite, JSON.stringify(report)).toBeGreaterThan(0.8);
+    expect(report.accuracyTflite, JSON.stringify(report)).toBeGreaterThan(0.75);
     if (process.env.EDGEQAT_REPORT) console.log(JSON.stringify(report));
   });
 });

@@ -21,7 +21,7 @@ const { qmin, qmax } = INT8_ACTIVATION;
 const affine = (scale: number, zeroPoint: number): FakeQuantAttrs => ({ mode: 'affine', scale: [scale], zeroPoint: [zeroPoint], qmin, qmax, axis: -1 });
 
 /** TFLite QUANTIZE then DEQUANTIZE of each value (the reference the trainer must simulate). */
-function reference(x: Float32Array, scale: number, zp: number, lo = qmin, hi = qmax): Float32Array {
+function reference(x: Float32Array, scale: number, zp: number, lo: number = qmin, hi: number = qmax): Float32Array {
   return Float32Array.from(x, (v) => dequantizeValue(quantizeValue(v, scale, zp, lo, hi), scale, zp));
 }
 

@@ -138,8 +138,12 @@ describe('Observer in a QuantizeStub', () => {
     expect(params).toEqual({ scale: f32(2 / 255), zeroPoint: -128 });
     const expected = positive[0].map((v) => dequantizeValue(quantizeValue(v, params.scale, params.zeroPoint), params.scale, params.zeroPoint));
     expect(Array.from(out)).toEqual(expected);
-    // Inference with values outside the range clamps to it instead of updating it.
-    expect(Array.from(call(stub, [[-1, 0, 3, 2, 1, 0]], false))).toEqual([0, 0, dequantizeValue(127, params.scale, -128), expected[4], dequantizeValue(quantizeValue(1, params.scale, -128), params.scale, -128), 0]);
+    // Inference with values outside the range clamps them (-1 → 0, 3 → 255·s) instead of updating it.
+    const outside = call(stub, [[-1, 0, 3, 2, 1, 0]], false);
+    expect(outside[0]).toBe(0);
+    expect(outside[2]).toBe(f32(255 * params.scale));
+    expect(Array.from(outside)).toEqual([-1, 0, 3, 2, 1, 0].map((v) => dequantizeValue(quantizeValue(v, params.scale, -128), params.scale, -128)));
+    expect(stateOf(stub)).toEqual([0.5, 2, 1]);
   });
 
   it('does not observe while observing is switched off (frozen ranges)', () => {

@@ -94,6 +94,17 @@ describe('QAT layers', () => {
     expect(prepareQat(buildMlp(0), { perChannel: true }).layers.filter((l) => l instanceof QuantizeWrapper).map((l) => (l as QuantizeWrapper).perChannel)).toEqual([true, true, true]);
   });
 
+  it('QuantizeStub and DequantizeStub made without a name get a valid default name', () => {
+    // TF.js derives default names from getClassName(); 'Edgeqat>…' is not a valid tensor name.
+    const model = tfl.sequential();
+    model.add(new QuantizeStub({ inputShape: [4] }));
+    model.add(new DequantizeStub());
+    expect(model.layers.map((l) => l.name)).toHaveLength(2);
+    for (const l of model.layers) expect(l.name).toMatch(/^[A-Za-z0-9_.\-/]+$/);
+    const y = tf.tidy(() => (model.apply(tf.tensor2d([[0, 1, 2, 3]]), { training: true }) as tf.Tensor).dataSync());
+    expect(y[3]).toBeCloseTo(3, 1);
+  });
+
   it('save → load round trip: same classes, configs, predictions and observer ranges', async () => {
     const qat = prepareQat(buildMlp(0), { perChannel: true, observer: { kind: 'minmax', averagingConstant: 0.01 } });
     trainModel(qat, { images: train.images, labels: train.labels, count: 500, featureSize: FEATURES }, { epochs: 1, batchSize: 50, lr: 1e-3, seed: 1, numClasses: 10 });

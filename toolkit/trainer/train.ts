@@ -2,6 +2,8 @@
 // tensor slicing of the whole data set), Adam, softmax cross-entropy, running loss for progress.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { softmaxCrossEntropy } from './kernels/softmax-cross-entropy-kernel.js';
+import { JsAdam } from './optim/adam.js';
 import { mulberry32, permutation } from './seeded-random.js';
 
 export interface TrainData {
@@ -45,7 +47,7 @@ export function trainModel(model: tfl.LayersModel, data: TrainData, opts: TrainO
   const { batchSize, numClasses } = opts;
   const stepsPerEpoch = Math.ceil(data.count / batchSize);
   const every = opts.progressEvery ?? 100;
-  const optimizer = tf.train.adam(opts.lr, 0.9, 0.999, 1e-8);
+  const optimizer = new JsAdam({ learningRate: opts.lr, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 });
   const varList = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const random = mulberry32(opts.seed);
   const xBuf = new Float32Array(batchSize * featureSize);
@@ -71,7 +73,7 @@ export function trainModel(model: tfl.LayersModel, data: TrainData, opts: TrainO
         const x = tf.tensor2d(xBuf.subarray(0, n * featureSize), [n, featureSize]);
         const y = tf.tensor2d(yBuf.subarray(0, n * numClasses), [n, numClasses]);
         return optimizer.minimize(
-          () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+          () => softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor),
           true,
           varList,
         ) as tf.Scalar;

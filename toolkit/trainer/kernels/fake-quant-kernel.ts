@@ -3,26 +3,12 @@
 // arithmetic, dominates a small-batch training step. Backends without these kernels (tfjs-node)
 // use the composite ops in quant/fake-quant.ts, which compute the same values.
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { readF32, writableF32 } from './backend-data.js';
 import { fakeQuantBackward, fakeQuantForward, resolveParams, type FakeQuantAttrs } from './fake-quant-math.js';
 
 export const FAKE_QUANT = 'EdgeqatFakeQuant';
 export const FAKE_QUANT_GRAD = 'EdgeqatFakeQuantGrad';
 const FUSED_BACKENDS = ['cpu', 'wasm'] as const;
-
-type FusedBackend = BackendWasm | MathBackendCPU;
-
-/** Float32 view of a tensor's data on a JS-visible backend (no copy on wasm, none on cpu). */
-function view(backend: FusedBackend, t: tf.TensorInfo): Float32Array {
-  if ('typedArrayFromHeap' in backend) return backend.typedArrayFromHeap(t) as Float32Array;
-  return backend.data.get(t.dataId).values as Float32Array;
-}
-
-function output(backend: FusedBackend, shape: number[]): tf.TensorInfo {
-  if ('typedArrayFromHeap' in backend) return backend.makeOutput(shape, 'float32');
-  return backend.makeTensorInfo(shape, 'float32', new Float32Array(shape.reduce((a, b) => a * b, 1)));
-}
 
 interface KernelArgs {
   inputs: { x: tf.TensorInfo; dy?: tf.TensorInfo };
@@ -31,22 +17,20 @@ interface KernelArgs {
 }
 
 function forwardKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
-  const b = backend as FusedBackend;
   const a = attrs as unknown as FakeQuantAttrs;
-  const out = output(b, inputs.x.shape);
-  // Views after makeOutput: a wasm heap growth would detach earlier ones.
-  const x = view(b, inputs.x);
-  fakeQuantForward(x, view(b, out), resolveParams(x, inputs.x.shape, a), a.qmin, a.qmax);
-  return out;
+  const out = writableF32(backend, inputs.x.shape);
+  // Views after allocating the output: a wasm heap growth would detach earlier ones.
+  const x = readF32(backend, inputs.x);
+  fakeQuantForward(x, out.values(), resolveParams(x, inputs.x.shape, a), a.qmin, a.qmax);
+  return out.info;
 }
 
 function gradKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
-  const b = backend as FusedBackend;
   const a = attrs as unknown as FakeQuantAttrs;
-  const out = output(b, inputs.x.shape);
-  const x = view(b, inputs.x);
-  fakeQuantBackward(x, view(b, inputs.dy!), view(b, out), resolveParams(x, inputs.x.shape, a), a.qmin, a.qmax);
-  return out;
+  const out = writableF32(backend, inputs.x.shape);
+  const x = readF32(backend, inputs.x);
+  fakeQuantBackward(x, readF32(backend, inputs.dy!), out.values(), resolveParams(x, inputs.x.shape, a), a.qmin, a.qmax);
+  return out.info;
 }
 
 let registered = false;

@@ -5,7 +5,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
 import { fakeQuantActivation } from '../quant/quantizers.js';
 import { DEFAULT_ACTIVATION_OBSERVER, Observer, type ObserverConfig } from '../quant/observers.js';
-import { addObserverState } from './weights.js';
+import { addObserverState, defaultLayerName } from './weights.js';
 
 export interface QuantizeStubArgs {
   name?: string;
@@ -22,7 +22,7 @@ export class QuantizeStub extends tfl.layers.Layer {
   private observerInstance: Observer | null = null;
 
   constructor(args: QuantizeStubArgs = {}) {
-    super({ name: args.name, inputShape: args.inputShape, batchInputShape: args.batchInputShape });
+    super({ name: args.name ?? defaultLayerName('quantize_stub'), inputShape: args.inputShape, batchInputShape: args.batchInputShape });
     this.observer = args.observer ?? DEFAULT_ACTIVATION_OBSERVER;
   }
 

@@ -8,7 +8,7 @@ import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
 import { fakeQuantActivation, fakeQuantWeight } from '../quant/quantizers.js';
 import { DEFAULT_ACTIVATION_OBSERVER, Observer, type ObserverConfig } from '../quant/observers.js';
 import { trainerOp } from '../ops/index.js';
-import type { TrainerOpSpec } from '../ops/trainer-op-spec.js';
+import type { OpSettings, TrainerOpSpec } from '../ops/trainer-op-spec.js';
 import { addObserverState, findWeight } from './weights.js';
 
 export interface QuantizeWrapperArgs {
@@ -26,6 +26,8 @@ export class QuantizeWrapper extends tfl.layers.Layer {
   readonly spec: TrainerOpSpec;
   readonly perChannel: boolean;
   readonly observer: ObserverConfig;
+  /** The wrapped layer's op settings, read from its config once (getConfig is costly per step). */
+  readonly settings: OpSettings;
   observing = true;
   private observerInstance: Observer | null = null;
 
@@ -37,6 +39,7 @@ export class QuantizeWrapper extends tfl.layers.Layer {
     this.spec = spec;
     this.perChannel = args.perChannel ?? spec.defaultPerChannel;
     this.observer = args.observer ?? DEFAULT_ACTIVATION_OBSERVER;
+    this.settings = spec.settings(args.layer);
   }
 
   override build(inputShape: tfl.Shape | tfl.Shape[]): void {
@@ -77,7 +80,7 @@ export class QuantizeWrapper extends tfl.layers.Layer {
         weights[w.name] = fakeQuantWeight(v.read(), { perChannel: this.perChannel, channelAxis: w.channelAxis });
       }
       const bias = findWeight(this.layer, 'bias')?.read() ?? null;
-      return this.spec.call(this.layer, x, weights, bias);
+      return this.spec.call(x, weights, bias, this.settings);
     });
     if (kwargs.training && this.observing) this.outputObserver.observe(y);
     const out = fakeQuantActivation(y, this.outputObserver.range().params);

@@ -17,3 +17,15 @@ export function addObserverState(layer: Layer, name: string): tfl.LayerVariable 
   const add = (layer as unknown as { addWeight: Layer['addWeight'] }).addWeight.bind(layer);
   return add(name, [3], 'float32', tfl.initializers.zeros(), undefined, false);
 }
+
+const nameCounters = new Map<string, number>();
+
+/**
+ * A unique default layer name. TF.js derives one from the class name, and ours ('Edgeqat>...')
+ * contain '>', which is not valid in tensor names.
+ */
+export function defaultLayerName(base: string): string {
+  const n = (nameCounters.get(base) ?? 0) + 1;
+  nameCounters.set(base, n);
+  return `${base}_${n}`;
+}

@@ -12,14 +12,19 @@ export interface QuantizedWeightSpec {
   channelAxis: number;
 }
 
+/** Per-layer constants (activation name, strides, padding, ...) as plain data. */
+export type OpSettings = Record<string, unknown> & { activation: string };
+
 export interface TrainerOpSpec {
   builtin: string;
   /** Serialized class names (getClassName()) this spec handles. */
   layerClassNames: string[];
   quantizedWeights: QuantizedWeightSpec[];
   defaultPerChannel: boolean;
+  /** Fixed per-layer settings the forward pass needs, read once from the layer's config. */
+  settings(layer: Layer): OpSettings;
   /** Float forward pass with the quantized weights substituted; bias stays float (int32 at export). */
-  call(layer: Layer, input: tf.Tensor, weights: Record<string, tf.Tensor>, bias: tf.Tensor | null): tf.Tensor;
+  call(input: tf.Tensor, weights: Record<string, tf.Tensor>, bias: tf.Tensor | null, settings: OpSettings): tf.Tensor;
 }
 
 /** Activations TFLite can fuse into the op (name in TF.js -> TFLite ActivationFunctionType name). */

@@ -23,8 +23,8 @@ export interface ObservedRange {
 }
 
 export class Observer {
-  /** JS copy of the state, valid while the weight still holds tensor `id`. */
-  private cache: { id: number; min: number; max: number; seen: boolean } | null = null;
+  /** JS copy of the state, valid while the weight still holds the same data (dataId). */
+  private cache: { dataId: object; min: number; max: number; seen: boolean } | null = null;
 
   /** `state` is a float32 weight of shape [3]: [min, max, seen (0 or 1)]. */
   constructor(
@@ -34,10 +34,11 @@ export class Observer {
 
   private current() {
     const value = this.state.read();
-    if (this.cache?.id !== value.id) {
+    // A variable keeps its id when written; its dataId changes with every write.
+    if (this.cache?.dataId !== value.dataId) {
       // The weight is the source of truth: re-read after build, checkpoint load or setWeights.
       const [min, max, seen] = value.dataSync();
-      this.cache = { id: value.id, min, max, seen: seen !== 0 };
+      this.cache = { dataId: value.dataId, min, max, seen: seen !== 0 };
     }
     return this.cache;
   }
@@ -68,8 +69,10 @@ export class Observer {
     s.seen = true;
     s.min = Math.fround(s.min);
     s.max = Math.fround(s.max);
-    this.state.write(tf.tensor1d([s.min, s.max, 1]));
-    s.id = this.state.read().id;
+    const next = tf.tensor1d([s.min, s.max, 1]);
+    this.state.write(next);
+    next.dispose(); // the variable keeps its own reference
+    s.dataId = this.state.read().dataId;
   }
 
   range(): ObservedRange {

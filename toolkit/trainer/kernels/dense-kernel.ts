@@ -1,0 +1,70 @@
+// Dense forward as one backend kernel (matmul + bias + activation: the backend's own
+// _FusedMatMul), with a gradient that multiplies by explicitly transposed operands. TF.js's
+// built-in gradients use transposed matmuls, which the wasm backend runs 5-10x slower than
+// transpose + plain matmul (measured at batch 10: 1.6 ms vs 0.23 ms for dW of a 784x100 layer).
+import * as tf from '@tensorflow/tfjs-core';
+
+export const DENSE = 'EdgeqatDense';
+export type DenseActivation = 'linear' | 'relu' | 'relu6';
+
+interface DenseAttrs {
+  activation: DenseActivation;
+}
+
+let registered = false;
+
+function register(): void {
+  if (registered) return;
+  registered = true;
+  for (const backendName of ['cpu', 'wasm', 'tensorflow']) {
+    tf.registerKernel({
+      kernelName: DENSE,
+      backendName,
+      kernelFunc: ({ inputs, backend, attrs }) => {
+        const fused = tf.getKernel('_FusedMatMul', backendName);
+        if (!fused) throw new Error(`backend ${backendName} has no _FusedMatMul`);
+        const { activation } = attrs as unknown as DenseAttrs;
+        return fused.kernelFunc({
+          inputs,
+          backend,
+          attrs: { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0 } as unknown as tf.NamedAttrMap,
+        }) as tf.TensorInfo;
+      },
+    });
+  }
+  tf.registerGradient({
+    kernelName: DENSE,
+    inputsToSave: ['a', 'b'],
+    outputsToSave: [true],
+    gradFunc: (dy, saved, attrs) => {
+      const [a, b, y] = saved;
+      const { activation } = attrs as unknown as DenseAttrs;
+      const g = dy as tf.Tensor;
+      // Activation gradient from the saved output: relu' = y > 0; relu6' = 0 < y < 6.
+      const dz =
+        activation === 'relu'
+          ? tf.mul(g, tf.step(y))
+          : activation === 'relu6'
+            ? tf.mul(g, tf.cast(tf.logicalAnd(tf.greater(y, 0), tf.less(y, 6)), 'float32'))
+            : g;
+      return {
+        a: () => tf.matMul(dz, tf.transpose(b, [0, 2, 1])),
+        b: () => tf.matMul(tf.transpose(a, [0, 2, 1]), dz),
+        bias: () => tf.sum(dz, [0, 1]),
+      };
+    },
+  });
+}
+
+/** y = activation(x @ w + bias) for x [batch, in], w [in, out], bias [out] or null. */
+export function dense(x: tf.Tensor, w: tf.Tensor, bias: tf.Tensor | null, activation: DenseActivation): tf.Tensor {
+  register();
+  return tf.tidy(() => {
+    const [batch, inUnits] = x.shape;
+    const outUnits = w.shape[1] as number;
+    const inputs: Record<string, tf.Tensor> = { a: tf.reshape(x, [1, batch, inUnits]), b: tf.reshape(w, [1, inUnits, outUnits]) };
+    if (bias) inputs.bias = bias;
+    const y = tf.engine().runKernel(DENSE, inputs, { activation } as unknown as tf.NamedAttrMap) as tf.Tensor;
+    return tf.reshape(y, [batch, outUnits]);
+  });
+}
