@@ -11,24 +11,33 @@ interface DenseAttrs {
   activation: DenseActivation;
 }
 
+/** Backends whose _FusedMatMul takes a re-shaped TensorInfo over the same data. */
+const JS_BACKENDS = ['cpu', 'wasm'];
+
 let registered = false;
 
 function register(): void {
   if (registered) return;
   registered = true;
-  for (const backendName of ['cpu', 'wasm', 'tensorflow']) {
+  for (const backendName of JS_BACKENDS) {
     tf.registerKernel({
       kernelName: DENSE,
       backendName,
       kernelFunc: ({ inputs, backend, attrs }) => {
         const fused = tf.getKernel('_FusedMatMul', backendName);
         if (!fused) throw new Error(`backend ${backendName} has no _FusedMatMul`);
+        const { a, b, bias } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo; bias?: tf.TensorInfo };
         const { activation } = attrs as unknown as DenseAttrs;
-        return fused.kernelFunc({
-          inputs,
+        const [batch, inUnits] = a.shape;
+        const outUnits = b.shape[1];
+        // _FusedMatMul wants rank 3; a TensorInfo with another shape over the same data is how
+        // these backends reshape (no copy, no Reshape kernels on the tape).
+        const out = fused.kernelFunc({
+          inputs: { a: { ...a, shape: [1, batch, inUnits] }, b: { ...b, shape: [1, inUnits, outUnits] }, ...(bias ? { bias } : {}) },
           backend,
           attrs: { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0 } as unknown as tf.NamedAttrMap,
         }) as tf.TensorInfo;
+        return { ...out, shape: [batch, outUnits] };
       },
     });
   }
@@ -48,9 +57,9 @@ function register(): void {
             ? tf.mul(g, tf.cast(tf.logicalAnd(tf.greater(y, 0), tf.less(y, 6)), 'float32'))
             : g;
       return {
-        a: () => tf.matMul(dz, tf.transpose(b, [0, 2, 1])),
-        b: () => tf.matMul(tf.transpose(a, [0, 2, 1]), dz),
-        bias: () => tf.sum(dz, [0, 1]),
+        a: () => tf.matMul(dz, tf.transpose(b)),
+        b: () => tf.matMul(tf.transpose(a), dz),
+        bias: () => tf.sum(dz, 0),
       };
     },
   });
@@ -59,12 +68,11 @@ function register(): void {
 /** y = activation(x @ w + bias) for x [batch, in], w [in, out], bias [out] or null. */
 export function dense(x: tf.Tensor, w: tf.Tensor, bias: tf.Tensor | null, activation: DenseActivation): tf.Tensor {
   register();
-  return tf.tidy(() => {
-    const [batch, inUnits] = x.shape;
-    const outUnits = w.shape[1] as number;
-    const inputs: Record<string, tf.Tensor> = { a: tf.reshape(x, [1, batch, inUnits]), b: tf.reshape(w, [1, inUnits, outUnits]) };
-    if (bias) inputs.bias = bias;
-    const y = tf.engine().runKernel(DENSE, inputs, { activation } as unknown as tf.NamedAttrMap) as tf.Tensor;
-    return tf.reshape(y, [batch, outUnits]);
-  });
+  if (!tf.getKernel(DENSE, tf.getBackend())) {
+    // Other backends (tfjs-node): TF.js's own fused op and gradients.
+    return tf.fused.matMul({ a: x, b: w, bias: bias ?? undefined, activation });
+  }
+  const inputs: Record<string, tf.Tensor> = { a: x, b: w };
+  if (bias) inputs.bias = bias;
+  return tf.engine().runKernel(DENSE, inputs, { activation } as unknown as tf.NamedAttrMap) as tf.Tensor;
 }

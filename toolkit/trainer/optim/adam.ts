@@ -4,6 +4,8 @@
 // A tf.Optimizer, so model.compile({ optimizer }) and optimizer.minimize() both use it.
 import * as tf from '@tensorflow/tfjs-core';
 
+type NamedTensor = { name: string; tensor: tf.Tensor };
+
 export interface AdamConfig {
   learningRate: number;
   beta1?: number;
@@ -49,7 +51,7 @@ export class JsAdam extends tf.Optimizer {
     return s;
   }
 
-  override applyGradients(variableGradients: tf.NamedTensorMap | tf.NamedTensor[]): void {
+  override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
     const grads = Array.isArray(variableGradients)
       ? variableGradients
       : Object.keys(variableGradients).map((name) => ({ name, tensor: variableGradients[name] }));
@@ -76,8 +78,8 @@ export class JsAdam extends tf.Optimizer {
     this.incrementIterations();
   }
 
-  override async getWeights(): Promise<tf.NamedTensor[]> {
-    const out: tf.NamedTensor[] = [await this.saveIterations()];
+  override async getWeights(): Promise<NamedTensor[]> {
+    const out: NamedTensor[] = [await this.saveIterations()];
     for (const [name, s] of this.slots) {
       out.push({ name: `${name}/m`, tensor: tf.tensor(s.m, s.variable.shape) });
       out.push({ name: `${name}/v`, tensor: tf.tensor(s.v, s.variable.shape) });
@@ -85,7 +87,7 @@ export class JsAdam extends tf.Optimizer {
     return out;
   }
 
-  override async setWeights(weightValues: tf.NamedTensor[]): Promise<void> {
+  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     const rest = await this.extractIterations(weightValues);
     this.step = this.iterations;
     for (const { name, tensor } of rest) {
