@@ -3,7 +3,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+// tfjs-layers registers all of TF.js's gradients when it loads; installFastMatMulGradient (run
+// later, in initBackend) must replace the BatchMatMul one after that.
+import '@tensorflow/tfjs-layers';
 import { EdgeqatError } from '../runtime/errors.js';
+import { installFastMatMulGradient } from './trainer/kernels/matmul-gradient.js';
 
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -28,6 +32,7 @@ export async function initBackend(requested: string = 'auto'): Promise<string> {
   else if (requested === 'tensorflow' && !(await tryLoadTfjsNode())) {
     throw new EdgeqatError('E_OPTION', "backend 'tensorflow' needs @tensorflow/tfjs-node, which is not installed here (use --backend wasm)");
   }
+  if (name === 'wasm') installFastMatMulGradient();
   if (tf.getBackend() === name) return name;
   const ok = await tf.setBackend(name);
   if (!ok) throw new EdgeqatError('E_ENGINE', `TensorFlow.js backend '${name}' failed to initialise`);

@@ -1,0 +1,32 @@
+// Valid models the fuzzer mutates, each with the map of its structure (every offset, length,
+// vtable entry, scalar field and vector the verifier walked), so mutations can aim at structure
+// instead of mostly landing in weight bytes.
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { verifyTfliteModel, type StructureSite } from '../../runtime/verifier/index.js';
+
+export interface Seed {
+  name: string;
+  bytes: Uint8Array;
+  sites: StructureSite[];
+}
+
+const FIXTURES = fileURLToPath(new URL('../../test/fixtures/', import.meta.url));
+
+/** Every .tflite under test/fixtures/ and test/fixtures/verifier/: TF converter and edgeqat output. */
+export function defaultSeedFiles(): string[] {
+  return [FIXTURES, join(FIXTURES, 'verifier')].flatMap((dir) =>
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.tflite'))
+      .sort()
+      .map((f) => join(dir, f)),
+  );
+}
+
+export function loadSeed(path: string): Seed {
+  const bytes = new Uint8Array(readFileSync(path));
+  const sites: StructureSite[] = [];
+  verifyTfliteModel(bytes, path, {}, (site) => sites.push(site)); // a seed must itself be valid
+  return { name: basename(path, '.tflite'), bytes, sites };
+}

@@ -1,0 +1,42 @@
+// One benchmark measurement in its own process (clean backend state and a per-config peak RSS):
+// trains `model` on `images` MNIST images with QAT or float, prints one JSON line.
+//   tsx bench/train-one.ts <model> <backend> <batch> <qat|float> <images>
+import { loadDataset } from '../runtime/datasets/datasets.js';
+import { initBackend } from '../toolkit/backend.js';
+import { builtinModel } from '../toolkit/models/index.js';
+import { prepareQat } from '../toolkit/trainer/prepare.js';
+import { trainModel } from '../toolkit/trainer/train.js';
+import { convertToTflite } from '../toolkit/converter/convert.js';
+
+const [modelName, backendName, batchArg, mode, imagesArg] = process.argv.slice(2);
+const batchSize = Number(batchArg);
+const images = Number(imagesArg);
+const backend = await initBackend(backendName);
+const data = loadDataset('mnist', { split: 'train' });
+const train = data.train!;
+const float = builtinModel(modelName).build(0, 784, 10);
+const model = mode === 'qat' ? prepareQat(float) : float;
+const opts = { epochs: 1, batchSize, lr: 1e-3, seed: 0, numClasses: 10 };
+// Warm-up (kernel compilation, first allocations), then the measured run.
+trainModel(model, { images: train.images, labels: train.labels, count: Math.min(images, batchSize * 20), featureSize: 784 }, opts);
+const r = trainModel(model, { images: train.images, labels: train.labels, count: images, featureSize: 784 }, opts);
+let exportMs: number | null = null;
+if (mode === 'qat') {
+  const t0 = performance.now();
+  convertToTflite(model);
+  exportMs = performance.now() - t0;
+}
+console.log(
+  JSON.stringify({
+    model: modelName,
+    backend,
+    batch: batchSize,
+    mode,
+    images,
+    seconds: r.seconds,
+    images_per_s: images / r.seconds,
+    epoch_s: (60000 * r.seconds) / images,
+    export_ms: exportMs,
+    peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+  }),
+);
