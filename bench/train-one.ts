@@ -18,8 +18,8 @@ const float = builtinModel(modelName).build(0, 784, 10);
 const model = mode === 'qat' ? prepareQat(float) : float;
 const opts = { epochs: 1, batchSize, lr: 1e-3, seed: 0, numClasses: 10 };
 // Warm-up (kernel compilation, first allocations), then the measured run.
-trainModel(model, { images: train.images, labels: train.labels, count: Math.min(images, batchSize * 20), featureSize: 784 }, opts);
-const r = trainModel(model, { images: train.images, labels: train.labels, count: images, featureSize: 784 }, opts);
+await trainModel(model, { images: train.images, labels: train.labels, count: Math.min(images, batchSize * 20), featureSize: 784 }, opts);
+const r = await trainModel(model, { images: train.images, labels: train.labels, count: images, featureSize: 784 }, opts);
 let exportMs: number | null = null;
 if (mode === 'qat') {
   const t0 = performance.now();

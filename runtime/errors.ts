@@ -8,9 +8,12 @@ export type ErrorCode =
   | 'E_UNSUPPORTED' // layer/op/type edgeqat cannot handle
   | 'E_RUN_FOLDER' // missing or malformed run folder / checkpoint
   | 'E_ENGINE' // an engine failed to load or run a model
-  | 'E_IO'; // a file could not be written
+  | 'E_IO' // a file could not be written
+  | 'E_DIVERGED' // training produced a NaN or infinite loss
+  | 'E_SIGINT' // interrupted by Ctrl-C (a checkpoint was saved)
+  | 'E_SIGTERM'; // terminated by SIGTERM (a checkpoint was saved)
 
-/** Exit codes: 2 for bad input (files, options), 1 for everything else. */
+/** Exit codes: 2 for bad input (files, options), 130/143 for signals (as shells do), 1 otherwise. */
 const EXIT_CODES: Record<ErrorCode, number> = {
   E_MODEL_FILE: 2,
   E_DATASET: 2,
@@ -19,12 +22,16 @@ const EXIT_CODES: Record<ErrorCode, number> = {
   E_RUN_FOLDER: 2,
   E_ENGINE: 1,
   E_IO: 1,
+  E_DIVERGED: 1,
+  E_SIGINT: 130,
+  E_SIGTERM: 143,
 };
 
 export class EdgeqatError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string) {
-    super(message);
+  /** `options.cause` keeps the underlying error (e.g. a WebAssembly trap) for callers that inspect it. */
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'EdgeqatError';
     this.code = code;
   }

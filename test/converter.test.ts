@@ -37,8 +37,8 @@ const UNITS = [
   [10, 100],
 ];
 
-function trainQat(model: tfl.LayersModel, train: Split, count = TRAIN_COUNT): tfl.LayersModel {
-  trainModel(model, { images: train.images, labels: train.labels, count, featureSize: FEATURES }, { epochs: 1, batchSize: 32, lr: 1e-3, seed: 0, numClasses: CLASSES });
+async function trainQat(model: tfl.LayersModel, train: Split, count = TRAIN_COUNT): Promise<tfl.LayersModel> {
+  await trainModel(model, { images: train.images, labels: train.labels, count, featureSize: FEATURES }, { epochs: 1, batchSize: 32, lr: 1e-3, seed: 0, numClasses: CLASSES });
   return model;
 }
 
@@ -97,7 +97,7 @@ describe('converter: QAT MLP trained on 2,000 MNIST images', () => {
     const ds = loadDataset('mnist');
     train = ds.train!;
     test = ds.test!;
-    qat = trainQat(prepareQat(buildMlp(0)), train);
+    qat = await trainQat(prepareQat(buildMlp(0)), train);
     bytes = convertToTflite(qat);
     int8IoBytes = convertToTflite(qat, { int8Io: true });
     summary = readTfliteModel(bytes);
@@ -259,7 +259,7 @@ describe('converter: QAT MLP trained on 2,000 MNIST images', () => {
   });
 
   it('per-channel (prepareQat perChannel): one scale per output channel, quantized dimension 0', async () => {
-    const pc = trainQat(prepareQat(buildMlp(0), { perChannel: true }), train, 500);
+    const pc = await trainQat(prepareQat(buildMlp(0), { perChannel: true }), train, 500);
     const pcBytes = convertToTflite(pc);
     const s = readTfliteModel(pcBytes);
     const fcs = s.subgraph.operators.filter((op) => op.op === 'FULLY_CONNECTED');

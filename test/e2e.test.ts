@@ -26,7 +26,7 @@ describe('train -> export -> eval', () => {
   }, 300_000);
 
   it('writes a run folder with a checkpoint and metrics', () => {
-    expect(readdirSync(run).sort()).toEqual(['checkpoint', 'metrics.json', 'run.json']);
+    expect(readdirSync(run).sort()).toEqual(['checkpoints', 'metrics.json', 'run.json']);
     const metrics = JSON.parse(readFileSync(join(run, 'metrics.json'), 'utf8'));
     expect(metrics.steps).toBe(300);
     expect(metrics.history.length).toBeGreaterThan(0);

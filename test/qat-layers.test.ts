@@ -107,7 +107,7 @@ describe('QAT layers', () => {
 
   it('save → load round trip: same classes, configs, predictions and observer ranges', async () => {
     const qat = prepareQat(buildMlp(0), { perChannel: true, observer: { kind: 'minmax', averagingConstant: 0.01 } });
-    trainModel(qat, { images: train.images, labels: train.labels, count: 500, featureSize: FEATURES }, { epochs: 1, batchSize: 50, lr: 1e-3, seed: 1, numClasses: 10 });
+    await trainModel(qat, { images: train.images, labels: train.labels, count: 500, featureSize: FEATURES }, { epochs: 1, batchSize: 50, lr: 1e-3, seed: 1, numClasses: 10 });
     const before = ranges(qat);
     expect(Object.keys(before)).toEqual(['quant_input', 'quant_fc1', 'quant_fc2', 'quant_fc3']);
     for (const r of Object.values(before)) expect(r.max).toBeGreaterThan(r.min);

@@ -1,12 +1,20 @@
-// A run folder (`runs/<name>/`): the QAT checkpoint in TF.js layers format (model.json +
-// weights.bin, readable by tf.loadLayersModel with edgeqat's layer classes registered), run.json
-// (what was trained, on what, how) and metrics.json. Every file is written atomically.
-import { existsSync, readFileSync } from 'node:fs';
+// A run folder (`runs/<name>/`):
+//   run.json                 what was trained, on what, how (and the QAT accuracy when done)
+//   metrics.json             loss history (every 100 steps) and results
+//   checkpoints/latest       name of the newest complete checkpoint folder
+//   checkpoints/step-NNNNNNN model.json + weights.bin (TF.js layers format, edgeqat's QAT layer
+//                            classes), optimizer.json + optimizer.bin (Adam moments), state.json
+// A checkpoint folder is written completely (each file atomically) before `latest` is switched to
+// it atomically, and older folders are removed only after that: a crash at any moment leaves the
+// previous or the new checkpoint, both valid.
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { writeFileAtomic, writeJsonAtomic } from '../runtime/atomic-write.js';
 import { EdgeqatError } from '../runtime/errors.js';
+import type { JsAdam } from './trainer/optim/adam.js';
+import type { LossPoint, TrainPosition } from './trainer/train.js';
 // Side effect: registers the QAT layer classes so checkpoints deserialize.
 import './trainer/layers/index.js';
 
@@ -24,26 +32,69 @@ export interface RunInfo {
 }
 
 export interface RunMetrics {
-  history: { step: number; epoch: number; loss: number }[];
+  history: LossPoint[];
   [key: string]: unknown;
 }
 
-const CHECKPOINT = 'checkpoint';
+export interface CheckpointState {
+  position: TrainPosition;
+  optimizerSteps: number;
+  savedAt: string;
+}
 
-export async function saveRun(dir: string, model: tfl.LayersModel, info: RunInfo, metrics: RunMetrics): Promise<void> {
+const CHECKPOINTS = 'checkpoints';
+const LATEST = 'latest';
+
+function checkpointName(step: number): string {
+  return `step-${String(step).padStart(7, '0')}`;
+}
+
+async function modelArtifacts(model: tfl.LayersModel): Promise<tf.io.ModelArtifacts> {
+  let saved: tf.io.ModelArtifacts | null = null;
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
-      const weightData = tf.io.CompositeArrayBuffer.join(artifacts.weightData);
-      writeFileAtomic(join(dir, CHECKPOINT, 'weights.bin'), new Uint8Array(weightData));
-      writeJsonAtomic(join(dir, CHECKPOINT, 'model.json'), {
-        format: 'layers-model',
-        generatedBy: 'edgeqat',
-        modelTopology: artifacts.modelTopology,
-        weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
-      });
+      saved = artifacts;
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
     }),
   );
+  return saved!;
+}
+
+/** Writes a complete checkpoint folder, then points `latest` at it, then prunes older ones. */
+export async function saveCheckpoint(dir: string, model: tfl.LayersModel, optimizer: JsAdam | null, position: TrainPosition): Promise<void> {
+  const root = join(dir, CHECKPOINTS);
+  const name = checkpointName(position.step);
+  const folder = join(root, name);
+  const artifacts = await modelArtifacts(model);
+  writeFileAtomic(join(folder, 'weights.bin'), new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData)));
+  writeJsonAtomic(join(folder, 'model.json'), {
+    format: 'layers-model',
+    generatedBy: 'edgeqat',
+    modelTopology: artifacts.modelTopology,
+    weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
+  });
+  if (optimizer) {
+    // Adam moments keyed by the weights' layer-scoped names, which are stable across processes.
+    const named: tf.NamedTensorMap = {};
+    for (const w of model.trainableWeights) {
+      const { m, v } = optimizer.exportSlot(w.read() as tf.Variable);
+      named[`${w.originalName}/m`] = tf.tensor(m, w.shape as number[]);
+      named[`${w.originalName}/v`] = tf.tensor(v, w.shape as number[]);
+    }
+    const { data, specs } = await tf.io.encodeWeights(named);
+    tf.dispose(Object.values(named));
+    writeFileAtomic(join(folder, 'optimizer.bin'), new Uint8Array(tf.io.CompositeArrayBuffer.join(data)));
+    writeJsonAtomic(join(folder, 'optimizer.json'), specs);
+  }
+  const state: CheckpointState = { position, optimizerSteps: optimizer?.steps ?? 0, savedAt: new Date().toISOString() };
+  writeJsonAtomic(join(folder, 'state.json'), state);
+  writeFileAtomic(join(root, LATEST), name + '\n');
+  for (const entry of readdirSync(root)) {
+    if (entry !== name && entry !== LATEST && entry.startsWith('step-')) rmSync(join(root, entry), { recursive: true, force: true });
+  }
+}
+
+export function writeRunFiles(dir: string, info: RunInfo, metrics: RunMetrics): void {
   writeJsonAtomic(join(dir, 'metrics.json'), metrics);
   writeJsonAtomic(join(dir, 'run.json'), info);
 }
@@ -56,14 +107,31 @@ function readJson<T>(path: string, what: string): T {
   }
 }
 
-export async function loadRun(dir: string): Promise<{ model: tfl.LayersModel; info: RunInfo }> {
-  const modelJson = join(dir, CHECKPOINT, 'model.json');
-  if (!existsSync(modelJson)) {
-    throw new EdgeqatError('E_RUN_FOLDER', `${dir}: not a run folder (no ${CHECKPOINT}/model.json; create one with 'edgeqat train --out ${dir}')`);
+function latestCheckpoint(dir: string): string {
+  const pointer = join(dir, CHECKPOINTS, LATEST);
+  if (!existsSync(pointer)) {
+    throw new EdgeqatError('E_RUN_FOLDER', `${dir}: not a run folder (no ${CHECKPOINTS}/${LATEST}; create one with 'edgeqat train --out ${dir}')`);
   }
-  const json = readJson<{ modelTopology: tf.io.ModelArtifacts['modelTopology']; weightsManifest: tf.io.WeightsManifestConfig }>(modelJson, 'the checkpoint');
+  const name = readFileSync(pointer, 'utf8').trim();
+  if (!/^step-\d+$/.test(name) || !existsSync(join(dir, CHECKPOINTS, name))) {
+    throw new EdgeqatError('E_RUN_FOLDER', `${pointer}: names a missing checkpoint '${name.slice(0, 40)}'`);
+  }
+  return join(dir, CHECKPOINTS, name);
+}
+
+export interface LoadedRun {
+  model: tfl.LayersModel;
+  info: RunInfo;
+  checkpoint: string;
+  state: CheckpointState;
+}
+
+export async function loadRun(dir: string): Promise<LoadedRun> {
+  const folder = latestCheckpoint(dir);
+  const json = readJson<{ modelTopology: tf.io.ModelArtifacts['modelTopology']; weightsManifest: tf.io.WeightsManifestConfig }>(join(folder, 'model.json'), 'the checkpoint');
   const info = readJson<RunInfo>(join(dir, 'run.json'), 'run.json');
-  const weightsPath = join(dir, CHECKPOINT, 'weights.bin');
+  const state = readJson<CheckpointState>(join(folder, 'state.json'), 'the checkpoint state');
+  const weightsPath = join(folder, 'weights.bin');
   if (!existsSync(weightsPath)) throw new EdgeqatError('E_RUN_FOLDER', `${weightsPath}: missing checkpoint weights`);
   const bin = readFileSync(weightsPath);
   try {
@@ -74,8 +142,24 @@ export async function loadRun(dir: string): Promise<{ model: tfl.LayersModel; in
         weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
       }),
     );
-    return { model, info };
+    return { model, info, checkpoint: folder, state };
   } catch (e) {
     throw new EdgeqatError('E_RUN_FOLDER', `${dir}: checkpoint does not load (${(e as Error).message.split('\n')[0]})`);
   }
+}
+
+/** Restores the Adam moments saved with a checkpoint into `optimizer` for `model`'s weights. */
+export function restoreOptimizer(checkpoint: string, model: tfl.LayersModel, optimizer: JsAdam, state: CheckpointState): void {
+  const specsPath = join(checkpoint, 'optimizer.json');
+  if (!existsSync(specsPath)) return;
+  const specs = readJson<tf.io.WeightsManifestEntry[]>(specsPath, 'optimizer state');
+  const bin = readFileSync(join(checkpoint, 'optimizer.bin'));
+  const named = tf.io.decodeWeights(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength), specs);
+  for (const w of model.trainableWeights) {
+    const m = named[`${w.originalName}/m`];
+    const v = named[`${w.originalName}/v`];
+    if (m && v) optimizer.importSlot(w.read() as tf.Variable, m.dataSync() as Float32Array, v.dataSync() as Float32Array);
+  }
+  tf.dispose(Object.values(named));
+  optimizer.steps = state.optimizerSteps;
 }

@@ -1,7 +1,11 @@
 // The training loop: seeded shuffling, mini-batches copied from one typed array (no per-batch
 // tensor slicing of the whole data set), Adam, softmax cross-entropy, running loss for progress.
+// Resumable: its position (epoch, step) plus the model and optimizer weights are the whole state,
+// and the data order of epoch e is a pure function of (seed, e). It yields to the event loop every
+// few steps so that SIGINT/SIGTERM handlers can ask it to stop at a step boundary.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { EdgeqatError } from '../../runtime/errors.js';
 import { softmaxCrossEntropy } from './kernels/softmax-cross-entropy-kernel.js';
 import { JsAdam } from './optim/adam.js';
 import { mulberry32, permutation } from './seeded-random.js';
@@ -23,6 +27,30 @@ export interface TrainOptions {
   /** Called every `progressEvery` steps and at the end of each epoch. */
   onProgress?: (p: TrainProgress) => void;
   progressEvery?: number;
+  /** Optimizer to use (e.g. one restored from a checkpoint); a new JsAdam(lr) otherwise. */
+  optimizer?: tf.Optimizer;
+  /** Where to continue from (a checkpoint's state); the start otherwise. */
+  resume?: TrainPosition;
+  /** Called after every `checkpointEvery` steps and at the end of every epoch. */
+  onCheckpoint?: (position: TrainPosition, history: LossPoint[]) => Promise<void> | void;
+  checkpointEvery?: number;
+  /** Checked after every step; when it returns true the loop stops (after a checkpoint). */
+  shouldStop?: () => boolean;
+  /** Called before every step with the global step index (e.g. freeze schedules). */
+  beforeStep?: (step: number) => void;
+}
+
+/** Position in training: `epoch` (0-based) and `stepInEpoch` steps of it done, `step` in total. */
+export interface TrainPosition {
+  epoch: number;
+  stepInEpoch: number;
+  step: number;
+}
+
+export interface LossPoint {
+  step: number;
+  epoch: number;
+  loss: number;
 }
 
 export interface TrainProgress {
@@ -39,29 +67,37 @@ export interface TrainResult {
   seconds: number;
   /** Mean loss over the last progress window (single-batch losses are noisy). */
   finalLoss: number;
-  history: { step: number; epoch: number; loss: number }[];
+  history: LossPoint[];
+  /** Where the loop stopped; equals the end unless `interrupted`. */
+  position: TrainPosition;
+  interrupted: boolean;
 }
 
-export function trainModel(model: tfl.LayersModel, data: TrainData, opts: TrainOptions): TrainResult {
+/** Steps between yields to the event loop (signal handlers run then). */
+const YIELD_EVERY = 50;
+
+export async function trainModel(model: tfl.LayersModel, data: TrainData, opts: TrainOptions, history: LossPoint[] = []): Promise<TrainResult> {
   const { featureSize } = data;
   const { batchSize, numClasses } = opts;
+  const inputShape = (model.inputs[0].shape as (number | null)[]).slice(1) as number[];
   const stepsPerEpoch = Math.ceil(data.count / batchSize);
   const every = opts.progressEvery ?? 100;
-  const optimizer = new JsAdam({ learningRate: opts.lr, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 });
+  const optimizer = opts.optimizer ?? new JsAdam({ learningRate: opts.lr, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 });
   const varList = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const random = mulberry32(opts.seed);
   const xBuf = new Float32Array(batchSize * featureSize);
   const yBuf = new Float32Array(batchSize * numClasses);
-  const history: TrainResult['history'] = [];
   const start = performance.now();
-  let step = 0;
+  const pos: TrainPosition = { ...(opts.resume ?? { epoch: 0, stepInEpoch: 0, step: 0 }) };
   let windowLoss = 0;
   let windowSteps = 0;
   let lastLoss = NaN;
+  let interrupted = false;
 
-  for (let epoch = 0; epoch < opts.epochs; epoch++) {
-    const order = permutation(data.count, random);
-    for (let s = 0; s < stepsPerEpoch; s++) {
+  epochs: for (; pos.epoch < opts.epochs; pos.epoch++, pos.stepInEpoch = 0) {
+    const order = epochOrder(data.count, opts.seed, pos.epoch);
+    for (; pos.stepInEpoch < stepsPerEpoch; ) {
+      opts.beforeStep?.(pos.step);
+      const s = pos.stepInEpoch;
       const n = Math.min(batchSize, data.count - s * batchSize);
       yBuf.fill(0);
       for (let i = 0; i < n; i++) {
@@ -70,41 +106,59 @@ export function trainModel(model: tfl.LayersModel, data: TrainData, opts: TrainO
         yBuf[i * numClasses + data.labels[k]] = 1;
       }
       const loss: tf.Scalar = tf.tidy(() => {
-        const x = tf.tensor2d(xBuf.subarray(0, n * featureSize), [n, featureSize]);
+        const x = tf.tensor(xBuf.subarray(0, n * featureSize), [n, ...inputShape]);
         const y = tf.tensor2d(yBuf.subarray(0, n * numClasses), [n, numClasses]);
-        return optimizer.minimize(
-          () => softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor),
-          true,
-          varList,
-        ) as tf.Scalar;
+        return optimizer.minimize(() => softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor), true, varList) as tf.Scalar;
       });
       lastLoss = loss.dataSync()[0];
       loss.dispose();
-      step++;
+      if (!Number.isFinite(lastLoss)) {
+        throw new EdgeqatError('E_DIVERGED', `training diverged: loss is ${lastLoss} at step ${pos.step + 1} (epoch ${pos.epoch + 1}); try a lower --lr`);
+      }
+      pos.step++;
+      pos.stepInEpoch++;
       windowLoss += lastLoss;
       windowSteps++;
-      const epochEnd = s === stepsPerEpoch - 1;
-      if (step % every === 0 || epochEnd) {
+      const epochEnd = pos.stepInEpoch === stepsPerEpoch;
+      if (pos.step % every === 0 || epochEnd) {
         const mean = windowLoss / windowSteps;
-        history.push({ step, epoch: epoch + 1, loss: mean });
-        opts.onProgress?.({ epoch: epoch + 1, step: s + 1, stepsPerEpoch, loss: mean, elapsedMs: performance.now() - start });
+        history.push({ step: pos.step, epoch: pos.epoch + 1, loss: mean });
+        opts.onProgress?.({ epoch: pos.epoch + 1, step: pos.stepInEpoch, stepsPerEpoch, loss: mean, elapsedMs: performance.now() - start });
         windowLoss = 0;
         windowSteps = 0;
       }
+      if (pos.step % YIELD_EVERY === 0 || epochEnd) await new Promise((r) => setImmediate(r));
+      interrupted = opts.shouldStop?.() ?? false;
+      const due = epochEnd || interrupted || (opts.checkpointEvery !== undefined && pos.step % opts.checkpointEvery === 0);
+      if (due && opts.onCheckpoint) await opts.onCheckpoint(normalized(pos, stepsPerEpoch), history);
+      if (interrupted) break epochs;
     }
   }
-  optimizer.dispose();
-  return { steps: step, seconds: (performance.now() - start) / 1000, finalLoss: history.at(-1)?.loss ?? lastLoss, history };
+  if (!opts.optimizer) optimizer.dispose();
+  const position = normalized(pos, stepsPerEpoch);
+  interrupted &&= position.epoch < opts.epochs;
+  return { steps: pos.step, seconds: (performance.now() - start) / 1000, finalLoss: history.at(-1)?.loss ?? lastLoss, history, position, interrupted };
+}
+
+/** A finished epoch is stored as the start of the next one. */
+function normalized(pos: TrainPosition, stepsPerEpoch: number): TrainPosition {
+  return pos.stepInEpoch >= stepsPerEpoch ? { epoch: pos.epoch + 1, stepInEpoch: 0, step: pos.step } : { ...pos };
+}
+
+/** Data order of one epoch: depends only on the seed and the epoch, so a resumed run sees the same. */
+export function epochOrder(count: number, seed: number, epoch: number): Uint32Array {
+  return permutation(count, mulberry32((seed * 1000003 + epoch * 7919) >>> 0));
 }
 
 /** Predicted classes of a (fake-quant or float) model in inference mode, in data order. */
 export function predictClasses(model: tfl.LayersModel, images: Float32Array, count: number, batch = 1000): Int32Array {
   const featureSize = images.length / count;
+  const inputShape = (model.inputs[0].shape as (number | null)[]).slice(1) as number[];
   const out = new Int32Array(count);
   for (let start = 0; start < count; start += batch) {
     const n = Math.min(batch, count - start);
     const pred = tf.tidy(() => {
-      const x = tf.tensor2d(images.subarray(start * featureSize, (start + n) * featureSize), [n, featureSize]);
+      const x = tf.tensor(images.subarray(start * featureSize, (start + n) * featureSize), [n, ...inputShape]);
       return tf.argMax(model.apply(x, { training: false }) as tf.Tensor, -1);
     });
     out.set(pred.dataSync() as Int32Array, start);

@@ -1,19 +1,22 @@
-// `edgeqat eval <model.tflite>`: accuracy of a .tflite on a data set's test split, on the TFLite
-// WebAssembly interpreter. Preprocessing comes from the model's edgeqat metadata when present.
+// `edgeqat eval <model.tflite>`: accuracy of a .tflite on a data set's test split, on one of the
+// runtime's engines (--engine; default auto = the fastest that runs the model). Preprocessing comes
+// from the model's edgeqat metadata when present.
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { evaluateClassifier } from '../../../runtime/accuracy.js';
 import { writeJsonAtomic } from '../../../runtime/atomic-write.js';
 import { loadDataset } from '../../../runtime/datasets/datasets.js';
 import { elementsPerSample } from '../../../runtime/engines/engine.js';
-import { createTfjsTfliteEngine } from '../../../runtime/engines/tfjs-tflite.js';
+import { createEngine, ENGINE_CHOICES } from '../../../runtime/engines/index.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
 import { readTfliteFile, type ModelSummary } from '../../../runtime/model-reader.js';
 import { PREPROCESSING_METADATA } from '../../converter/convert.js';
-import { positiveInt } from '../options.js';
+import { oneOf, positiveInt } from '../options.js';
 import { createProgress } from '../progress.js';
 
 export interface EvalOptions {
+  /** auto (default), reference, tfjs-tflite or litert. */
+  engine?: string;
   dataset?: string;
   dataDir?: string;
   limit?: number;
@@ -33,7 +36,8 @@ export interface EvalResult {
   predictions: Int32Array;
 }
 
-function preprocessing(summary: ModelSummary): { mean: number; std: number } | undefined {
+/** The normalization the converter recorded in the model's metadata, if any. */
+export function modelPreprocessing(summary: ModelSummary): { mean: number; std: number } | undefined {
   const entry = summary.metadata.find((m) => m.name === PREPROCESSING_METADATA);
   if (!entry?.text) return undefined;
   try {
@@ -47,9 +51,9 @@ function preprocessing(summary: ModelSummary): { mean: number; std: number } | u
 export async function runEval(modelPath: string, opts: EvalOptions = {}): Promise<EvalResult> {
   const summary = readTfliteFile(modelPath);
   const datasetSpec = opts.dataset ?? 'mnist';
-  const data = loadDataset(datasetSpec, { split: 'test', dataDir: opts.dataDir, normalization: preprocessing(summary) });
+  const data = loadDataset(datasetSpec, { split: 'test', dataDir: opts.dataDir, normalization: modelPreprocessing(summary) });
   const test = data.test!;
-  const engine = await createTfjsTfliteEngine(new Uint8Array(readFileSync(modelPath)), { label: modelPath });
+  const engine = await createEngine(opts.engine ?? 'auto', new Uint8Array(readFileSync(modelPath)), modelPath);
   try {
     const featureSize = data.rows * data.cols;
     if (elementsPerSample(engine.input) !== featureSize) {
@@ -70,8 +74,9 @@ export async function runEval(modelPath: string, opts: EvalOptions = {}): Promis
 
 export function evalCommand(): Command {
   return new Command('eval')
-    .description('accuracy of a .tflite model on the TFLite WebAssembly interpreter')
+    .description('accuracy of a .tflite model on a TFLite engine')
     .argument('<model>', '.tflite file')
+    .option('--engine <name>', `${ENGINE_CHOICES.join(' | ')} (auto: the fastest that runs the model)`, oneOf('--engine', ENGINE_CHOICES), 'auto')
     .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder>', 'mnist')
     .option('--data-dir <dir>', 'folder holding the data set files')
     .option('--limit <n>', 'evaluate the first n test images', positiveInt('--limit'))

@@ -4,11 +4,16 @@ import { Command } from 'commander';
 import { loadDataset } from '../../../runtime/datasets/datasets.js';
 import { initBackend, BACKENDS } from '../../backend.js';
 import { builtinModel } from '../../models/index.js';
-import { saveRun, type RunInfo } from '../../run-folder.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EdgeqatError, isEdgeqatError } from '../../../runtime/errors.js';
+import { loadRun, restoreOptimizer, saveCheckpoint, writeRunFiles, type RunInfo, type RunMetrics } from '../../run-folder.js';
+import { JsAdam } from '../../trainer/optim/adam.js';
+import { watchStopSignals } from '../stop-signals.js';
 import { prepareQat } from '../../trainer/prepare.js';
 import { OBSERVER_KINDS, DEFAULT_ACTIVATION_OBSERVER, type ObserverKind } from '../../trainer/quant/observers.js';
 import { quantizationReport, type LayerQuantReport } from '../../trainer/quant-report.js';
-import { predictClasses, trainModel } from '../../trainer/train.js';
+import { predictClasses, trainModel, type LossPoint, type TrainResult } from '../../trainer/train.js';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { oneOf, positiveInt, positiveNumber, nonNegativeInt } from '../options.js';
 import { createProgress } from '../progress.js';
@@ -28,6 +33,10 @@ export interface TrainCommandOptions {
   observer?: ObserverKind;
   dataDir?: string;
   quiet?: boolean;
+  /** Save a checkpoint every n steps (and at every epoch end). */
+  checkpointEvery?: number;
+  /** Continue the run in this folder from its latest checkpoint. */
+  resume?: string;
 }
 
 export const TRAIN_DEFAULTS = {
@@ -59,57 +68,107 @@ export interface TrainSummary {
 }
 
 export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary> {
-  const builder = builtinModel(opts.model);
   const backend = await initBackend(opts.backend);
-  const data = loadDataset(opts.dataset, { dataDir: opts.dataDir });
+  const resumed = opts.resume ? await loadRun(opts.resume) : null;
+  // A resumed run continues with its own settings; the other options are ignored.
+  const settings = resumed ? settingsOf(resumed.info, opts) : opts;
+  const runDir = opts.resume ?? opts.out;
+  const builder = builtinModel(settings.model);
+  const data = loadDataset(settings.dataset, { dataDir: settings.dataDir });
   const train = data.train!;
   const test = data.test!;
-  const count = Math.min(opts.limit ?? train.count, train.count);
+  const count = Math.min(settings.limit ?? train.count, train.count);
   const inputSize = data.rows * data.cols;
 
-  const float = builder.build(opts.seed, inputSize, data.numClasses);
+  const float = builder.build(settings.seed, inputSize, data.numClasses);
   const paramCount = float.countParams();
-  const observer = { ...DEFAULT_ACTIVATION_OBSERVER, kind: opts.observer ?? DEFAULT_ACTIVATION_OBSERVER.kind };
-  const model = prepareQat(float, { perChannel: opts.perChannel, observer });
+  const observer = { ...DEFAULT_ACTIVATION_OBSERVER, kind: settings.observer ?? DEFAULT_ACTIVATION_OBSERVER.kind };
+  const model = resumed ? resumed.model : prepareQat(float, { perChannel: settings.perChannel, observer });
   float.dispose();
+  const optimizer = new JsAdam({ learningRate: settings.lr });
+  if (resumed) restoreOptimizer(resumed.checkpoint, model, optimizer, resumed.state);
 
-  const progress = createProgress(`train (${backend})`, opts.quiet);
-  const result = trainModel(model, { images: train.images, labels: train.labels, count, featureSize: inputSize }, {
-    epochs: opts.epochs,
-    batchSize: opts.batchSize,
-    lr: opts.lr,
-    seed: opts.seed,
+  const info: RunInfo = {
+    model: settings.model,
+    dataset: settings.dataset,
+    normalization: data.normalization,
     numClasses: data.numClasses,
-    progressEvery: 100,
-    onProgress: (p) =>
-      progress.update((p.epoch - 1) * p.stepsPerEpoch + p.step, p.stepsPerEpoch * opts.epochs, `epoch ${p.epoch} loss ${p.loss.toFixed(4)}`),
-  });
+    inputShape: [inputSize],
+    options: {
+      epochs: settings.epochs,
+      batchSize: settings.batchSize,
+      lr: settings.lr,
+      seed: settings.seed,
+      limit: count,
+      perChannel: !!settings.perChannel,
+      observer: observer.kind,
+      checkpointEvery: settings.checkpointEvery,
+    },
+    backend,
+    createdAt: resumed?.info.createdAt ?? new Date().toISOString(),
+    trainSeconds: resumed?.info.trainSeconds ?? 0,
+  };
+  const history: LossPoint[] = resumed ? (readMetrics(runDir)?.history ?? []) : [];
+  if (!resumed) writeRunFiles(runDir, info, { history });
+
+  const progress = createProgress(`train (${backend})`, settings.quiet);
+  const stop = watchStopSignals();
+  let lastCheckpoint = resumed?.state.position.step ?? null;
+  let result: TrainResult;
+  try {
+    result = await trainModel(
+      model,
+      { images: train.images, labels: train.labels, count, featureSize: inputSize },
+      {
+        epochs: settings.epochs,
+        batchSize: settings.batchSize,
+        lr: settings.lr,
+        seed: settings.seed,
+        numClasses: data.numClasses,
+        optimizer,
+        resume: resumed?.state.position,
+        progressEvery: 100,
+        checkpointEvery: settings.checkpointEvery,
+        shouldStop: () => stop.signal !== null,
+        onCheckpoint: async (position, hist) => {
+          await saveCheckpoint(runDir, model, optimizer, position);
+          writeRunFiles(runDir, info, { history: hist, position });
+          lastCheckpoint = position.step;
+        },
+        onProgress: (p) =>
+          progress.update((p.epoch - 1) * p.stepsPerEpoch + p.step, p.stepsPerEpoch * settings.epochs, `epoch ${p.epoch} loss ${p.loss.toFixed(4)}`),
+      },
+      history,
+    );
+  } catch (e) {
+    if (isEdgeqatError(e) && e.code === 'E_DIVERGED') {
+      const kept = lastCheckpoint === null ? 'no checkpoint was saved yet' : `last good checkpoint (step ${lastCheckpoint}) kept in ${runDir}`;
+      throw new EdgeqatError('E_DIVERGED', `${e.message}; ${kept}`);
+    }
+    throw e;
+  } finally {
+    stop.dispose();
+  }
+  info.trainSeconds += result.seconds;
+  if (result.interrupted) {
+    writeRunFiles(runDir, info, { history: result.history, position: result.position });
+    const code = stop.signal === 'SIGTERM' ? 'E_SIGTERM' : 'E_SIGINT';
+    throw new EdgeqatError(code, `interrupted at step ${result.position.step}: checkpoint saved in ${runDir} (continue with: edgeqat train --resume ${runDir})`);
+  }
   progress.done(`${result.steps} steps in ${result.seconds.toFixed(1)} s, loss ${result.finalLoss.toFixed(4)}`);
 
   const qatPredictions = predictClasses(model, test.images, test.count);
   let correct = 0;
   for (let i = 0; i < test.count; i++) if (qatPredictions[i] === test.labels[i]) correct++;
   const qatAccuracy = correct / test.count;
-
-  const info: RunInfo = {
-    model: opts.model,
-    dataset: opts.dataset,
-    normalization: data.normalization,
-    numClasses: data.numClasses,
-    inputShape: [inputSize],
-    options: { epochs: opts.epochs, batchSize: opts.batchSize, lr: opts.lr, seed: opts.seed, limit: count, perChannel: !!opts.perChannel, observer: observer.kind },
-    backend,
-    createdAt: new Date().toISOString(),
-    trainSeconds: result.seconds,
-    qatAccuracy,
-  };
-  await saveRun(opts.out, model, info, { history: result.history, steps: result.steps, finalLoss: result.finalLoss, qatAccuracy, testSamples: test.count });
+  info.qatAccuracy = qatAccuracy;
+  writeRunFiles(runDir, info, { history: result.history, steps: result.steps, finalLoss: result.finalLoss, qatAccuracy, testSamples: test.count });
   return {
-    runDir: opts.out,
+    runDir,
     backend,
     trainImages: count,
     steps: result.steps,
-    trainSeconds: result.seconds,
+    trainSeconds: info.trainSeconds,
     finalLoss: result.finalLoss,
     qatAccuracy,
     qatPredictions,
@@ -120,6 +179,32 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
     model,
     info,
   };
+}
+
+/** The options a run was trained with (run.json), for --resume. */
+function settingsOf(info: RunInfo, cli: TrainCommandOptions): TrainCommandOptions {
+  const o = info.options as Partial<TrainCommandOptions>;
+  return {
+    ...cli,
+    model: info.model,
+    dataset: info.dataset,
+    epochs: o.epochs ?? cli.epochs,
+    batchSize: o.batchSize ?? cli.batchSize,
+    lr: o.lr ?? cli.lr,
+    seed: o.seed ?? cli.seed,
+    limit: o.limit,
+    perChannel: o.perChannel,
+    observer: o.observer,
+    checkpointEvery: o.checkpointEvery,
+  };
+}
+
+function readMetrics(dir: string): RunMetrics | null {
+  try {
+    return JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as RunMetrics;
+  } catch {
+    return null;
+  }
 }
 
 export function formatTrainSummary(s: TrainSummary): string {
@@ -149,6 +234,8 @@ export function addTrainOptions(cmd: Command): Command {
 export function trainCommand(): Command {
   return addTrainOptions(new Command('train').description('quantization-aware training; writes a run folder'))
     .option('--out <dir>', 'run folder', TRAIN_DEFAULTS.out)
+    .option('--checkpoint-every <n>', 'save a checkpoint every n steps (and at every epoch end)', positiveInt('--checkpoint-every'), 1000)
+    .option('--resume <dir>', 'continue the run in <dir> from its latest checkpoint (its own settings)')
     .action(async (opts: TrainCommandOptions) => {
       const summary = await runTrain(opts);
       console.log(formatTrainSummary(summary));

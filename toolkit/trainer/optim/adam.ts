@@ -78,6 +78,27 @@ export class JsAdam extends tf.Optimizer {
     this.incrementIterations();
   }
 
+  /** Moment estimates of one variable (zeros if it has not been updated yet). */
+  exportSlot(variable: tf.Variable): { m: Float32Array; v: Float32Array } {
+    const s = this.slot(variable.name);
+    return { m: s.m.slice(), v: s.v.slice() };
+  }
+
+  importSlot(variable: tf.Variable, m: Float32Array, v: Float32Array): void {
+    const s = this.slot(variable.name);
+    s.m.set(m);
+    s.v.set(v);
+  }
+
+  get steps(): number {
+    return this.step;
+  }
+
+  set steps(n: number) {
+    this.step = n;
+    this.iterations_ = n;
+  }
+
   override async getWeights(): Promise<NamedTensor[]> {
     const out: NamedTensor[] = [await this.saveIterations()];
     for (const [name, s] of this.slots) {
