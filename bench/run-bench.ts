@@ -62,8 +62,24 @@ for (const model of models) {
 
 const engines: EngineBench[] = await benchEngines(models.filter((m) => m in BUILTIN_MODELS), quick);
 
+// PyTorch eager QAT of the same MLP, side by side in the same run (a yardstick, never a
+// dependency): set EDGEQAT_TORCH_PYTHON to a Python with torch installed.
+interface TorchBench {
+  batch: number;
+  epoch_s: number;
+  int8_accuracy: number;
+  torch: string;
+}
+let torch: TorchBench[] = [];
+const torchPython = process.env.EDGEQAT_TORCH_PYTHON;
+if (torchPython && models.includes('mlp') && !quick) {
+  process.stderr.write('bench: PyTorch eager QAT yardstick ...\n');
+  const out = execFileSync(torchPython, ['bench/pytorch-qat-mlp.py', '--batches', batches.join(',')], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  torch = out.trim().split('\n').map((l) => JSON.parse(l) as TorchBench);
+}
+
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}-${process.arch}`;
-const results = { date: new Date().toISOString(), machine, quick, training, engines };
+const results = { date: new Date().toISOString(), machine, quick, training, engines, pytorch: torch };
 writeJsonAtomic(`${repo}/bench/results.json`, results);
 
 const fmt = (x: number, d = 1) => x.toFixed(d);
@@ -85,6 +101,19 @@ const md = [
       `| ${r.model} | ${r.backend} | ${r.batch} | ${r.mode} | ${r.images} | ${fmt(r.images_per_s, 0)} | ${fmt(r.epoch_s)} | ${r.mode === 'qat' ? qatVsFloat(r) : ''} | ${fmt(r.peak_rss_mb, 0)} |`,
   ),
   ``,
+  ...(torch.length
+    ? [
+        `## MLP QAT epoch vs PyTorch ${torch[0].torch} eager QAT (same machine, same run)`,
+        ``,
+        `| batch | edgeqat wasm s | PyTorch s | ratio | PyTorch int8 accuracy |`,
+        `|---|---|---|---|---|`,
+        ...torch.map((t) => {
+          const e = training.find((r) => r.model === 'mlp' && r.backend === 'wasm' && r.mode === 'qat' && r.batch === t.batch);
+          return `| ${t.batch} | ${e ? fmt(e.epoch_s) : '-'} | ${fmt(t.epoch_s)} | ${e ? fmt(e.epoch_s / t.epoch_s, 2) : '-'} | ${t.int8_accuracy.toFixed(4)} |`;
+        }),
+        ``,
+      ]
+    : []),
   `## Export`,
   ``,
   `| model | export ms |`,
