@@ -8,6 +8,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-layers';
 import { EdgeqatError } from '../runtime/errors.js';
 import { installFastMatMulGradient } from './trainer/kernels/matmul-gradient.js';
+import { registerWasmBackpropKernels, useFastWasmConv2DBackpropInput } from './trainer/kernels/wasm-backprop/index.js';
 
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -32,7 +33,13 @@ export async function initBackend(requested: string = 'auto'): Promise<string> {
   else if (requested === 'tensorflow' && !(await tryLoadTfjsNode())) {
     throw new EdgeqatError('E_OPTION', "backend 'tensorflow' needs @tensorflow/tfjs-node, which is not installed here (use --backend wasm)");
   }
-  if (name === 'wasm') installFastMatMulGradient();
+  if (name === 'wasm') {
+    // The wasm backend lacks the conv filter/depthwise gradients (conv training would fail) and
+    // ships a scalar-loop Conv2DBackpropInput ~10x slower than ours; both tested against cpu.
+    installFastMatMulGradient();
+    registerWasmBackpropKernels();
+    useFastWasmConv2DBackpropInput();
+  }
   if (tf.getBackend() === name) return name;
   const ok = await tf.setBackend(name);
   if (!ok) throw new EdgeqatError('E_ENGINE', `TensorFlow.js backend '${name}' failed to initialise`);
