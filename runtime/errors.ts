@@ -11,7 +11,10 @@ export type ErrorCode =
   | 'E_IO' // a file could not be written
   | 'E_DIVERGED' // training produced a NaN or infinite loss
   | 'E_SIGINT' // interrupted by Ctrl-C (a checkpoint was saved)
-  | 'E_SIGTERM'; // terminated by SIGTERM (a checkpoint was saved)
+  | 'E_SIGTERM' // terminated by SIGTERM (a checkpoint was saved)
+  | 'E_BUNDLE' // a deploy bundle could not be built
+  | 'E_SSH' // a device could not be reached or refused the login (ssh/scp)
+  | 'E_REMOTE'; // a command failed on the device (install, checksum check, runner)
 
 /** Exit codes: 2 for bad input (files, options), 130/143 for signals (as shells do), 1 otherwise. */
 const EXIT_CODES: Record<ErrorCode, number> = {
@@ -25,6 +28,9 @@ const EXIT_CODES: Record<ErrorCode, number> = {
   E_DIVERGED: 1,
   E_SIGINT: 130,
   E_SIGTERM: 143,
+  E_BUNDLE: 1,
+  E_SSH: 1,
+  E_REMOTE: 1,
 };
 
 export class EdgeqatError extends Error {

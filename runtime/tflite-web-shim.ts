@@ -47,6 +47,24 @@ export const defaultTfliteLogSink: TfliteLogSink = (line) => {
   if (line.trim() !== '' && !line.startsWith('INFO:')) process.stderr.write(`[tflite] ${line}\n`);
 };
 
+/**
+ * Where the library and its wasm builds come from: node_modules by default. A self-contained deploy
+ * bundle (devices/bundle/) has no node_modules; it sets the copy it bundled and its own wasm folder.
+ */
+export interface TfliteSource {
+  wasmDir(): string;
+  load(): TfliteLib | Promise<TfliteLib>;
+}
+
+const NODE_MODULES_SOURCE: TfliteSource = {
+  // The package has no "exports" map, so package.json resolves; wasm/ sits next to it.
+  wasmDir: () => path.join(path.dirname(require.resolve('@tensorflow/tfjs-tflite/package.json')), 'wasm'),
+  // require, not import(): Vite/vitest would resolve the package's "module" entry, an ESM build
+  // with extensionless imports that does not load in Node; "main" is the CommonJS Node bundle.
+  load: () => require('@tensorflow/tfjs-tflite') as TfliteLib,
+};
+
+let source: TfliteSource = NODE_MODULES_SOURCE;
 let logSink: TfliteLogSink = defaultTfliteLogSink;
 let installs = 0;
 let saved: Map<string, PropertyDescriptor | undefined> | undefined;
@@ -59,9 +77,14 @@ export function setTfliteLogSink(sink: TfliteLogSink | null): TfliteLogSink {
   return previous;
 }
 
+/** Replaces where the library comes from (null: node_modules again); call before the first load. */
+export function setTfliteSource(next: TfliteSource | null): void {
+  source = next ?? NODE_MODULES_SOURCE;
+  libPromise = undefined;
+}
+
 export function tfliteWasmDir(): string {
-  // The package has no "exports" map, so package.json resolves; wasm/ sits next to it.
-  return path.join(path.dirname(require.resolve('@tensorflow/tfjs-tflite/package.json')), 'wasm');
+  return source.wasmDir();
 }
 
 /** Installs the globals (idempotent and counted: nested installs need as many restores). */
@@ -110,9 +133,7 @@ export async function withTfliteWebShim<T>(fn: () => Promise<T>): Promise<T> {
 export function loadTfliteModule(): Promise<TfliteLib> {
   if (libPromise) return libPromise;
   libPromise = withTfliteWebShim(async () => {
-    // require, not import(): Vite/vitest would resolve the package's "module" entry, an ESM build
-    // with extensionless imports that does not load in Node; "main" is the CommonJS Node bundle.
-    const lib = require('@tensorflow/tfjs-tflite') as TfliteLib;
+    const lib = await source.load();
     // Cached by the library after the first call, so later loads keep this choice.
     const features = await lib.getWasmFeatures();
     if (features.multiThreading) throw new Error('tfjs-tflite chose its threaded build; MessageChannel was not hidden');

@@ -1,0 +1,137 @@
+// A deploy bundle's layout and its manifest.json: written by `edgeqat bundle`, read (and checked
+// against the files) by the bundle's runner on the device. SHA256SUMS holds the same checksums in
+// `sha256sum -c` format, plus the manifest's own, for checking on a device without Node.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EdgeqatError } from '../../runtime/errors.js';
+import { JsonFields, parseJson } from '../../runtime/json-fields.js';
+import { validateProfile, WASM_VARIANTS, type DeviceProfile, type WasmVariant } from '../profiles.js';
+
+export const BUNDLE_FORMAT = 'edgeqat-bundle';
+export const BUNDLE_FORMAT_VERSION = 1;
+/** Engines a bundle can carry (LiteRT.js is not bundled yet: its Node loader needs CommonJS globals). */
+export const BUNDLE_ENGINES = ['reference', 'tfjs-tflite'] as const;
+export type BundleEngine = (typeof BUNDLE_ENGINES)[number];
+
+export const BUNDLE_FILES = {
+  runner: 'run.js',
+  manifest: 'manifest.json',
+  sums: 'SHA256SUMS',
+  model: 'model.tflite',
+  runtime: 'lib/edgeqat-runtime.mjs',
+  wasmDir: 'wasm',
+  sampleImages: 'samples/images-idx3-ubyte',
+  sampleLabels: 'samples/labels-idx1-ubyte',
+} as const;
+
+export interface BundleSamples {
+  dataset: string;
+  count: number;
+  rows: number;
+  cols: number;
+  /** (pixel/255 - mean)/std, as the model was trained. */
+  normalization: { mean: number; std: number };
+}
+
+export interface FileEntry {
+  bytes: number;
+  sha256: string;
+}
+
+export interface BundleManifest {
+  format: typeof BUNDLE_FORMAT;
+  version: typeof BUNDLE_FORMAT_VERSION;
+  createdBy: string;
+  createdAt: string;
+  /** The profile the bundle was made for, as it was then. */
+  device: DeviceProfile;
+  engine: BundleEngine;
+  /** The one WebAssembly build shipped (wasm engines only). */
+  wasm: { variant: WasmVariant; files: string[] } | null;
+  /** The .tflite the bundle was made from (its file name only). */
+  model: { source: string; bytes: number; sha256: string };
+  samples: BundleSamples | null;
+  /** Every file of the bundle except manifest.json and SHA256SUMS, by relative path. */
+  files: Record<string, FileEntry>;
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** `sha256sum` lines (two spaces: text mode, the same on Linux) for the given files. */
+export function sha256sumsText(files: Record<string, FileEntry>): string {
+  return Object.entries(files)
+    .map(([path, f]) => `${f.sha256}  ${path}\n`)
+    .join('');
+}
+
+export function readManifest(dir: string): BundleManifest {
+  const path = join(dir, BUNDLE_FILES.manifest);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new EdgeqatError('E_MODEL_FILE', `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); not an edgeqat bundle?`);
+  }
+  return parseManifest(parseJson(text, path, 'E_MODEL_FILE'), path);
+}
+
+export function parseManifest(value: unknown, where: string): BundleManifest {
+  const f = JsonFields.root(value, where, 'E_MODEL_FILE');
+  f.onlyKeys(['format', 'version', 'createdBy', 'createdAt', 'device', 'engine', 'wasm', 'model', 'samples', 'files']);
+  if (f.raw('format') !== BUNDLE_FORMAT) f.expected('format', JSON.stringify(BUNDLE_FORMAT));
+  if (f.raw('version') !== BUNDLE_FORMAT_VERSION) f.fail('version', `this runner reads version ${BUNDLE_FORMAT_VERSION}, got ${JSON.stringify(f.raw('version'))}`);
+  const device = f.object('device');
+  const deviceName = device.string('name');
+  const { name: _name, ...profileFields } = f.raw('device') as Record<string, unknown>;
+  const profile = validateProfile(deviceName, JsonFields.root(profileFields, `${where}: device`, 'E_MODEL_FILE'));
+
+  let wasm: BundleManifest['wasm'] = null;
+  if (f.raw('wasm') !== null) {
+    const w = f.object('wasm').onlyKeys(['variant', 'files']);
+    const files = w.raw('files');
+    if (!Array.isArray(files) || !files.every((x) => typeof x === 'string')) w.expected('files', 'an array of file names');
+    wasm = { variant: w.oneOf('variant', WASM_VARIANTS), files: files as string[] };
+  }
+  const m = f.object('model').onlyKeys(['source', 'bytes', 'sha256']);
+  const model = { source: m.string('source'), bytes: m.integer('bytes', 1), sha256: hex64(m, 'sha256') };
+
+  let samples: BundleSamples | null = null;
+  if (f.raw('samples') !== null) {
+    const s = f.object('samples').onlyKeys(['dataset', 'count', 'rows', 'cols', 'normalization']);
+    const n = s.object('normalization').onlyKeys(['mean', 'std']);
+    samples = {
+      dataset: s.string('dataset'),
+      count: s.integer('count', 1),
+      rows: s.integer('rows', 1),
+      cols: s.integer('cols', 1),
+      normalization: { mean: n.number('mean'), std: n.positiveNumber('std') },
+    };
+  }
+  const filesField = f.object('files');
+  const files: Record<string, FileEntry> = {};
+  for (const path of filesField.keys()) {
+    const e = filesField.object(path).onlyKeys(['bytes', 'sha256']);
+    files[path] = { bytes: e.integer('bytes', 0), sha256: hex64(e, 'sha256') };
+  }
+  return {
+    format: BUNDLE_FORMAT,
+    version: BUNDLE_FORMAT_VERSION,
+    createdBy: f.string('createdBy'),
+    createdAt: f.string('createdAt'),
+    device: profile,
+    engine: f.oneOf('engine', BUNDLE_ENGINES),
+    wasm,
+    model,
+    samples,
+    files,
+  };
+}
+
+function hex64(f: JsonFields, key: string): string {
+  const v = f.string(key);
+  if (!/^[0-9a-f]{64}$/.test(v)) f.expected(key, 'a sha256 (64 lower-case hex digits)');
+  return v;
+}

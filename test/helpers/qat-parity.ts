@@ -1,0 +1,88 @@
+// Numerical parity of one float model through the whole flow: prepareQat → a few QAT steps on real
+// MNIST → convertToTflite → the real TFLite interpreter (tfjs-tflite, WebAssembly), against the
+// fake-quant model's own outputs on the same test images.
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
+import type { Split } from '../../runtime/datasets/datasets.js';
+import { createTfjsTfliteEngine } from '../../runtime/engines/tfjs-tflite.js';
+import { convertToTflite } from '../../toolkit/converter/convert.js';
+import { outputParamsOf } from '../../toolkit/trainer/layers/output-params.js';
+import { prepareQat, type PrepareOptions } from '../../toolkit/trainer/prepare.js';
+import { trainModel } from '../../toolkit/trainer/train.js';
+
+export const FEATURES = 784;
+
+export interface ParityReport {
+  samples: number;
+  /** Share of output values where |TFLite − fake-quant| ≤ one output quantization step. */
+  withinOneStep: number;
+  /** Share of output values that are the same int8 value. */
+  identical: number;
+  maxSteps: number;
+  /** Share of samples with the same predicted class. */
+  agreement: number;
+  outputScale: number;
+}
+
+export interface ParityOptions {
+  train: Split;
+  test: Split;
+  prepare?: PrepareOptions;
+  trainImages?: number;
+  batchSize?: number;
+  lr?: number;
+  testImages?: number;
+  /** Called once per step before it (freeze schedules). */
+  beforeStep?: (step: number, qat: tfl.LayersModel) => void;
+}
+
+/** Fake-quant outputs of the QAT model in inference mode, [n, classes] flat. */
+export function fakeQuantOutputs(model: tfl.LayersModel, images: Float32Array, n: number): Float32Array {
+  const shape = (model.inputs[0].shape as number[]).slice(1);
+  return tf.tidy(() => (model.predict(tf.tensor(images.subarray(0, n * FEATURES), [n, ...shape])) as tf.Tensor).dataSync() as Float32Array);
+}
+
+function argmax(values: ArrayLike<number>, row: number, classes: number): number {
+  let best = 0;
+  for (let c = 1; c < classes; c++) if (values[row * classes + c] > values[row * classes + best]) best = c;
+  return best;
+}
+
+export async function qatParity(float: tfl.LayersModel, o: ParityOptions): Promise<{ qat: tfl.LayersModel; bytes: Uint8Array; report: ParityReport }> {
+  const qat = prepareQat(float, o.prepare);
+  const count = o.trainImages ?? 320;
+  await trainModel(qat, { images: o.train.images, labels: o.train.labels, count, featureSize: FEATURES }, {
+    epochs: 1,
+    batchSize: o.batchSize ?? 32,
+    lr: o.lr ?? 2e-3,
+    seed: 0,
+    numClasses: 10,
+    beforeStep: o.beforeStep ? (step) => o.beforeStep!(step, qat) : undefined,
+  });
+  const bytes = convertToTflite(qat);
+  const n = o.testImages ?? 500;
+  const engine = await createTfjsTfliteEngine(bytes);
+  try {
+    const tflite = engine.run(o.test.images.subarray(0, n * FEATURES), n) as Float32Array;
+    const fq = fakeQuantOutputs(qat, o.test.images, n);
+    const classes = tflite.length / n;
+    const last = (qat.outputs[0].sourceLayer as Layer).inboundNodes[0].inboundLayers[0];
+    const { scale, zeroPoint } = outputParamsOf(last);
+    let within = 0;
+    let identical = 0;
+    let maxSteps = 0;
+    for (let i = 0; i < tflite.length; i++) {
+      const d = Math.abs(tflite[i] - fq[i]) / scale;
+      maxSteps = Math.max(maxSteps, d);
+      if (d <= 1 + 1e-3) within++;
+      if (Math.round(tflite[i] / scale) + zeroPoint === Math.round(fq[i] / scale) + zeroPoint) identical++;
+    }
+    let agree = 0;
+    for (let r = 0; r < n; r++) if (argmax(tflite, r, classes) === argmax(fq, r, classes)) agree++;
+    const report = { samples: n, withinOneStep: within / tflite.length, identical: identical / tflite.length, maxSteps, agreement: agree / n, outputScale: scale };
+    return { qat, bytes, report };
+  } finally {
+    engine.dispose();
+  }
+}

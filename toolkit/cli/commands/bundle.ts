@@ -1,0 +1,98 @@
+// `edgeqat bundle <model.tflite> --device rpi4 [--engine e] [--with-samples N] --out <dir>`: a folder
+// that runs with plain `node run.js` on the device (see devices/bundle/). Samples are the first N
+// test images of the data set the model was trained on (from its metadata; MNIST by default).
+import { Command } from 'commander';
+import { deviceProfile } from '../../../devices/profiles.js';
+import { BUNDLE_ENGINES, type BundleEngine } from '../../../devices/bundle/manifest.js';
+import { makeBundle, type BundleResult, type SampleSource } from '../../../devices/bundle/make-bundle.js';
+import { loadDataset } from '../../../runtime/datasets/datasets.js';
+import { EdgeqatError } from '../../../runtime/errors.js';
+import { readTfliteFile } from '../../../runtime/model-reader.js';
+import { configValue } from '../../config.js';
+import { PREPROCESSING_METADATA } from '../../converter/convert.js';
+import { edgeqatVersion } from '../../version.js';
+import { oneOf, positiveInt } from '../options.js';
+import { modelPreprocessing } from './eval.js';
+
+export interface BundleOptions {
+  device?: string;
+  engine?: BundleEngine;
+  /** Ship the first N test images and labels (accuracy and output checksum on the device). */
+  withSamples?: number;
+  /** Data set of the samples (default: the model's, from its metadata; else mnist). */
+  dataset?: string;
+  dataDir?: string;
+  out?: string;
+  json?: boolean;
+}
+
+export const BUNDLE_DEFAULTS = { device: 'rpi4', engine: 'reference' as BundleEngine };
+
+/** The data set named in the model's preprocessing metadata, if any. */
+function modelDataset(modelPath: string): string | undefined {
+  const entry = readTfliteFile(modelPath).metadata.find((m) => m.name === PREPROCESSING_METADATA);
+  try {
+    const p = JSON.parse(entry?.text ?? '{}') as { dataset?: unknown };
+    return typeof p.dataset === 'string' ? p.dataset : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function loadSamples(modelPath: string, count: number, dataset?: string, dataDir?: string): SampleSource {
+  const spec = dataset ?? modelDataset(modelPath) ?? 'mnist';
+  const data = loadDataset(spec, { split: 'test', dataDir, normalization: modelPreprocessing(readTfliteFile(modelPath)) });
+  const test = data.test!;
+  const n = Math.min(count, test.count);
+  const per = data.rows * data.cols;
+  return {
+    dataset: spec,
+    count: n,
+    rows: data.rows,
+    cols: data.cols,
+    normalization: data.normalization,
+    pixels: test.pixels.slice(0, n * per),
+    labels: test.labels.slice(0, n),
+  };
+}
+
+export async function runBundle(modelPath: string, opts: BundleOptions = {}): Promise<BundleResult> {
+  const device = deviceProfile(opts.device ?? BUNDLE_DEFAULTS.device);
+  const samples = opts.withSamples ? loadSamples(modelPath, opts.withSamples, opts.dataset, opts.dataDir) : null;
+  return makeBundle(modelPath, {
+    device,
+    engine: opts.engine ?? BUNDLE_DEFAULTS.engine,
+    out: opts.out ?? `edgeqat-bundle-${device.name}`,
+    samples,
+    createdBy: `edgeqat ${edgeqatVersion()}`,
+  });
+}
+
+export function formatBundle(r: BundleResult): string {
+  const m = r.manifest;
+  const parts = Object.entries(m.files).map(([path, f]) => `${path} ${(f.bytes / 1024).toFixed(0)} KB`);
+  return (
+    `wrote ${r.out}: ${m.engine} engine for ${m.device.name} (Node ${m.device.nodeMajor}, ${m.device.arch}), ` +
+    `${(r.bytes / 1024).toFixed(0)} KB${m.samples ? `, ${m.samples.count} ${m.samples.dataset} samples` : ''}\n` +
+    `  ${parts.join(', ')}\n  run it with: node ${r.out}/run.js [--json]\n`
+  );
+}
+
+export function bundleCommand(): Command {
+  return new Command('bundle')
+    .description('a self-contained folder that runs a .tflite with plain `node run.js` on a device')
+    .argument('[model]', '.tflite file (default: bundle.model in edgeqat.config.json)')
+    .option('--device <name>', 'device profile (see `edgeqat devices`)', BUNDLE_DEFAULTS.device)
+    .option('--engine <name>', `${BUNDLE_ENGINES.join(' | ')}`, oneOf('--engine', BUNDLE_ENGINES), BUNDLE_DEFAULTS.engine)
+    .option('--with-samples <n>', 'ship the first n test images (accuracy and int8 output checksum on the device)', positiveInt('--with-samples'))
+    .option('--dataset <spec>', "data set of the samples (default: the model's)")
+    .option('--data-dir <dir>', 'folder holding the data set files')
+    .option('--out <dir>', 'bundle folder (replaced if it holds a bundle; default edgeqat-bundle-<device>)')
+    .option('--json', 'print the manifest as JSON')
+    .action(async (model: string | undefined, opts: BundleOptions) => {
+      const path = model ?? (configValue('bundle', 'model') as string | undefined);
+      if (!path) throw new EdgeqatError('E_OPTION', 'no model: pass <model.tflite> or set bundle.model in edgeqat.config.json');
+      const r = await runBundle(path, opts);
+      process.stdout.write(opts.json ? `${JSON.stringify({ out: r.out, bytes: r.bytes, manifest: r.manifest })}\n` : formatBundle(r));
+    });
+}
