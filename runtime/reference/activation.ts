@@ -1,0 +1,28 @@
+// Fused activation clamps (kernels/kernel_util.cc CalculateActivationRangeQuantized): the real
+// bounds 0, 6, ±1 quantized with the output's parameters in float32, C rounding, within int8.
+import { f32, roundHalfAway } from '../quant/rounding.js';
+import { opError, type KernelContext } from './kernel.js';
+
+export const INT8_MIN = -128;
+export const INT8_MAX = 127;
+
+export function activationRange(ctx: KernelContext, activation: string, scale: number, zeroPoint: number): [number, number] {
+  const q = (real: number) => zeroPoint + roundHalfAway(f32(real / f32(scale)));
+  switch (activation) {
+    case 'NONE':
+      return [INT8_MIN, INT8_MAX];
+    case 'RELU':
+      return [Math.max(INT8_MIN, q(0)), INT8_MAX];
+    case 'RELU6':
+      return [Math.max(INT8_MIN, q(0)), Math.min(INT8_MAX, q(6))];
+    case 'RELU_N1_TO_1':
+      return [Math.max(INT8_MIN, q(-1)), Math.min(INT8_MAX, q(1))];
+    default:
+      throw opError(ctx, `fused activation ${activation} is not supported on int8 (NONE, RELU, RELU6, RELU_N1_TO_1 are)`);
+  }
+}
+
+/** The op's fused activation clamp for an int8 output with the given parameters. */
+export function fusedActivationRange(ctx: KernelContext, scale: number, zeroPoint: number): [number, number] {
+  return activationRange(ctx, ctx.op.fusedActivation ?? 'NONE', scale, zeroPoint);
+}

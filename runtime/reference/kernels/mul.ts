@@ -1,0 +1,55 @@
+// MUL, int8 (facts §3.5; reference/integer_ops/mul.h, kernels/mul.cc): the real multiplier
+// s1·s2/s_out is computed in float32 (as the C++ does with float scales), then
+// y = MBQM((q1−zp1)·(q2−zp2), M, shift) + zp_out, clamped. NumPy broadcasting; results come from a
+// 256 × 256 table of the formula made in prepare (as for ADD).
+import { activationRange } from '../activation.js';
+import { prepareBroadcast } from '../broadcast.js';
+import { multiplyByQuantizedMultiplier, quantizeMultiplier } from '../fixed-point.js';
+import { input, output, perTensor, type ReferenceKernel } from '../kernel.js';
+import { lookupPairs, pairTable } from '../pair-table.js';
+
+export interface MulParams {
+  zeroPoint1: number;
+  zeroPoint2: number;
+  multiplier: number;
+  shift: number;
+  outputZeroPoint: number;
+  actMin: number;
+  actMax: number;
+}
+
+/** The reference formula for one pair of int8 inputs. */
+export function mulValue(p: MulParams, q1: number, q2: number): number {
+  const q = multiplyByQuantizedMultiplier((q1 - p.zeroPoint1) * (q2 - p.zeroPoint2), p.multiplier, p.shift) + p.outputZeroPoint;
+  return q < p.actMin ? p.actMin : q > p.actMax ? p.actMax : q;
+}
+
+export const MUL: ReferenceKernel = {
+  builtin: 'MUL',
+  prepare(ctx) {
+    const a = input(ctx, 0, 'int8');
+    const b = input(ctx, 1, 'int8');
+    const y = output(ctx, 0, 'int8');
+    const q1 = perTensor(ctx, a);
+    const q2 = perTensor(ctx, b);
+    const qo = perTensor(ctx, y);
+    const f32 = Math.fround;
+    const m = quantizeMultiplier(f32(f32(f32(q1.scale) * f32(q2.scale)) / f32(qo.scale)));
+    const [actMin, actMax] = activationRange(ctx, ctx.op.fusedActivation ?? 'NONE', qo.scale, qo.zeroPoint);
+    const { indexA, indexB } = prepareBroadcast(ctx, a, b, y);
+    const p: MulParams = {
+      zeroPoint1: q1.zeroPoint,
+      zeroPoint2: q2.zeroPoint,
+      multiplier: m.multiplier,
+      shift: m.shift,
+      outputZeroPoint: qo.zeroPoint,
+      actMin,
+      actMax,
+    };
+    const table = pairTable((q1, q2) => mulValue(p, q1, q2));
+    const ad = a.data as Int8Array;
+    const bd = b.data as Int8Array;
+    const yd = y.data as Int8Array;
+    return () => lookupPairs(table, ad, indexA, bd, indexB, yd);
+  },
+};

@@ -1,0 +1,18 @@
+// Binary int8 ops whose result depends only on the two input values (ADD, MUL): prepare evaluates
+// the reference formula for all 256 × 256 pairs once, eval looks each result up. Same integers as
+// evaluating per element, at one load per element.
+
+/** y[(q1+128)·256 + q2+128] for every int8 pair. */
+export function pairTable(value: (q1: number, q2: number) => number): Int8Array {
+  const table = new Int8Array(65536);
+  for (let q1 = -128; q1 <= 127; q1++) for (let q2 = -128; q2 <= 127; q2++) table[((q1 + 128) << 8) | (q2 + 128)] = value(q1, q2);
+  return table;
+}
+
+export function lookupPairs(table: Int8Array, a: Int8Array, index1: Int32Array | null, b: Int8Array, index2: Int32Array | null, y: Int8Array): void {
+  for (let i = 0; i < y.length; i++) {
+    const q1 = a[index1 === null ? i : index1[i]];
+    const q2 = b[index2 === null ? i : index2[i]];
+    y[i] = table[((q1 + 128) << 8) | (q2 + 128)];
+  }
+}

@@ -1,0 +1,44 @@
+// The reference engine's op resolver: exactly the builtins it has a kernel for, one file each in
+// ./kernels/. test/conformance/ fails if one of them has no conformance case.
+import type { ReferenceKernel } from './kernel.js';
+import { ADD } from './kernels/add.js';
+import { AVERAGE_POOL_2D } from './kernels/average-pool-2d.js';
+import { CONCATENATION } from './kernels/concatenation.js';
+import { CONV_2D } from './kernels/conv-2d.js';
+import { DEPTHWISE_CONV_2D } from './kernels/depthwise-conv-2d.js';
+import { DEQUANTIZE } from './kernels/dequantize.js';
+import { FULLY_CONNECTED } from './kernels/fully-connected.js';
+import { LOGISTIC } from './kernels/logistic.js';
+import { MAX_POOL_2D } from './kernels/max-pool-2d.js';
+import { MEAN } from './kernels/mean.js';
+import { MUL } from './kernels/mul.js';
+import { QUANTIZE } from './kernels/quantize.js';
+import { RESHAPE } from './kernels/reshape.js';
+import { SOFTMAX } from './kernels/softmax.js';
+import { TANH } from './kernels/tanh.js';
+
+const KERNELS: readonly ReferenceKernel[] = [
+  ADD,
+  AVERAGE_POOL_2D,
+  CONCATENATION,
+  CONV_2D,
+  DEPTHWISE_CONV_2D,
+  DEQUANTIZE,
+  FULLY_CONNECTED,
+  LOGISTIC,
+  MAX_POOL_2D,
+  MEAN,
+  MUL,
+  QUANTIZE,
+  RESHAPE,
+  SOFTMAX,
+  TANH,
+];
+
+export const REFERENCE_KERNELS: Readonly<Record<string, ReferenceKernel>> = Object.freeze(
+  Object.fromEntries(KERNELS.map((k) => [k.builtin, k])),
+);
+
+export function referenceSupportedOps(): string[] {
+  return Object.keys(REFERENCE_KERNELS).sort();
+}

@@ -1,0 +1,120 @@
+// The conformance suite: every op of the reference engine's registry, case by case (single-op
+// models from ./cases/), on the reference engine and on tfjs-tflite's WebAssembly interpreter.
+//
+// - Reference engine vs TFLite's reference kernels (BUILTIN_REF, TF 2.21): identical outputs,
+//   checked against builtin-ref.json (SHA-256 of BUILTIN_REF's outputs per case, made once with
+//   check-builtin-ref.py; see golden.ts).
+// - tfjs-tflite vs the reference engine: identical, except where its optimized/XNNPACK kernels
+//   round differently. Those bounds are data (TFJS_TFLITE_DEVIATIONS), measured on these cases with
+//   tfjs-tflite 0.0.1-alpha.10 and confirmed against BUILTIN_REF with check-builtin-ref.py: in every
+//   listed case the reference engine equals BUILTIN_REF and tfjs-tflite is the one that differs.
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createReferenceEngine } from '../../runtime/engines/reference.js';
+import { createTfjsTfliteEngine } from '../../runtime/engines/tfjs-tflite.js';
+import { REFERENCE_KERNELS } from '../../runtime/reference/registry.js';
+import { setTfliteLogSink, type TfliteLogSink } from '../../runtime/tflite-web-shim.js';
+import type { ConformanceCase } from './build.js';
+import { CONFORMANCE_CASES } from './cases/index.js';
+import { caseKey, loadGolden, outputHash } from './golden.js';
+
+interface Deviation {
+  /** Largest |difference| in quantization steps. */
+  maxStep: number;
+  /** Largest share of differing output values in one case. */
+  maxShare: number;
+  why: string;
+}
+
+/** Where tfjs-tflite's wasm build is not bit-exact with BUILTIN_REF (measured share per case in brackets). */
+const TFJS_TFLITE_DEVIATIONS: Record<string, Deviation> = {
+  ADD: { maxStep: 1, maxShare: 0.05, why: 'XNNPACK add requantizes in its own way [0–4.2 %]' },
+  CONV_2D: { maxStep: 1, maxShare: 0.01, why: 'XNNPACK requantization [0–0.14 %]' },
+  DEPTHWISE_CONV_2D: { maxStep: 1, maxShare: 0.01, why: 'XNNPACK requantization [0–0.52 %]' },
+  MEAN: { maxStep: 1, maxShare: 0.1, why: 'the optimized MEAN kernel rounds differently [0–9.4 %]' },
+  MUL: { maxStep: 1, maxShare: 0.03, why: 'XNNPACK multiply requantization [0–2.4 %]' },
+  QUANTIZE: { maxStep: 1, maxShare: 0.5, why: 'optimized QUANTIZE rounds ties to even (50 % in the ties case); older int8→int8 requantization [25.6 %]' },
+};
+
+/** Cases where tfjs-tflite is wrong, not just rounded differently (the test checks it still is). */
+const TFJS_TFLITE_WRONG: Record<string, string> = {
+  'DEPTHWISE_CONV_2D: 3x1 SAME s(1,2) non-square, zp −128':
+    'XNNPACK computes SAME-padded depthwise convolutions with non-square windows/strides wrongly (up to 115 steps off; facts file §0, google-ai-edge/LiteRT#9256)',
+};
+
+const golden = loadGolden();
+const cases = Object.keys(CONFORMANCE_CASES)
+  .sort()
+  .flatMap((op) => CONFORMANCE_CASES[op]());
+const label = (c: ConformanceCase) => `${c.op}: ${c.name}`;
+
+describe('conformance suite coverage', () => {
+  it('every op in the reference registry has conformance cases, and every case op is in the registry', () => {
+    const missing = Object.keys(REFERENCE_KERNELS).filter((op) => (CONFORMANCE_CASES[op]?.() ?? []).length === 0);
+    expect(missing, `ops without conformance cases: ${missing.join(', ')}`).toEqual([]);
+    const extra = Object.keys(CONFORMANCE_CASES).filter((op) => !REFERENCE_KERNELS[op]);
+    expect(extra).toEqual([]);
+    for (const c of cases) expect(CONFORMANCE_CASES[c.op], label(c)).toBeDefined();
+  });
+
+  it('one kernel file and one case file per op, named after the builtin', () => {
+    for (const op of Object.keys(REFERENCE_KERNELS)) {
+      const file = op.toLowerCase().replace(/_/g, '-');
+      expect(existsSync(new URL(`../../runtime/reference/kernels/${file}.ts`, import.meta.url)), `runtime/reference/kernels/${file}.ts`).toBe(true);
+      expect(existsSync(new URL(`./cases/${file}.ts`, import.meta.url)), `test/conformance/cases/${file}.ts`).toBe(true);
+    }
+  });
+
+  it('every case has a BUILTIN_REF golden output (else rerun dump-cases.ts and check-builtin-ref.py --write-golden)', () => {
+    const stale = cases.filter((c) => !golden[caseKey(c)]).map(label);
+    expect(stale).toEqual([]);
+    expect(Object.keys(golden)).toHaveLength(cases.length);
+  });
+});
+
+describe('reference engine = BUILTIN_REF (TF 2.21 reference kernels)', () => {
+  for (const c of cases) {
+    it(label(c), () => {
+      const entry = golden[caseKey(c)];
+      expect(entry, 'no golden output for this case').toBeDefined();
+      const out = createReferenceEngine(c.model, { label: c.name }).run(c.input, c.samples);
+      expect(outputHash(out)).toBe(entry.output);
+    });
+  }
+});
+
+describe('reference engine vs tfjs-tflite (WebAssembly TFLite)', () => {
+  let previousSink: TfliteLogSink;
+  beforeAll(() => {
+    previousSink = setTfliteLogSink(null); // XNNPACK's "failed to delegate" lines for some convs
+  });
+  afterAll(() => {
+    setTfliteLogSink(previousSink);
+  });
+
+  for (const c of cases) {
+    it(label(c), async () => {
+      const reference = createReferenceEngine(c.model, { label: c.name }).run(c.input, c.samples);
+      const engine = await createTfjsTfliteEngine(c.model, { label: c.name });
+      const tfjs = engine.run(c.input, c.samples);
+      engine.dispose();
+      expect(tfjs.length).toBe(reference.length);
+      let differing = 0;
+      let maxDiff = 0;
+      const step = tfjs instanceof Float32Array ? 0 : 1; // float outputs (DEQUANTIZE) compare exactly
+      for (let i = 0; i < tfjs.length; i++) {
+        const d = Math.abs(tfjs[i] - reference[i]);
+        if (d > 0) differing++;
+        maxDiff = Math.max(maxDiff, d);
+      }
+      const wrong = TFJS_TFLITE_WRONG[label(c)];
+      if (wrong) {
+        expect(differing, `listed as wrong in tfjs-tflite (${wrong}), but it now agrees: remove the entry`).toBeGreaterThan(0);
+        return;
+      }
+      const bound = TFJS_TFLITE_DEVIATIONS[c.op] ?? { maxStep: 0, maxShare: 0, why: 'bit-exact' };
+      expect(maxDiff, bound.why).toBeLessThanOrEqual(bound.maxStep * step);
+      expect(differing / tfjs.length, bound.why).toBeLessThanOrEqual(bound.maxShare);
+    });
+  }
+});

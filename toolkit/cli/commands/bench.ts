@@ -1,0 +1,190 @@
+// `edgeqat bench <model.tflite>`: how fast an engine runs a model in this process. Load time (engine
+// creation, including its WebAssembly start-up when it is the first load), the first run, a
+// warm-up, then per-run latency (min/p50/p90/p99/mean/max), throughput and peak RSS. `--json`
+// gives times in microseconds under keys ending in `_us`. Inputs are MNIST test images (normalized
+// as the model's metadata says) when the model takes 28×28 inputs, else seeded random values.
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { loadDataset } from '../../../runtime/datasets/datasets.js';
+import { elementsPerSample, type Engine } from '../../../runtime/engines/engine.js';
+import { createEngine, ENGINE_CHOICES, ENGINE_NAMES } from '../../../runtime/engines/index.js';
+import { EdgeqatError, isEdgeqatError } from '../../../runtime/errors.js';
+import { readTfliteFile, type ModelSummary } from '../../../runtime/model-reader.js';
+import { nonNegativeInt, oneOf, positiveInt } from '../options.js';
+import { modelPreprocessing } from './eval.js';
+
+export interface BenchOptions {
+  /** auto (default), reference, tfjs-tflite, litert, or all. */
+  engine?: string;
+  /** Samples per run. Default 1. */
+  batch?: number;
+  /** Timed runs. Default 2000. */
+  iterations?: number;
+  /** Untimed runs before timing. Default 200. */
+  warmup?: number;
+  /** Data set for the inputs (default: MNIST when the model takes 784 values per sample). */
+  dataset?: string;
+  dataDir?: string;
+  json?: boolean;
+}
+
+export interface BenchResult {
+  model: string;
+  engine: string;
+  batch: number;
+  iterations: number;
+  warmup: number;
+  input: string;
+  load_us: number;
+  first_run_us: number;
+  min_us: number;
+  p50_us: number;
+  p90_us: number;
+  p99_us: number;
+  mean_us: number;
+  max_us: number;
+  /** Samples per second over the timed runs. */
+  throughput_per_s: number;
+  /** Peak resident set size of this process so far. */
+  peak_rss_bytes: number;
+}
+
+export interface BenchAllResult {
+  model: string;
+  batch: number;
+  results: BenchResult[];
+  unavailable: { engine: string; error: string }[];
+}
+
+const BENCH_ENGINES = [...ENGINE_CHOICES, 'all'] as const;
+const MNIST_SIZE = 28 * 28;
+
+/** Nearest-rank percentile of sorted values. */
+export function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+}
+
+function inputs(summary: ModelSummary, per: number, opts: BenchOptions): { images: Float32Array; count: number; what: string } {
+  if (opts.dataset || per === MNIST_SIZE) {
+    const spec = opts.dataset ?? 'mnist';
+    const data = loadDataset(spec, { split: 'test', dataDir: opts.dataDir, normalization: modelPreprocessing(summary) });
+    if (data.rows * data.cols !== per) throw new EdgeqatError('E_DATASET', `model input has ${per} values per sample, ${spec} images have ${data.rows * data.cols}`);
+    return { images: data.test!.images, count: data.test!.count, what: `${spec} test images` };
+  }
+  const count = 256;
+  let seed = 1;
+  const images = Float32Array.from({ length: count * per }, () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  return { images, count, what: 'random values in [0, 1)' };
+}
+
+async function benchOne(modelPath: string, bytes: Uint8Array, summary: ModelSummary, name: string, opts: BenchOptions): Promise<BenchResult> {
+  const batch = opts.batch ?? 1;
+  const iterations = opts.iterations ?? 2000;
+  const warmup = opts.warmup ?? 200;
+  const t0 = process.hrtime.bigint();
+  const engine: Engine = await createEngine(name, bytes, modelPath);
+  const loadUs = Number(process.hrtime.bigint() - t0) / 1000;
+  try {
+    const per = elementsPerSample(engine.input);
+    const data = inputs(summary, per, opts);
+    // A fixed set of distinct batches, cycled (no allocation in the timed loop).
+    const batches: Float32Array[] = [];
+    for (let b = 0; b < Math.min(64, Math.max(1, Math.floor(data.count / batch))); b++) {
+      batches.push(data.images.subarray(b * batch * per, (b + 1) * batch * per));
+    }
+    if (batches[0].length !== batch * per) throw new EdgeqatError('E_OPTION', `--batch ${batch} is larger than the ${data.count} available inputs`);
+
+    let t = process.hrtime.bigint();
+    engine.run(batches[0], batch);
+    const firstRunUs = Number(process.hrtime.bigint() - t) / 1000;
+    for (let i = 0; i < warmup; i++) engine.run(batches[i % batches.length], batch);
+
+    const latencies = new Float64Array(iterations);
+    const startAll = process.hrtime.bigint();
+    for (let i = 0; i < iterations; i++) {
+      t = process.hrtime.bigint();
+      engine.run(batches[i % batches.length], batch);
+      latencies[i] = Number(process.hrtime.bigint() - t) / 1000;
+    }
+    const totalUs = Number(process.hrtime.bigint() - startAll) / 1000;
+    const sorted = latencies.slice().sort();
+    const round = (x: number) => Math.round(x * 10) / 10;
+    return {
+      model: modelPath,
+      engine: engine.name,
+      batch,
+      iterations,
+      warmup,
+      input: data.what,
+      load_us: round(loadUs),
+      first_run_us: round(firstRunUs),
+      min_us: round(sorted[0] ?? 0),
+      p50_us: round(percentile(sorted, 0.5)),
+      p90_us: round(percentile(sorted, 0.9)),
+      p99_us: round(percentile(sorted, 0.99)),
+      mean_us: round(iterations ? latencies.reduce((a, b) => a + b, 0) / iterations : 0),
+      max_us: round(sorted[sorted.length - 1] ?? 0),
+      throughput_per_s: Math.round(totalUs > 0 ? (iterations * batch * 1e6) / totalUs : 0),
+      peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
+    };
+  } finally {
+    engine.dispose();
+  }
+}
+
+export async function runBench(modelPath: string, opts: BenchOptions = {}): Promise<BenchResult | BenchAllResult> {
+  const summary = readTfliteFile(modelPath);
+  const bytes = new Uint8Array(readFileSync(modelPath));
+  const name = opts.engine ?? 'auto';
+  if (name !== 'all') return benchOne(modelPath, bytes, summary, name, opts);
+  const results: BenchResult[] = [];
+  const unavailable: { engine: string; error: string }[] = [];
+  for (const engine of ENGINE_NAMES) {
+    try {
+      results.push(await benchOne(modelPath, bytes, summary, engine, opts));
+    } catch (e) {
+      if (!isEdgeqatError(e) || e.code === 'E_OPTION' || e.code === 'E_DATASET') throw e;
+      unavailable.push({ engine, error: e.message.startsWith(`${modelPath}: `) ? e.message.slice(modelPath.length + 2) : e.message });
+    }
+  }
+  if (results.length === 0) throw new EdgeqatError('E_UNSUPPORTED', `${modelPath}: no engine can run this model (${unavailable.map((u) => `${u.engine}: ${u.error}`).join('; ')})`);
+  return { model: modelPath, batch: opts.batch ?? 1, results, unavailable };
+}
+
+function us(x: number): string {
+  return x >= 10_000 ? `${(x / 1000).toFixed(1)} ms` : `${x.toFixed(1)} µs`;
+}
+
+export function formatBench(r: BenchResult): string {
+  return (
+    `${r.engine}: load ${us(r.load_us)}, first run ${us(r.first_run_us)}; batch ${r.batch} × ${r.iterations} runs: ` +
+    `min ${us(r.min_us)}, p50 ${us(r.p50_us)}, p90 ${us(r.p90_us)}, p99 ${us(r.p99_us)}; ` +
+    `${r.throughput_per_s.toLocaleString('en-US')} samples/s; peak RSS ${(r.peak_rss_bytes / 2 ** 20).toFixed(0)} MB`
+  );
+}
+
+export function benchCommand(): Command {
+  return new Command('bench')
+    .description('latency, throughput, load time and peak memory of a .tflite model on an engine')
+    .argument('<model>', '.tflite file')
+    .option('--engine <name>', `${BENCH_ENGINES.join(' | ')} (auto: the fastest that runs the model)`, oneOf('--engine', BENCH_ENGINES), 'auto')
+    .option('--batch <n>', 'samples per run', positiveInt('--batch'), 1)
+    .option('--iterations <n>', 'timed runs', positiveInt('--iterations'), 2000)
+    .option('--warmup <n>', 'untimed runs first', nonNegativeInt('--warmup'), 200)
+    .option('--dataset <spec>', 'inputs from this data set (default: MNIST for 28×28 models, else random)')
+    .option('--data-dir <dir>', 'folder holding the data set files')
+    .option('--json', 'print one JSON object (times in µs, keys ending in _us)')
+    .action(async (model: string, opts: BenchOptions) => {
+      const r = await runBench(model, opts);
+      if (opts.json) {
+        console.log(JSON.stringify(r));
+      } else if ('results' in r) {
+        console.log(`${r.model}:`);
+        for (const one of r.results) console.log(`  ${formatBench(one)}`);
+        for (const u of r.unavailable) console.log(`  ${u.engine}: cannot run this model (${u.error})`);
+      } else {
+        console.log(`${r.model}: ${formatBench(r)} (inputs: ${r.input})`);
+      }
+    });
+}
