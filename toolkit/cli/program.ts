@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { benchCommand } from './commands/bench.js';
 import { bundleCommand } from './commands/bundle.js';
 import { compareEnginesCommand } from './commands/compare-engines.js';
+import { debugCommand } from './commands/debug.js';
 import { deployCommand } from './commands/deploy.js';
 import { devicesCommand } from './commands/devices.js';
 import { evalCommand } from './commands/eval.js';
@@ -17,7 +18,7 @@ export function buildProgram(): Command {
   const program = new Command('edgeqat')
     .description('quantization-aware training on TensorFlow.js, int8 TFLite export, TFLite runtimes')
     .version('0.1.0');
-  for (const cmd of [quickstartCommand(), trainCommand(), exportCommand(), evalCommand(), compareEnginesCommand(), benchCommand(), inspectCommand()]) {
+  for (const cmd of [quickstartCommand(), trainCommand(), exportCommand(), evalCommand(), compareEnginesCommand(), benchCommand(), debugCommand(), inspectCommand()]) {
     program.addCommand(cmd);
   }
   program.addCommand(devicesCommand());

@@ -1,0 +1,55 @@
+// `edgeqat debug`: simulate vs deploy per layer. A faithful export follows the simulation; an
+// export whose fc2 output range was deliberately shrunk (saturating int8) is pointed at fc2.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../toolkit/backend.js';
+import { runDebug } from '../toolkit/cli/commands/debug.js';
+import { convertToTflite } from '../toolkit/converter/convert.js';
+import { loadRun } from '../toolkit/run-folder.js';
+import { QuantizeWrapper } from '../toolkit/trainer/layers/quantize-wrapper.js';
+import { runCli } from './helpers/run-cli.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'edgeqat-debug-'));
+const run = join(tmp, 'mlp');
+
+describe('edgeqat debug', () => {
+  beforeAll(() => {
+    const r = runCli(['train', '--limit', '3000', '--out', run, '--quiet', '--backend', 'wasm'], { timeoutMs: 300_000 });
+    expect(r.code, r.stderr).toBe(0);
+  }, 300_000);
+
+  it('a faithful export follows the simulation at every layer', async () => {
+    const r = await runDebug(run, { samples: 50, backend: 'wasm' });
+    expect(r.layers.map((l) => l.op)).toEqual(['QUANTIZE', 'FULLY_CONNECTED', 'FULLY_CONNECTED', 'FULLY_CONNECTED']);
+    expect(r.suspect).toBeNull();
+    for (const l of r.layers) expect(l.maxSteps).toBeLessThanOrEqual(1.0001);
+  });
+
+  it('points at the layer whose deployed scale was deliberately broken', async () => {
+    await initBackend('wasm');
+    const { model } = await loadRun(run);
+    const fc2 = model.layers.find((l) => l instanceof QuantizeWrapper && l.layer.name === 'fc2') as QuantizeWrapper;
+    const state = fc2.outputObserver.state;
+    const [min, max] = state.read().dataSync();
+    state.write(tf.tensor1d([min * 0.2, max * 0.2, 1])); // deployed fc2 saturates at 1/5 of its range
+    const broken = join(tmp, 'broken.tflite');
+    writeFileSync(broken, convertToTflite(model));
+    model.dispose();
+
+    const r = await runDebug(run, { samples: 50, model: broken, backend: 'wasm' });
+    expect(r.suspect).toBe('fc2');
+    const byName = Object.fromEntries(r.layers.map((l) => [l.layer, l]));
+    expect(byName.fc1.maxSteps).toBeLessThanOrEqual(1.0001);
+    expect(byName.fc2.mismatchShare).toBeGreaterThan(0.05);
+  });
+
+  it('prints the per-layer table through the real CLI', () => {
+    const r = runCli(['debug', run, '--samples', '20']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/fc1\s+FULLY_CONNECTED/);
+    expect(r.stdout).toMatch(/deployment follows the simulation/);
+  });
+});

@@ -1,0 +1,58 @@
+// `edgeqat debug <run>`: per layer, how far the deployed int8 model departs from the QAT
+// simulation (see toolkit/debug/simulate-vs-deploy.ts).
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { loadDataset } from '../../../runtime/datasets/datasets.js';
+import { readTfliteFile } from '../../../runtime/model-reader.js';
+import { initBackend } from '../../backend.js';
+import { convertToTflite } from '../../converter/convert.js';
+import { simulateVsDeploy, type DivergenceReport } from '../../debug/simulate-vs-deploy.js';
+import { formatTable } from '../../trainer/quant-report.js';
+import { loadRun } from '../../run-folder.js';
+import { positiveInt } from '../options.js';
+
+export interface DebugOptions {
+  /** A deployed .tflite to compare with (default: a fresh export of the run's checkpoint). */
+  model?: string;
+  samples?: number;
+  json?: boolean;
+  backend?: string;
+}
+
+export async function runDebug(runDir: string, opts: DebugOptions = {}): Promise<DivergenceReport> {
+  await initBackend(opts.backend ?? 'auto');
+  const { model, info } = await loadRun(runDir);
+  let bytes: Uint8Array;
+  if (opts.model) {
+    readTfliteFile(opts.model); // verifies; one line for a bad file
+    bytes = new Uint8Array(readFileSync(opts.model));
+  } else {
+    bytes = convertToTflite(model, { preprocessing: { dataset: info.dataset, ...info.normalization } });
+  }
+  const test = loadDataset(info.dataset, { split: 'test', normalization: info.normalization }).test!;
+  const report = simulateVsDeploy(model, bytes, test.images, opts.samples ?? 200);
+  model.dispose();
+  return report;
+}
+
+export function formatDebugReport(r: DivergenceReport): string {
+  const body = r.layers.map((l) => [l.layer, l.op, l.tensor, l.maxSteps.toFixed(2), l.meanSteps.toFixed(4), `${(l.mismatchShare * 100).toFixed(2)}%`]);
+  return [
+    `simulate vs deploy on ${r.samples} test images (errors in quantization steps of the deployed tensor)`,
+    formatTable(['layer', 'op', 'tensor', 'max |err|', 'mean |err|', 'int8 mismatches'], body),
+    r.suspect ? `first layer where deployment departs from the simulation: ${r.suspect}` : 'deployment follows the simulation at every layer (within rounding)',
+  ].join('\n');
+}
+
+export function debugCommand(): Command {
+  return new Command('debug')
+    .description('per-layer simulate-vs-deploy errors of a run (QAT fake-quant vs the int8 model)')
+    .argument('<run>', 'run folder written by `edgeqat train`')
+    .option('--model <file>', 'deployed .tflite to compare (default: export the run now)')
+    .option('--samples <n>', 'test images to compare on', positiveInt('--samples'), 200)
+    .option('--json', 'print one JSON object')
+    .action(async (run: string, opts: DebugOptions) => {
+      const r = await runDebug(run, opts);
+      console.log(opts.json ? JSON.stringify(r) : formatDebugReport(r));
+    });
+}
