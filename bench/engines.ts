@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { evaluateClassifier } from '../runtime/accuracy.js';
 import { loadDataset } from '../runtime/datasets/datasets.js';
 import { elementsPerSample } from '../runtime/engines/engine.js';
-import { createTfjsTfliteEngine } from '../runtime/engines/tfjs-tflite.js';
+import { createEngine, ENGINE_NAMES } from '../runtime/engines/index.js';
 
 export interface EngineBench {
   model: string;
@@ -24,9 +24,6 @@ export interface EngineBench {
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 
-const ENGINES: Record<string, (bytes: Uint8Array) => Promise<import('../runtime/engines/engine.js').Engine>> = {
-  'tfjs-tflite': (bytes) => createTfjsTfliteEngine(bytes),
-};
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
@@ -43,10 +40,10 @@ export async function benchEngines(models: string[], quick: boolean): Promise<En
     cli(['train', '--model', model, '--limit', quick ? '1000' : '3000', '--batch-size', '32', '--out', run, '--quiet']);
     cli(['export', run, '--out', join(run, 'model.tflite')]);
     const bytes = new Uint8Array(readFileSync(join(run, 'model.tflite')));
-    for (const [engine, create] of Object.entries(ENGINES)) {
+    for (const engine of ENGINE_NAMES) {
       try {
         const t0 = performance.now();
-        const e = await create(bytes);
+        const e = await createEngine(engine, bytes, `${model}.tflite`);
         const one = test.images.subarray(0, elementsPerSample(e.input));
         e.run(one, 1);
         const loadMs = performance.now() - t0;
