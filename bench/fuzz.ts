@@ -5,12 +5,16 @@
 //   --cases N        number of cases (default 2000)
 //   --seed S         run seed (default 1); case i of seed S is always the same bytes
 //   --case I         replay only case I of the run
+//   --from I         start at case I (with --cases: cases I .. I+N-1)
 //   --no-engines     verifier, reader and inspector only
-//   --raw            also load every case into tfjs-tflite with NO verifier, to measure what the
-//                    verifier protects against (its crashes are reported, not failures of edgeqat)
+//   --raw            instead of the engines, load every case into tfjs-tflite with NO verifier, to
+//                    measure what the verifier protects against (its crashes are reported, not
+//                    failures of edgeqat; the engines are left out because a raw load can damage
+//                    the interpreter's heap that they would share)
 //   --save DIR       write failing cases to DIR (e.g. test/fuzz-regressions)
 //   --max-case-ms M  per-case time limit (default 1000)
 //   --max-rss-mb M   RSS limit (default 2048)
+//   --hang-ms M      a case with no result after M ms is a hang; its process is killed (default 30000)
 //   --progress FILE  after each case, write the next case number to FILE (to find a hang)
 //   --json           print the summary as JSON
 import { writeFileSync } from 'node:fs';
@@ -36,14 +40,15 @@ function render(s: FuzzSummary): string {
   const lines = [
     `fuzz: ${s.cases} cases, seed ${s.seed}, ${s.seconds.toFixed(1)} s; seeds: ${s.seeds.join(', ')}; engines: ${s.engines.join(', ') || 'none'}`,
     `verifier: ${s.accepted} accepted, ${s.rejected} rejected`,
+    ...table('verifier outcomes by layer', s.layers, s.cases),
     ...table('verifier outcomes', s.verdicts, s.cases),
     ...Object.entries(s.engineOutcomes).flatMap(([name, counts]) => table(`engine ${name}`, counts, s.cases)),
   ];
   if (s.raw) {
     lines.push(...table('tfjs-tflite without the verifier (--raw)', s.raw.outcomes, s.cases));
-    lines.push(`  crashes: ${s.raw.crashes}, of which the verifier rejects ${s.raw.crashesPrevented}`);
+    lines.push(`  crashes: ${s.raw.crashes} (${s.raw.crashesAlone} also when run alone); the verifier rejects ${s.raw.crashesPrevented} of them`);
   }
-  lines.push(`slowest case: ${s.maxCaseMs.toFixed(1)} ms (case ${s.maxCaseIndex}); peak RSS ${s.peakRssMb.toFixed(0)} MB`);
+  lines.push(`slowest case: ${s.maxCaseMs.toFixed(1)} ms (case ${s.maxCaseIndex}); peak RSS ${s.peakRssMb.toFixed(0)} MB; case process restarts: ${s.restarts}`);
   lines.push(`failures: ${s.failures.length}`);
   for (const f of s.failures.slice(0, 50)) {
     lines.push(`  case ${f.index} (${f.seed}; ${f.mutations.join('; ')}): ${f.failures.join(' | ')}${f.saved ? ` [saved ${f.saved}]` : ''}`);
@@ -56,11 +61,13 @@ const { values } = parseArgs({
     cases: { type: 'string' },
     seed: { type: 'string' },
     case: { type: 'string' },
+    from: { type: 'string' },
     'no-engines': { type: 'boolean' },
     raw: { type: 'boolean' },
     save: { type: 'string' },
     'max-case-ms': { type: 'string' },
     'max-rss-mb': { type: 'string' },
+    'hang-ms': { type: 'string' },
     progress: { type: 'string' },
     json: { type: 'boolean' },
   },
@@ -69,13 +76,14 @@ const single = values.case === undefined ? undefined : count('case', values.case
 const progress = values.progress;
 const summary = await runFuzz({
   cases: single === undefined ? count('cases', values.cases, 2000) : 1,
-  firstCase: single ?? 0,
+  firstCase: single ?? count('from', values.from, 0),
   seed: count('seed', values.seed, 1),
-  engines: !values['no-engines'],
+  engines: !values['no-engines'] && !values.raw,
   raw: values.raw,
   saveDir: values.save,
   maxCaseMs: count('max-case-ms', values['max-case-ms'], 1000),
   maxRssMb: count('max-rss-mb', values['max-rss-mb'], 2048),
+  hangMs: count('hang-ms', values['hang-ms'], 30_000),
   onCase: (index, report) => {
     if (single !== undefined) console.log(JSON.stringify(report, null, 2));
     if (progress) writeFileSync(progress, `${index + 1}\n`);

@@ -1,8 +1,10 @@
-// Reads a .tflite file into a plain-JS summary (for `inspect`, engines and tests). Not a verifier:
-// it checks just enough (header, bounds of every read) that bad bytes become one E_MODEL_FILE error
-// instead of a stack trace, a hang, or a summary made of zeros read past the end of the file.
+// Reads a .tflite file into a plain-JS summary (for `inspect`, engines and tests). Every file is
+// verified first (runtime/verifier/: FlatBuffers structure and TFLite's model checks), so this is the
+// choke point through which no unverified model reaches an inspector or engine; bad bytes become
+// one E_MODEL_FILE line. The bounds-checked reads below stay as a second line of defence.
 import { readFileSync, statSync } from 'node:fs';
 import { EdgeqatError } from './errors.js';
+import { tooLargeMessage, verifierLimits, verifyTfliteModel } from './verifier/index.js';
 import {
   ActivationFunctionType,
   BuiltinOperator,
@@ -12,7 +14,6 @@ import {
   Model,
   Padding,
   TensorType,
-  TFLITE_FILE_IDENTIFIER,
   unionToBuiltinOptions,
   type Buffer as TfliteBuffer,
   type Operator,
@@ -279,46 +280,40 @@ function summarize(model: Model, fileBytes: number): ModelSummary {
   };
 }
 
-/** Printable form of 4 header bytes, kept on one line whatever they contain. */
-function showIdentifier(bytes: Uint8Array): string {
-  const printable = (b: number) => b >= 0x20 && b < 0x7f && b !== 0x22 && b !== 0x5c; // not " or backslash
-  return Array.from(bytes, (b) => (printable(b) ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`)).join('');
-}
-
 function firstLine(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
   return text.split('\n', 1)[0]!.trim() || 'unknown error';
 }
 
-/** Parses a TFLite model held in memory; `label` names it in error messages. */
-export function readTfliteModel(bytes: Uint8Array, label = 'model.tflite'): ModelSummary {
-  const fail = (problem: string) => new EdgeqatError('E_MODEL_FILE', `${label}: ${problem}`);
-  if (bytes.length === 0) throw fail('empty file, not a TFLite model');
-  if (bytes.length < 8) throw fail(`${bytes.length} bytes is too short to be a TFLite model`);
-  const identifier = bytes.subarray(4, 8);
-  if (new TextDecoder().decode(identifier) !== TFLITE_FILE_IDENTIFIER) {
-    throw fail(`not a TFLite model (file identifier "${showIdentifier(identifier)}", expected "${TFLITE_FILE_IDENTIFIER}")`);
-  }
-  const rootOffset = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
-  // The root table needs at least its 4-byte vtable offset inside the file, after the header.
-  if (rootOffset < 8 || rootOffset + 4 > bytes.length) {
-    throw fail(`corrupt or truncated TFLite model (root table offset ${rootOffset} is outside the ${bytes.length}-byte file)`);
-  }
+export interface ReadOptions {
+  /**
+   * Also verify every operator for execution (default true: engines read models this way).
+   * `inspect` passes false, to show models with operators edgeqat does not run.
+   */
+  operators?: boolean;
+}
+
+/** Verifies and parses a TFLite model held in memory; `label` names it in error messages. */
+export function readTfliteModel(bytes: Uint8Array, label = 'model.tflite', opts: ReadOptions = {}): ModelSummary {
+  verifyTfliteModel(bytes, label, { operators: opts.operators }); // one line for anything wrong
   try {
     return summarize(Model.getRootAsModel(new CheckedByteBuffer(bytes)), bytes.length);
   } catch (e) {
-    // Any failure here (our bounds checks, or the flatbuffers library tripping on garbage).
-    throw fail(`corrupt or truncated TFLite model (${firstLine(e)})`);
+    // Unreachable for a verified file; kept so a verifier gap is still one line, not a stack trace.
+    throw new EdgeqatError('E_MODEL_FILE', `${label}: corrupt or truncated TFLite model (${firstLine(e)})`);
   }
 }
 
-/** Reads and parses a .tflite file; every user-caused problem is one E_MODEL_FILE line. */
-export function readTfliteFile(path: string): ModelSummary {
+/** Reads, verifies and parses a .tflite file; every user-caused problem is one E_MODEL_FILE line. */
+export function readTfliteFile(path: string, opts: ReadOptions = {}): ModelSummary {
   let bytes: Uint8Array;
   try {
-    if (statSync(path).isDirectory()) {
+    const stat = statSync(path);
+    if (stat.isDirectory()) {
       throw new EdgeqatError('E_MODEL_FILE', `${path}: is a directory, expected a .tflite file`);
     }
+    const limits = verifierLimits();
+    if (stat.size > limits.maxFileBytes) throw new EdgeqatError('E_MODEL_FILE', `${path}: ${tooLargeMessage(stat.size, limits)}`);
     bytes = readFileSync(path);
   } catch (e) {
     if (e instanceof EdgeqatError) throw e;
@@ -326,5 +321,35 @@ export function readTfliteFile(path: string): ModelSummary {
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new EdgeqatError('E_MODEL_FILE', `${path}: no such file`);
     throw new EdgeqatError('E_MODEL_FILE', `${path}: cannot read (${code ?? firstLine(e)})`);
   }
-  return readTfliteModel(bytes, path);
+  return readTfliteModel(bytes, path, opts);
+}
+
+/**
+ * The constant data of every Model.buffers entry, as views into `bytes` (no copy; empty for
+ * activations and the sentinel). Engines that run the model themselves need the weights, which
+ * the summary only sizes. Same bounds checks as readTfliteModel: bad bytes are one E_MODEL_FILE line.
+ */
+export function readTfliteBufferData(bytes: Uint8Array, label = 'model.tflite'): Uint8Array[] {
+  readTfliteModel(bytes, label); // header, root offset and every bounds check, with their messages
+  try {
+    const model = Model.getRootAsModel(new CheckedByteBuffer(bytes));
+    const out: Uint8Array[] = [];
+    for (let i = 0; i < model.buffersLength(); i++) {
+      const buffer = model.buffers(i);
+      if (!buffer) throw new OutOfBoundsError(`buffer ${i} is missing`);
+      if (buffer.offset() > 1n) {
+        // Data stored after the FlatBuffer (models > 2 GB): offset and size are absolute in the file.
+        const start = Number(buffer.offset());
+        const end = start + Number(buffer.size());
+        if (end > bytes.length) throw new OutOfBoundsError(`buffer ${i} data ends at ${end}, after the end of the file`);
+        out.push(bytes.subarray(start, end));
+        continue;
+      }
+      const length = buffer.dataLength();
+      out.push(length > 0 ? buffer.dataArray()! : new Uint8Array(0));
+    }
+    return out;
+  } catch (e) {
+    throw new EdgeqatError('E_MODEL_FILE', `${label}: corrupt or truncated TFLite model (${firstLine(e)})`);
+  }
 }

@@ -20,6 +20,7 @@ export { TensorMap, TensorMapT } from './generated/tflite/tensor-map.js';
 // Enums (numeric TypeScript enums, so `TensorType[9] === 'INT8'` gives the schema name).
 export { BuiltinOperator } from './generated/tflite/builtin-operator.js';
 export { BuiltinOptions, unionToBuiltinOptions } from './generated/tflite/builtin-options.js';
+export { BuiltinOptions2, unionToBuiltinOptions2 } from './generated/tflite/builtin-options2.js';
 export { TensorType } from './generated/tflite/tensor-type.js';
 export { ActivationFunctionType } from './generated/tflite/activation-function-type.js';
 export { Padding } from './generated/tflite/padding.js';
@@ -39,6 +40,20 @@ export { ReshapeOptions, ReshapeOptionsT } from './generated/tflite/reshape-opti
 export { ReducerOptions, ReducerOptionsT } from './generated/tflite/reducer-options.js';
 export { QuantizeOptions, QuantizeOptionsT } from './generated/tflite/quantize-options.js';
 export { DequantizeOptions, DequantizeOptionsT } from './generated/tflite/dequantize-options.js';
+// Control flow and sparsity: the verifier checks their subgraph indices; tests build them.
+export { IfOptions, IfOptionsT } from './generated/tflite/if-options.js';
+export { WhileOptions, WhileOptionsT } from './generated/tflite/while-options.js';
+export { SparsityParameters, SparsityParametersT } from './generated/tflite/sparsity-parameters.js';
+
+// Wire layout of every table and union (scripts/gen-layout.mjs), for runtime/verifier/.
+export {
+  TFLITE_ROOT_TABLE,
+  TFLITE_TABLES,
+  TFLITE_UNIONS,
+  type FieldLayout,
+  type TableName,
+  type UnionName,
+} from './layout/tflite-layout.js';
 
 /** Bytes 4-7 of every TFLite model (schema `file_identifier`); pass it to `builder.finish(root, …)`. */
 export const TFLITE_FILE_IDENTIFIER = 'TFL3';

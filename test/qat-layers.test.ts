@@ -133,28 +133,28 @@ describe('QAT layers', () => {
     expect(b).toEqual(a);
   });
 
-  it('checkQuantizable rejects a Conv2D model with one line naming the layer, its class and the supported classes', () => {
+  it('checkQuantizable rejects a layer with a supported: false row (Conv2DTranspose) with one line naming the layer, its class, the reason and the supported classes', () => {
     const model = tfl.sequential({
       layers: [
-        tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 4, kernelSize: 3, name: 'my_conv' }),
+        tfl.layers.conv2dTranspose({ inputShape: [28, 28, 1], filters: 4, kernelSize: 3, name: 'my_deconv' }),
         tfl.layers.flatten({ name: 'flat' }),
         tfl.layers.dense({ units: 10, name: 'head' }),
       ],
     });
-    const msg = expectUnsupported(() => checkQuantizable(model), ["'my_conv'", 'Conv2D', 'not supported yet', 'supported: InputLayer, Dense']);
-    expect(msg).toBe("layer 'my_conv' (Conv2D) cannot be quantized: convolutions are not supported yet (supported: InputLayer, Dense)");
+    const msg = expectUnsupported(() => checkQuantizable(model), ["'my_deconv'", 'Conv2DTranspose', 'not emitted yet', 'supported: InputLayer, Dense, Conv2D']);
+    expect(msg).toMatch(/^layer 'my_deconv' \(Conv2DTranspose\) cannot be quantized: TRANSPOSE_CONV is not emitted yet \(supported: InputLayer, Dense, Conv2D, .*Softmax\)$/);
     // prepareQat checks first, before building anything.
-    expectUnsupported(() => prepareQat(model), ["'my_conv'", 'Conv2D']);
+    expectUnsupported(() => prepareQat(model), ["'my_deconv'", 'Conv2DTranspose']);
   });
 
-  it('checkQuantizable rejects a layer without any rule (LSTM), after accepting the supported ones before it', () => {
+  it('checkQuantizable rejects LSTM (a supported: false row) and a layer without any rule, after accepting the supported ones before it', () => {
     const model = tfl.sequential({
       layers: [tfl.layers.dense({ inputShape: [5, 3], units: 8, name: 'proj' }), tfl.layers.lstm({ units: 4, name: 'rnn', recurrentInitializer: 'glorotUniform' }), tfl.layers.dense({ units: 2, name: 'out' })],
     });
-    expectUnsupported(() => checkQuantizable(model), ["'rnn'", '(LSTM)', 'no quantization rule', 'InputLayer, Dense']);
-    // A Flatten between Dense layers has no rule either: it is named, not silently dropped.
-    const withFlatten = tfl.sequential({ layers: [tfl.layers.flatten({ inputShape: [4, 4], name: 'flat' }), tfl.layers.dense({ units: 2, name: 'd' })] });
-    expectUnsupported(() => checkQuantizable(withFlatten), ["'flat'", '(Flatten)']);
+    expectUnsupported(() => checkQuantizable(model), ["'rnn'", '(LSTM)', 'recurrent layers', 'InputLayer, Dense']);
+    // A LayerNormalization between Dense layers has no rule at all: it is named, not silently dropped.
+    const withNorm = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [4], units: 4, name: 'd0' }), tfl.layers.layerNormalization({ name: 'norm' }), tfl.layers.dense({ units: 2, name: 'd' })] });
+    expectUnsupported(() => checkQuantizable(withNorm), ["'norm'", '(LayerNormalization)', 'no quantization rule']);
     expect(() => checkQuantizable(buildMlp(0))).not.toThrow();
   });
 

@@ -43,11 +43,15 @@ function firstLine(e: unknown): string {
   return String(e instanceof Error ? e.message : e).split('\n', 1)[0]!.slice(0, 300);
 }
 
+/** V8's WebAssembly trap messages, Emscripten's abort, and a blown stack (as engines word them). */
+const WASM_TRAPS =
+  /Aborted\(|RuntimeError|unreachable|memory access out of bounds|divide by zero|remainder by zero|integer overflow|float unrepresentable|table index is out of bounds|null function|function signature mismatch|call stack|stack overflow/i;
+
 /** A WebAssembly trap or Emscripten abort anywhere in the error's cause chain. */
 export function isWasmCrash(e: unknown): boolean {
   for (let x: unknown = e, depth = 0; x && depth < 8; x = (x as { cause?: unknown }).cause, depth++) {
     if (x instanceof WebAssembly.RuntimeError) return true;
-    if (/Aborted\(|RuntimeError|unreachable|memory access out of bounds|call stack|table index is out of bounds/.test(firstLine(x))) return true;
+    if (WASM_TRAPS.test(firstLine(x))) return true;
   }
   return false;
 }
@@ -69,10 +73,13 @@ export async function runCase(bytes: Uint8Array, ctx: CaseContext): Promise<Case
     }
   };
 
+  // Two verdicts: for running (every door but inspect) and for reading only (inspect).
   const accepted = await attempt('verify', () => verifyTfliteModel(bytes, ctx.label));
-  const doors: [string, boolean][] = [['read', await attempt('read', () => readTfliteModel(bytes, ctx.label))]];
+  const readable = await attempt('verify for reading', () => verifyTfliteModel(bytes, ctx.label, { operators: false }));
+  if (accepted && !readable) failures.push('verify: accepted for running but not for reading');
+  const doors: [string, boolean, boolean][] = [['read', accepted, await attempt('read', () => readTfliteModel(bytes, ctx.label))]];
   writeFileSync(ctx.inspectPath, bytes);
-  doors.push(['inspect', await attempt('inspect', () => runInspect(ctx.inspectPath))]);
+  doors.push(['inspect', readable, await attempt('inspect', () => runInspect(ctx.inspectPath))]);
   for (const engine of ctx.engines) {
     const ok = await attempt(`engine ${engine.name}`, async () => {
       const e = await engine.create(bytes, ctx.label);
@@ -86,12 +93,12 @@ export async function runCase(bytes: Uint8Array, ctx: CaseContext): Promise<Case
         e.dispose();
       }
     });
-    // An engine may refuse a verified model (unsupported op, several inputs…), never the reverse.
-    if (ok && !accepted) doors.push([`engine ${engine.name}`, true]);
+    // An engine may refuse a verified model (several inputs, int8 I/O…), never the reverse.
+    if (ok && !accepted) doors.push([`engine ${engine.name}`, accepted, true]);
   }
-  for (const [door, ok] of doors) {
-    if (ok && !accepted) failures.push(`${door} accepted a file the verifier rejects (an unverified path)`);
-    if (!ok && accepted && (door === 'read' || door === 'inspect')) failures.push(`${door} rejected a verified file (a gap in the verifier)`);
+  for (const [door, verified, ok] of doors) {
+    if (ok && !verified) failures.push(`${door} accepted a file the verifier rejects (an unverified path)`);
+    if (!ok && verified) failures.push(`${door} rejected a verified file (a gap in the verifier)`);
   }
   let rawCrash: string | undefined;
   if (ctx.raw) {

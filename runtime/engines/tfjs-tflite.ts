@@ -7,9 +7,12 @@
 // The runner cannot resize inputs: a batch dim of -1 (shape_signature) runs as 1, a fixed batch B
 // runs B samples per invocation; run() loops over invocations and pads the last one.
 //
-// The interpreter does not verify the FlatBuffer (a truncated model loads and then reads garbage),
-// so the bounds-checked model reader goes first; it also supplies the input/output scale and zero
-// point, which the runner does not expose.
+// No bytes reach the interpreter unverified: readTfliteModel runs edgeqat's verifier first
+// (runtime/verifier/), which also rejects files the interpreter's own checks let through and then
+// crashes on (e.g. a convolution whose options are missing traps on a division by zero). The
+// reader also supplies the input/output scale and zero point, which the runner does not expose.
+// A WebAssembly trap (RuntimeError) is reported as E_ENGINE with the trap as `cause`: after one,
+// the interpreter's memory may be inconsistent, so it is never passed off as a bad model file.
 import { EdgeqatError } from '../errors.js';
 import { readTfliteModel, type TensorSummary } from '../model-reader.js';
 import { loadTfliteModule, setTfliteLogSink, withTfliteWebShim } from '../tflite-web-shim.js';
@@ -43,7 +46,7 @@ interface Runner {
 
 export async function createTfjsTfliteEngine(modelBytes: Uint8Array, opts: TfjsTfliteEngineOptions = {}): Promise<Engine> {
   const what = opts.label ?? 'model';
-  const graph = readTfliteModel(modelBytes, what).subgraph; // E_MODEL_FILE for bad bytes
+  const graph = readTfliteModel(modelBytes, what).subgraph; // verifies: E_MODEL_FILE for bad bytes
   if (graph.inputs.length !== 1 || graph.outputs.length !== 1) {
     throw new EdgeqatError('E_UNSUPPORTED', `${what}: ${graph.inputs.length} inputs and ${graph.outputs.length} outputs; engines take one of each`);
   }
@@ -68,9 +71,12 @@ export async function createTfjsTfliteEngine(modelBytes: Uint8Array, opts: TfjsT
     const model = await withTfliteWebShim(() => lib.loadTFLiteModel(copy, { numThreads: 1 }));
     runner = model['modelRunner'] as unknown as Runner;
   } catch (e) {
+    if (e instanceof WebAssembly.RuntimeError) {
+      throw new EdgeqatError('E_ENGINE', `${what}: tfjs-tflite crashed while loading this model (${oneLine(e)})`, { cause: e });
+    }
     const error = logged.find(([line]) => line.startsWith('ERROR: '));
     const detail = error ? error[0].slice('ERROR: '.length) : oneLine(e);
-    throw new EdgeqatError('E_MODEL_FILE', `${what}: tfjs-tflite cannot load this model (${detail})`);
+    throw new EdgeqatError('E_MODEL_FILE', `${what}: tfjs-tflite cannot load this model (${detail})`, { cause: e });
   } finally {
     setTfliteLogSink(previousSink);
   }
@@ -130,7 +136,7 @@ class TfjsTfliteEngine implements Engine {
       try {
         ok = this.runner.infer();
       } catch (e) {
-        throw new EdgeqatError('E_ENGINE', `tfjs-tflite: inference crashed (${oneLine(e)})`);
+        throw new EdgeqatError('E_ENGINE', `tfjs-tflite: inference crashed (${oneLine(e)})`, { cause: e });
       }
       if (!ok) throw new EdgeqatError('E_ENGINE', 'tfjs-tflite: inference failed');
       if (outView.byteLength === 0) outView = this.outTensor.data();

@@ -5,6 +5,7 @@
 //   DEQUANTIZE → 5 output f32 [1,3]
 import {
   ActivationFunctionType,
+  Buffer as TfliteBuffer,
   BufferT,
   Builder,
   BuiltinOperator,
@@ -53,9 +54,31 @@ export function tinyModel(): ModelT {
   );
 }
 
+/**
+ * Packs like the TF converter: a buffer without data gets no data field. (The object API always
+ * writes one; TFLite reads a present but empty data vector as a 0-byte constant and refuses the
+ * tensor, so a repacked converter model would no longer load.)
+ */
 export function packModel(model: ModelT): Uint8Array {
   const builder = new Builder(1024);
-  builder.finish(model.pack(builder), TFLITE_FILE_IDENTIFIER);
+  const buffers = model.buffers;
+  model.buffers = buffers.map((b) =>
+    b.data.length > 0
+      ? b
+      : Object.assign(Object.create(BufferT.prototype) as BufferT, b, {
+          pack: (bb: Builder) => {
+            TfliteBuffer.startBuffer(bb);
+            TfliteBuffer.addOffset(bb, b.offset);
+            TfliteBuffer.addSize(bb, b.size);
+            return TfliteBuffer.endBuffer(bb);
+          },
+        }),
+  );
+  try {
+    builder.finish(model.pack(builder), TFLITE_FILE_IDENTIFIER);
+  } finally {
+    model.buffers = buffers;
+  }
   return builder.asUint8Array();
 }
 

@@ -1,11 +1,15 @@
-// QAT model -> full-integer TFLite FlatBuffer. Walks the prepared model's layers in order
-// (QuantizeStub, QuantizeWrappers, DequantizeStub) and lets each layer's emitter append its ops.
+// QAT model -> full-integer TFLite FlatBuffer. Walks the prepared model's layers in topological
+// order (QuantizeStub, QuantizeWrappers and identity layers, DequantizeStub), hands each layer's
+// emitter the int8 tensors its inbound layers produced, and records the tensor it produces.
+// Sequential and functional (residual, concatenating) models go through the same walk.
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import { TensorType } from '../../schemas/tflite.js';
 import { EdgeqatError } from '../../runtime/errors.js';
 import { DequantizeStub } from '../trainer/layers/dequantize-stub.js';
 import { QuantizeStub } from '../trainer/layers/quantize-stub.js';
 import { QuantizeWrapper } from '../trainer/layers/quantize-wrapper.js';
+import { ruleFor } from '../trainer/quantize-registry.js';
 import { CONVERTER_EMITTERS } from './emitters/index.js';
 import { batchShape, type ActivationTensor, type EmitOptions, type LayerEmitter } from './emitters/emitter.js';
 import { TfliteGraph } from './tflite-graph.js';
@@ -18,7 +22,7 @@ export interface ConvertOptions extends Partial<EmitOptions> {
 
 export const PREPROCESSING_METADATA = 'edgeqat_preprocessing';
 
-function emitterFor(layer: unknown): LayerEmitter | null {
+function emitterFor(layer: Layer): LayerEmitter | 'identity' {
   if (layer instanceof QuantizeStub) return CONVERTER_EMITTERS.QUANTIZE;
   if (layer instanceof DequantizeStub) return CONVERTER_EMITTERS.DEQUANTIZE;
   if (layer instanceof QuantizeWrapper) {
@@ -26,32 +30,44 @@ function emitterFor(layer: unknown): LayerEmitter | null {
     if (!emitter) throw new EdgeqatError('E_UNSUPPORTED', `${layer.name}: the converter has no emitter for ${layer.spec.builtin}`);
     return emitter;
   }
-  return null;
+  const rule = ruleFor(layer.getClassName());
+  if (rule?.supported && rule.role === 'identity') return 'identity';
+  throw new EdgeqatError('E_UNSUPPORTED', `${layer.name} (${layer.getClassName()}): the converter cannot export this layer`);
+}
+
+function isInputLayer(layer: Layer): boolean {
+  return layer.getClassName() === 'InputLayer';
 }
 
 export function convertToTflite(model: LayersModel, opts: ConvertOptions = {}): Uint8Array {
   const emitOpts: EmitOptions = { int8Io: opts.int8Io ?? false };
   const graph = new TfliteGraph();
   const inputShape = (model.inputs[0].shape as (number | null)[]).slice(1) as number[];
-  const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
-  if (!(layers[0] instanceof QuantizeStub) || !(layers[layers.length - 1] instanceof DequantizeStub)) {
-    throw new EdgeqatError('E_UNSUPPORTED', 'model is not a prepared QAT model (expected QuantizeStub ... DequantizeStub)');
+  const layers = model.layers.filter((l) => !isInputLayer(l));
+  const outputLayer = model.outputs[0].sourceLayer as Layer;
+  if (!layers.some((l) => l instanceof QuantizeStub) || !(outputLayer instanceof DequantizeStub)) {
+    throw new EdgeqatError('E_UNSUPPORTED', `model '${model.name}' is not a prepared QAT model (expected QuantizeStub ... DequantizeStub; a --float-only run is QAT-trained with 'edgeqat train --model <run>/model.json')`);
   }
 
   // The float input tensor exists only with float I/O; with --int8-io QUANTIZE's output is the input.
-  let current: ActivationTensor = { index: -1, shape: inputShape, params: { scale: 1, zeroPoint: 0 } };
-  if (!emitOpts.int8Io) {
-    current.index = graph.addTensor({ name: 'input', type: TensorType.FLOAT32, ...batchShape(inputShape) });
-  }
-  let modelInput = current.index;
+  const modelInput: ActivationTensor = { index: -1, shape: inputShape, params: { scale: 1, zeroPoint: 0 } };
+  if (!emitOpts.int8Io) modelInput.index = graph.addTensor({ name: 'input', type: TensorType.FLOAT32, ...batchShape(inputShape) });
+  let inputIndex = modelInput.index;
+  const produced = new Map<string, ActivationTensor>();
   for (const layer of layers) {
+    const inbound = layer.inboundNodes[0].inboundLayers.map((l) => {
+      if (isInputLayer(l)) return modelInput;
+      const t = produced.get(l.name);
+      if (!t) throw new Error(`${layer.name}: input ${l.name} was not emitted before it`);
+      return t;
+    });
     const emitter = emitterFor(layer);
-    if (!emitter) throw new EdgeqatError('E_UNSUPPORTED', `${layer.name} (${layer.getClassName()}): the converter cannot export this layer`);
-    current = emitter.emit(graph, layer, current, emitOpts);
-    if (modelInput < 0) modelInput = current.index;
+    const out = emitter === 'identity' ? inbound[0] : emitter.emit(graph, layer, inbound, emitOpts);
+    if (layer instanceof QuantizeStub && inputIndex < 0) inputIndex = out.index;
+    produced.set(layer.name, out);
   }
   if (opts.preprocessing) {
     graph.addMetadata(PREPROCESSING_METADATA, new TextEncoder().encode(JSON.stringify(opts.preprocessing)));
   }
-  return graph.finish([modelInput], [current.index], opts.description ?? 'edgeqat');
+  return graph.finish([inputIndex], [produced.get(outputLayer.name)!.index], opts.description ?? 'edgeqat');
 }

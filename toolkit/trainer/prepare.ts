@@ -1,6 +1,10 @@
-// The prepare step: float TF.js model -> QAT model. The input gets a QuantizeStub, every layer a
-// QuantizeWrapper (per the quantize registry) that keeps the float weights, the output a
-// DequantizeStub. The result is an ordinary LayersModel: model.fit and custom loops work on it.
+// The prepare step: float TF.js model (sequential or functional) -> QAT model. Every layer is
+// checked against the quantize registry first; the model becomes a small graph (rewrites/graph.ts)
+// on which the ordered rewrites fold batch norms into convolutions, fuse ReLU layers into the ops
+// before them and split a Dense's softmax off; then the input gets a QuantizeStub, every op node a
+// QuantizeWrapper that keeps the float weights, identity layers (Dropout) stay as they are, and
+// the output gets a DequantizeStub. A chain becomes a tfl.Sequential, anything else a functional
+// tfl.model. The result is an ordinary LayersModel: model.fit and custom loops work on it.
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
@@ -8,12 +12,17 @@ import { EdgeqatError } from '../../runtime/errors.js';
 import { DequantizeStub } from './layers/dequantize-stub.js';
 import { QuantizeStub } from './layers/quantize-stub.js';
 import { QuantizeWrapper } from './layers/quantize-wrapper.js';
+import { trainerOp } from './ops/index.js';
 import { DEFAULT_ACTIVATION_OBSERVER, type ObserverConfig } from './quant/observers.js';
 import { ruleFor, supportedClassNames } from './quantize-registry.js';
+import { QatGraph, type QatNode } from './rewrites/graph.js';
+import { applyRewrites } from './rewrites/index.js';
 
 export interface PrepareOptions {
-  /** Per-output-channel weight scales for layers that default to per-tensor. */
+  /** Per-output-channel weight scales for layers that default to per-tensor (Dense). */
   perChannel?: boolean;
+  /** Per-tensor weight scales for layers that default to per-channel (Conv2D, DepthwiseConv2D). */
+  perTensorConv?: boolean;
   observer?: ObserverConfig;
 }
 
@@ -37,30 +46,127 @@ export function checkQuantizable(model: tfl.LayersModel): void {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
     throw new EdgeqatError('E_UNSUPPORTED', `model '${model.name}' has ${model.inputs.length} inputs and ${model.outputs.length} outputs (one of each is supported)`);
   }
+  const inputShape = model.inputs[0].shape.slice(1);
+  if (inputShape.some((d) => d === null)) {
+    throw new EdgeqatError('E_UNSUPPORTED', `model '${model.name}' input shape [${inputShape.map((d) => d ?? '?').join(', ')}] has unknown dimensions (only the batch may be unknown)`);
+  }
+}
+
+/** A 'fold' or 'fuse' node left after the rewrites had nothing it could merge into. */
+function unmergedError(graph: QatGraph, node: QatNode): EdgeqatError {
+  const source = graph.node(node.inputs[0]);
+  const follows = `it follows '${source.name}' (${source.layer.getClassName()})`;
+  const what =
+    node.role === 'fold'
+      ? 'batch normalization is folded into the Conv2D or DepthwiseConv2D it directly follows, which must have a linear activation and no other consumer of its output'
+      : 'a ReLU/ReLU6 is fused into the Conv2D, DepthwiseConv2D, Dense or Add it directly follows, which must have a linear activation and no other consumer of its output';
+  return new EdgeqatError('E_UNSUPPORTED', `layer '${node.name}' (${node.layer.getClassName()}) cannot be quantized: ${what} (${follows})`);
+}
+
+/** The float graph with every rewrite applied, checked: what prepareQat turns into layers. */
+export function rewriteForQat(model: tfl.LayersModel): QatGraph {
+  checkQuantizable(model);
+  const graph = QatGraph.fromModel(model);
+  applyRewrites(graph);
+  for (const node of graph.nodes) {
+    if (node.role === 'fold' || node.role === 'fuse') throw unmergedError(graph, node);
+    if (node.builtin === 'SOFTMAX' && node.name !== graph.outputName) {
+      throw new EdgeqatError('E_UNSUPPORTED', `layer '${node.name}' (${node.layer.getClassName()}) cannot be quantized: softmax is supported as the model's last layer only`);
+    }
+  }
+  return graph;
+}
+
+/** The nodes after the input, if each feeds only the next (a tfl.Sequential can hold them). */
+function chainOrder(graph: QatGraph): QatNode[] | null {
+  const body = graph.nodes.filter((n) => n.role !== 'input');
+  let previous = graph.inputName;
+  for (const node of body) {
+    if (node.inputs.length !== 1 || node.inputs[0] !== previous || graph.consumers(previous).length !== 1) return null;
+    previous = node.name;
+  }
+  return previous === graph.outputName ? body : null;
 }
 
 export function prepareQat(model: tfl.LayersModel, opts: PrepareOptions = {}): tfl.LayersModel {
-  checkQuantizable(model);
+  const graph = rewriteForQat(model);
   const observer = opts.observer ?? DEFAULT_ACTIVATION_OBSERVER;
   const inputShape = (model.inputs[0].shape as (number | null)[]).slice(1) as number[];
-  const qat = tfl.sequential({ name: `${model.name}_qat` });
-  qat.add(new QuantizeStub({ name: 'quant_input', inputShape, observer }));
   const copies: [Layer, Layer][] = [];
-  for (const layer of model.layers) {
-    const rule = ruleFor(layer.getClassName());
-    if (!rule?.supported || rule.role === 'input') continue;
-    const inner = cloneLayer(layer);
-    qat.add(new QuantizeWrapper({ layer: inner, builtin: rule.builtin!, perChannel: opts.perChannel, observer }));
-    copies.push([layer, inner]);
+
+  const qatLayer = (node: QatNode): Layer => {
+    const inner = cloneLayer(node.layer);
+    copies.push([node.layer, inner]);
+    if (node.role === 'identity') return inner;
+    const spec = trainerOp(node.builtin!)!;
+    const batchNorm = node.batchNorm ? cloneLayer(node.batchNorm) : undefined;
+    if (node.batchNorm) copies.push([node.batchNorm, batchNorm!]);
+    const perChannel = spec.defaultPerChannel ? !opts.perTensorConv : !!opts.perChannel;
+    return new QuantizeWrapper({ layer: inner, builtin: node.builtin!, perChannel, observer, activation: node.activation, batchNorm });
+  };
+
+  let qat: tfl.LayersModel;
+  const chain = chainOrder(graph);
+  if (chain) {
+    const seq = tfl.sequential({ name: `${model.name}_qat` });
+    seq.add(new QuantizeStub({ name: 'quant_input', inputShape, observer }));
+    for (const node of chain) seq.add(qatLayer(node));
+    seq.add(new DequantizeStub({ name: 'dequant_output' }));
+    qat = seq;
+  } else {
+    const input = tfl.input({ shape: inputShape, name: graph.inputName });
+    const outputs = new Map<string, tfl.SymbolicTensor>();
+    outputs.set(graph.inputName, new QuantizeStub({ name: 'quant_input', observer }).apply(input) as tfl.SymbolicTensor);
+    for (const node of graph.nodes) {
+      if (node.role === 'input') continue;
+      const ins = node.inputs.map((name) => outputs.get(name)!);
+      outputs.set(node.name, qatLayer(node).apply(ins.length === 1 ? ins[0] : ins) as tfl.SymbolicTensor);
+    }
+    const output = new DequantizeStub({ name: 'dequant_output' }).apply(outputs.get(graph.outputName)!) as tfl.SymbolicTensor;
+    qat = tfl.model({ inputs: input, outputs: output, name: `${model.name}_qat` });
   }
-  qat.add(new DequantizeStub({ name: 'dequant_output' }));
   for (const [from, to] of copies) to.setWeights(from.getWeights());
   return qat;
 }
 
+/** Parameters of the float layers inside a QAT model (observer states not counted). */
+export function floatParamCount(model: tfl.LayersModel): number {
+  let n = 0;
+  for (const layer of model.layers) {
+    if (layer instanceof QuantizeWrapper) n += layer.layer.countParams() + (layer.batchNorm?.countParams() ?? 0);
+    else if (!(layer instanceof QuantizeStub)) n += layer.countParams();
+  }
+  return n;
+}
+
+function quantLayers(model: tfl.LayersModel): (QuantizeStub | QuantizeWrapper)[] {
+  return model.layers.filter((l): l is QuantizeStub | QuantizeWrapper => l instanceof QuantizeStub || l instanceof QuantizeWrapper);
+}
+
 /** Turns observer updates on or off (e.g. freeze ranges for the last steps of fine-tuning). */
 export function setObserving(model: tfl.LayersModel, on: boolean): void {
-  for (const layer of model.layers) {
-    if (layer instanceof QuantizeStub || layer instanceof QuantizeWrapper) layer.observing = on;
-  }
+  for (const layer of quantLayers(model)) layer.observing = on;
+}
+
+/** Freezes (or unfreezes) the batch-norm statistics folded into the convolutions. */
+export function setBatchNormFrozen(model: tfl.LayersModel, frozen: boolean): void {
+  for (const layer of quantLayers(model)) if (layer instanceof QuantizeWrapper) layer.bnFrozen = frozen;
+}
+
+export interface QatSchedule {
+  /** Observers stop updating from this global step on (0-based: after this many steps). */
+  freezeObserversAfter?: number;
+  /** Batch-norm statistics freeze from this global step on; training then uses the deployed fold. */
+  freezeBnAfter?: number;
+}
+
+/**
+ * A per-step hook (train.ts's beforeStep) applying the schedule. It sets the state from the step
+ * number alone, so a resumed run is in the same state as one that never stopped.
+ */
+export function qatScheduleHook(model: tfl.LayersModel, schedule: QatSchedule): (step: number) => void {
+  return (step) => {
+    if (schedule.freezeObserversAfter !== undefined) setObserving(model, step < schedule.freezeObserversAfter);
+    if (schedule.freezeBnAfter !== undefined) setBatchNormFrozen(model, step >= schedule.freezeBnAfter);
+  };
 }

@@ -2,7 +2,6 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { QuantizeStub } from './layers/quantize-stub.js';
 import { QuantizeWrapper } from './layers/quantize-wrapper.js';
-import { findWeight } from './layers/weights.js';
 import { symmetricParams } from './quant/quant-params.js';
 
 export interface LayerQuantReport {
@@ -25,11 +24,18 @@ export function quantizationReport(model: tfl.LayersModel): LayerQuantReport[] {
       const r = layer.inputObserver.range();
       rows.push({ layer: layer.name, op: 'QUANTIZE', activationMin: r.min, activationMax: r.max, ...r.params });
     } else if (layer instanceof QuantizeWrapper) {
-      const r = layer.outputObserver.range();
+      // Observed ops report the observed range; the others the range their fixed/inherited params span.
+      const params = layer.outputQuantParams();
+      const r = layer.hasObserver
+        ? layer.outputObserver.range()
+        : { min: params.scale * (-128 - params.zeroPoint), max: params.scale * (127 - params.zeroPoint), params };
       const row: LayerQuantReport = { layer: layer.layer.name, op: layer.spec.builtin, activationMin: r.min, activationMax: r.max, ...r.params };
-      const w = layer.spec.quantizedWeights[0] ? findWeight(layer.layer, layer.spec.quantizedWeights[0].name) : undefined;
-      if (w) {
-        const data = w.read().dataSync();
+      const spec = layer.spec.quantizedWeights[0];
+      if (spec) {
+        // The weights as exported: a folded batch norm included.
+        const { weights, bias } = layer.inferenceWeights();
+        const w = weights[spec.name];
+        const data = w.dataSync();
         let min = Infinity;
         let max = -Infinity;
         for (const v of data) {
@@ -38,7 +44,10 @@ export function quantizationReport(model: tfl.LayersModel): LayerQuantReport[] {
         }
         row.weightMin = min;
         row.weightMax = max;
-        row.weightScale = layer.perChannel ? perChannelScaleRange(data, w.shape as number[], layer.spec.quantizedWeights[0].channelAxis) : symmetricParams(Math.max(-min, max)).scale;
+        const shape = spec.quantShape ? spec.quantShape(w.shape) : w.shape;
+        row.weightScale = layer.perChannel ? perChannelScaleRange(data, shape, spec.channelAxis) : symmetricParams(Math.max(-min, max)).scale;
+        w.dispose();
+        bias?.dispose();
       }
       rows.push(row);
     }

@@ -1,16 +1,21 @@
-// `edgeqat train`: build (or load) a float model, prepare it for QAT, fine-tune it on a data set,
-// evaluate the fake-quant model, and save a run folder.
+// `edgeqat train`: build a built-in model or load the user's (a TF.js model.json), check every
+// layer against the quantize registry, prepare it for QAT, fine-tune it on a data set, evaluate
+// the fake-quant model, and save a run folder. With --float-only: plain float training, and the
+// trained model saved as <run>/model.json + weights.bin (feed it back with --model).
 import { Command } from 'commander';
 import { loadDataset } from '../../../runtime/datasets/datasets.js';
 import { initBackend, BACKENDS } from '../../backend.js';
-import { builtinModel } from '../../models/index.js';
+import { builtinModel, isModelFile } from '../../models/index.js';
+import { loadModelFile, saveModelFile } from '../../models/file-io.js';
+import { logitsModel } from '../../models/logits.js';
+import { registerWasmBackpropKernels } from '../../trainer/kernels/wasm-backprop/index.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EdgeqatError, isEdgeqatError } from '../../../runtime/errors.js';
 import { loadRun, restoreOptimizer, saveCheckpoint, writeRunFiles, type RunInfo, type RunMetrics } from '../../run-folder.js';
 import { JsAdam } from '../../trainer/optim/adam.js';
 import { watchStopSignals } from '../stop-signals.js';
-import { prepareQat } from '../../trainer/prepare.js';
+import { floatParamCount, prepareQat, qatScheduleHook, rewriteForQat } from '../../trainer/prepare.js';
 import { OBSERVER_KINDS, DEFAULT_ACTIVATION_OBSERVER, type ObserverKind } from '../../trainer/quant/observers.js';
 import { quantizationReport, type LayerQuantReport } from '../../trainer/quant-report.js';
 import { predictClasses, trainModel, type LossPoint, type TrainResult } from '../../trainer/train.js';
@@ -37,6 +42,14 @@ export interface TrainCommandOptions {
   checkpointEvery?: number;
   /** Continue the run in this folder from its latest checkpoint. */
   resume?: string;
+  /** Per-tensor weight scales for Conv2D/DepthwiseConv2D (per-channel by default). */
+  perTensorConv?: boolean;
+  /** Observers stop updating after this many steps. */
+  freezeObserversAfter?: number;
+  /** Batch-norm statistics freeze after this many steps (training then uses the deployed fold). */
+  freezeBnAfter?: number;
+  /** Train the plain float model (no QAT) and save it as <out>/model.json + weights.bin. */
+  floatOnly?: boolean;
 }
 
 export const TRAIN_DEFAULTS = {
@@ -67,24 +80,61 @@ export interface TrainSummary {
   info: RunInfo;
 }
 
+/**
+ * A user's model file. For QAT it is checked before anything is trained: its layer classes (in
+ * model.json, before TF.js builds anything), then the graph rewrites. Float training takes any
+ * model TF.js can train; QAT checks it later.
+ */
+async function loadUserModel(path: string, floatOnly: boolean): Promise<tfl.LayersModel> {
+  const model = await loadModelFile(path, { checkLayers: !floatOnly });
+  if (!floatOnly) rewriteForQat(model);
+  return model;
+}
+
+/** The model's input must hold one image of the data set, its output one logit per class. */
+function checkModelFitsData(model: tfl.LayersModel, spec: string, dataset: string, inputSize: number, numClasses: number): void {
+  const input = (model.inputs[0].shape as (number | null)[]).slice(1);
+  const output = (model.outputs[0].shape as (number | null)[]).slice(1);
+  const values = input.reduce<number>((a, d) => a * (d ?? NaN), 1);
+  if (values !== inputSize) {
+    throw new EdgeqatError('E_DATASET', `${spec}: model input [${input.join(', ')}] does not hold a ${dataset} image (${inputSize} values)`);
+  }
+  if (output.length !== 1 || output[0] !== numClasses) {
+    throw new EdgeqatError('E_DATASET', `${spec}: model output [${output.join(', ')}] is not one value per ${dataset} class (${numClasses})`);
+  }
+}
+
 export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary> {
   const backend = await initBackend(opts.backend);
+  // Conv2D/DepthwiseConv2D gradients the wasm backend lacks (a no-op once it has them).
+  if (backend === 'wasm') registerWasmBackpropKernels();
   const resumed = opts.resume ? await loadRun(opts.resume) : null;
   // A resumed run continues with its own settings; the other options are ignored.
   const settings = resumed ? settingsOf(resumed.info, opts) : opts;
   const runDir = opts.resume ?? opts.out;
-  const builder = builtinModel(settings.model);
+  const fromFile = isModelFile(settings.model);
+  const userModel = fromFile && !resumed ? await loadUserModel(settings.model, !!settings.floatOnly) : null;
+  const builder = fromFile ? null : builtinModel(settings.model);
   const data = loadDataset(settings.dataset, { dataDir: settings.dataDir });
   const train = data.train!;
   const test = data.test!;
   const count = Math.min(settings.limit ?? train.count, train.count);
   const inputSize = data.rows * data.cols;
 
-  const float = builder.build(settings.seed, inputSize, data.numClasses);
-  const paramCount = float.countParams();
+  const float = userModel ?? (resumed ? null : builder!.build(settings.seed, inputSize, data.numClasses, { rows: data.rows, cols: data.cols }));
+  if (float) checkModelFitsData(float, settings.model, settings.dataset, inputSize, data.numClasses);
   const observer = { ...DEFAULT_ACTIVATION_OBSERVER, kind: settings.observer ?? DEFAULT_ACTIVATION_OBSERVER.kind };
-  const model = resumed ? resumed.model : prepareQat(float, { perChannel: settings.perChannel, observer });
-  float.dispose();
+  const model = resumed
+    ? resumed.model
+    : settings.floatOnly
+      ? float!
+      : prepareQat(float!, { perChannel: settings.perChannel, perTensorConv: settings.perTensorConv, observer });
+  if (float && float !== model) float.dispose();
+  const paramCount = settings.floatOnly ? model.countParams() : floatParamCount(model);
+  const modelInputShape = (model.inputs[0].shape as number[]).slice(1);
+  // Float training runs on the logits; QAT models pass them through their SOFTMAX in training.
+  const trainee = settings.floatOnly ? logitsModel(model) : model;
+  const schedule = settings.floatOnly ? undefined : qatScheduleHook(model, { freezeObserversAfter: settings.freezeObserversAfter, freezeBnAfter: settings.freezeBnAfter });
   const optimizer = new JsAdam({ learningRate: settings.lr });
   if (resumed) restoreOptimizer(resumed.checkpoint, model, optimizer, resumed.state);
 
@@ -93,7 +143,7 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
     dataset: settings.dataset,
     normalization: data.normalization,
     numClasses: data.numClasses,
-    inputShape: [inputSize],
+    inputShape: modelInputShape,
     options: {
       epochs: settings.epochs,
       batchSize: settings.batchSize,
@@ -103,6 +153,10 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
       perChannel: !!settings.perChannel,
       observer: observer.kind,
       checkpointEvery: settings.checkpointEvery,
+      perTensorConv: !!settings.perTensorConv,
+      freezeObserversAfter: settings.freezeObserversAfter,
+      freezeBnAfter: settings.freezeBnAfter,
+      floatOnly: !!settings.floatOnly,
     },
     backend,
     createdAt: resumed?.info.createdAt ?? new Date().toISOString(),
@@ -117,7 +171,7 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
   let result: TrainResult;
   try {
     result = await trainModel(
-      model,
+      trainee,
       { images: train.images, labels: train.labels, count, featureSize: inputSize },
       {
         epochs: settings.epochs,
@@ -130,6 +184,7 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
         progressEvery: 100,
         checkpointEvery: settings.checkpointEvery,
         shouldStop: () => stop.signal !== null,
+        beforeStep: schedule,
         onCheckpoint: async (position, hist) => {
           await saveCheckpoint(runDir, model, optimizer, position);
           writeRunFiles(runDir, info, { history: hist, position });
@@ -162,6 +217,7 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
   for (let i = 0; i < test.count; i++) if (qatPredictions[i] === test.labels[i]) correct++;
   const qatAccuracy = correct / test.count;
   info.qatAccuracy = qatAccuracy;
+  if (settings.floatOnly) await saveModelFile(model, runDir);
   writeRunFiles(runDir, info, { history: result.history, steps: result.steps, finalLoss: result.finalLoss, qatAccuracy, testSamples: test.count });
   return {
     runDir,
@@ -196,6 +252,10 @@ function settingsOf(info: RunInfo, cli: TrainCommandOptions): TrainCommandOption
     perChannel: o.perChannel,
     observer: o.observer,
     checkpointEvery: o.checkpointEvery,
+    perTensorConv: o.perTensorConv,
+    freezeObserversAfter: o.freezeObserversAfter,
+    freezeBnAfter: o.freezeBnAfter,
+    floatOnly: o.floatOnly,
   };
 }
 
@@ -210,14 +270,14 @@ function readMetrics(dir: string): RunMetrics | null {
 export function formatTrainSummary(s: TrainSummary): string {
   return [
     `trained ${s.info.model} on ${s.trainImages} ${s.info.dataset} images: ${s.steps} steps in ${s.trainSeconds.toFixed(1)} s (${s.backend} backend)`,
-    `fake-quant (TF.js) test accuracy: ${s.qatAccuracy.toFixed(4)} on ${s.testCount} images`,
-    `run folder: ${s.runDir}`,
+    `${s.info.options.floatOnly ? 'float' : 'fake-quant'} (TF.js) test accuracy: ${s.qatAccuracy.toFixed(4)} on ${s.testCount} images`,
+    `run folder: ${s.runDir}${s.info.options.floatOnly ? ` (float model: ${join(s.runDir, 'model.json')}; QAT-train it with --model)` : ''}`,
   ].join('\n');
 }
 
 export function addTrainOptions(cmd: Command): Command {
   return cmd
-    .option('--model <name>', 'built-in model', TRAIN_DEFAULTS.model)
+    .option('--model <name|file>', 'built-in model (mlp, cnn, dscnn) or a TF.js layers model.json', TRAIN_DEFAULTS.model)
     .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder>', TRAIN_DEFAULTS.dataset)
     .option('--data-dir <dir>', 'folder holding the data set files')
     .option('--epochs <n>', 'training epochs', positiveInt('--epochs'), TRAIN_DEFAULTS.epochs)
@@ -226,6 +286,10 @@ export function addTrainOptions(cmd: Command): Command {
     .option('--seed <n>', 'random seed (weights, data order)', nonNegativeInt('--seed'), TRAIN_DEFAULTS.seed)
     .option('--limit <n>', 'train on the first n training images', positiveInt('--limit'))
     .option('--per-channel', 'per-output-channel weight scales for Dense layers')
+    .option('--per-tensor-conv', 'one weight scale per Conv2D/DepthwiseConv2D kernel (per output channel by default)')
+    .option('--freeze-observers-after <n>', 'stop updating activation ranges after n steps', nonNegativeInt('--freeze-observers-after'))
+    .option('--freeze-bn-after <m>', 'freeze batch-norm statistics after m steps (then train with the deployed fold)', nonNegativeInt('--freeze-bn-after'))
+    .option('--float-only', 'train the plain float model (no QAT); saves <out>/model.json + weights.bin for --model')
     .option('--observer <kind>', `activation observer (${OBSERVER_KINDS.join(', ')})`, oneOf('--observer', OBSERVER_KINDS))
     .option('--backend <name>', `TF.js backend (${BACKENDS.join(', ')})`, oneOf('--backend', BACKENDS), TRAIN_DEFAULTS.backend)
     .option('--quiet', 'no progress output');

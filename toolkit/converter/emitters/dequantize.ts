@@ -6,7 +6,7 @@ const DEQUANTIZE_VERSION = 2;
 
 export const DEQUANTIZE: LayerEmitter = {
   builtin: 'DEQUANTIZE',
-  emit(graph, layer, input, opts): ActivationTensor {
+  emit(graph, layer, [input], opts): ActivationTensor {
     if (opts.int8Io) return input;
     const output = graph.addTensor({ name: layer.name, type: TensorType.FLOAT32, ...batchShape(input.shape) });
     graph.addOperator(BuiltinOperator.DEQUANTIZE, DEQUANTIZE_VERSION, [input.index], [output]);

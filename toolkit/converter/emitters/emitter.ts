@@ -1,8 +1,13 @@
 // What a converter emitter gets and returns: it appends the ops for one layer to the graph and
-// hands the next emitter the int8 activation tensor it produced. One file per TFLite builtin.
+// hands on the int8 activation tensor it produced. One file per TFLite builtin.
 import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
+import { TensorType } from '../../../schemas/tflite.js';
+import { EdgeqatError } from '../../../runtime/errors.js';
+import { QuantizeWrapper } from '../../trainer/layers/quantize-wrapper.js';
+import { FUSABLE_ACTIVATIONS } from '../../trainer/ops/trainer-op-spec.js';
 import type { QuantParams } from '../../trainer/quant/quant-params.js';
-import type { TfliteGraph } from '../tflite-graph.js';
+import { bytesOf, type TfliteGraph } from '../tflite-graph.js';
+import { quantizeBias, type QuantizedWeights } from '../weight-quantization.js';
 
 export interface ActivationTensor {
   index: number;
@@ -18,7 +23,8 @@ export interface EmitOptions {
 
 export interface LayerEmitter {
   builtin: string;
-  emit(graph: TfliteGraph, layer: Layer, input: ActivationTensor, opts: EmitOptions): ActivationTensor;
+  /** `inputs`: the tensors feeding the layer, in its input order. */
+  emit(graph: TfliteGraph, layer: Layer, inputs: ActivationTensor[], opts: EmitOptions): ActivationTensor;
 }
 
 /** Activation shapes carry a dynamic batch: shape [1, ...] with signature [-1, ...]. */
@@ -28,4 +34,60 @@ export function batchShape(shape: number[]): { shape: number[]; shapeSignature: 
 
 export function quantOf(p: QuantParams) {
   return { scale: [p.scale], zeroPoint: [p.zeroPoint] };
+}
+
+export function asWrapper(layer: Layer, builtin: string): QuantizeWrapper {
+  if (!(layer instanceof QuantizeWrapper)) throw new Error(`${builtin} expects a QuantizeWrapper, got ${layer.getClassName()}`);
+  return layer;
+}
+
+/** The layer's output shape without the batch dim (as built in the model). */
+export function outputShapeOf(layer: Layer): number[] {
+  return (layer.outputShape as (number | null)[]).slice(1) as number[];
+}
+
+/** TFLite ActivationFunctionType name of the wrapper's (fused) activation. */
+export function fusedActivationOf(layer: QuantizeWrapper): 'NONE' | 'RELU' | 'RELU6' {
+  const fused = FUSABLE_ACTIVATIONS[layer.settings.activation];
+  if (!fused) throw new EdgeqatError('E_UNSUPPORTED', `${layer.layer.name}: activation '${layer.settings.activation}' cannot be fused into ${layer.spec.builtin}`);
+  return fused;
+}
+
+/** The int8 output tensor of a wrapper, with its output params. */
+export function addOutputTensor(graph: TfliteGraph, layer: QuantizeWrapper, shape: number[]): ActivationTensor {
+  const params = layer.outputQuantParams();
+  const index = graph.addTensor({ name: layer.name, type: TensorType.INT8, ...batchShape(shape), quant: quantOf(params) });
+  return { index, shape, params };
+}
+
+/** Constant int8 weights (symmetric, zp 0) with one scale per slice of `quantizedDimension`. */
+export function addWeightTensor(graph: TfliteGraph, name: string, shape: number[], w: QuantizedWeights, quantizedDimension: number): number {
+  return graph.addTensor({
+    name,
+    type: TensorType.INT8,
+    shape,
+    quant: { scale: w.scales, zeroPoint: w.scales.map(() => 0), quantizedDimension: w.scales.length > 1 ? quantizedDimension : 0 },
+    data: bytesOf(w.values),
+  });
+}
+
+/** Constant int32 bias, scale f32(s_in·s_w[c]) and zp 0, per channel when the weights are. */
+export function addBiasTensor(graph: TfliteGraph, name: string, bias: Float32Array, inputScale: number, weightScales: number[]): number {
+  const b = quantizeBias(bias, inputScale, weightScales);
+  return graph.addTensor({
+    name,
+    type: TensorType.INT32,
+    shape: [bias.length],
+    quant: { scale: b.scales, zeroPoint: b.scales.map(() => 0), quantizedDimension: 0 },
+    data: bytesOf(b.values),
+  });
+}
+
+/** A constant int32 vector (e.g. a RESHAPE target shape). */
+export function addInt32Constant(graph: TfliteGraph, name: string, values: number[]): number {
+  return graph.addTensor({ name, type: TensorType.INT32, shape: [values.length], data: bytesOf(Int32Array.from(values)) });
+}
+
+export function sameParams(a: QuantParams, b: QuantParams): boolean {
+  return Math.fround(a.scale) === Math.fround(b.scale) && a.zeroPoint === b.zeroPoint;
 }

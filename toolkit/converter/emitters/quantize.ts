@@ -4,11 +4,12 @@ import { BuiltinOperator, TensorType } from '../../../schemas/tflite.js';
 import { QuantizeStub } from '../../trainer/layers/quantize-stub.js';
 import { batchShape, quantOf, type ActivationTensor, type LayerEmitter } from './emitter.js';
 
-const QUANTIZE_VERSION = 1;
+/** TF converter's QUANTIZE version for float32 -> int8 and int8 -> int8 (op_version.cc). */
+export const QUANTIZE_VERSION = 1;
 
 export const QUANTIZE: LayerEmitter = {
   builtin: 'QUANTIZE',
-  emit(graph, layer, input, opts): ActivationTensor {
+  emit(graph, layer, [input], opts): ActivationTensor {
     if (!(layer instanceof QuantizeStub)) throw new Error('QUANTIZE expects a QuantizeStub');
     const params = layer.inputObserver.range().params;
     const quantized = graph.addTensor({ name: `${layer.name}/int8`, type: TensorType.INT8, ...batchShape(input.shape), quant: quantOf(params) });

@@ -5,6 +5,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
 import { fakeQuantActivation } from '../quant/quantizers.js';
 import { DEFAULT_ACTIVATION_OBSERVER, Observer, type ObserverConfig } from '../quant/observers.js';
+import type { QuantParams } from '../quant/quant-params.js';
 import { addObserverState, defaultLayerName } from './weights.js';
 
 export interface QuantizeStubArgs {
@@ -34,6 +35,11 @@ export class QuantizeStub extends tfl.layers.Layer {
   get inputObserver(): Observer {
     if (!this.observerInstance) throw new Error(`${this.name} is not built`);
     return this.observerInstance;
+  }
+
+  /** Params of the int8 model input (the QUANTIZE op's output). */
+  outputQuantParams(): QuantParams {
+    return this.inputObserver.range().params;
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {

@@ -1,14 +1,19 @@
-// QuantizeWrapper: wraps a float layer (e.g. Dense) and runs it with fake-quantized weights, then
-// fake-quantizes its (activation-fused) output with an observer. It owns the float layer's
-// weights, so model.fit, optimizers and checkpoints see them as before.
+// QuantizeWrapper: wraps a float layer (Dense, Conv2D, a pool, Add, ...) and runs it as the TFLite
+// builtin it becomes: fake-quantized weights (a following BatchNormalization folded in first),
+// the activation of a following ReLU layer fused, and the output quantized as that builtin's int8
+// output is (observed, the input's params, or fixed). It owns the float layers' weights, so
+// model.fit, optimizers and checkpoints see them as before.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
 import { fakeQuantActivation, fakeQuantWeight } from '../quant/quantizers.js';
 import { DEFAULT_ACTIVATION_OBSERVER, Observer, type ObserverConfig } from '../quant/observers.js';
+import type { QuantParams } from '../quant/quant-params.js';
 import { trainerOp } from '../ops/index.js';
-import type { OpSettings, TrainerOpSpec } from '../ops/trainer-op-spec.js';
+import { applyFusedActivation, type OpSettings, type QuantizedWeightSpec, type TrainerOpSpec } from '../ops/trainer-op-spec.js';
+import { BatchNormFold } from './batch-norm-fold.js';
+import { outputParamsOf } from './output-params.js';
 import { addObserverState, findWeight } from './weights.js';
 
 export interface QuantizeWrapperArgs {
@@ -18,6 +23,24 @@ export interface QuantizeWrapperArgs {
   perChannel?: boolean;
   observer?: ObserverConfig;
   name?: string;
+  /** Activation of a following ReLU/ReLU6 layer fused into this op; replaces the layer's own. */
+  activation?: string;
+  /** A following BatchNormalization folded into this (convolution) layer. */
+  batchNorm?: Layer;
+}
+
+type SerializedLayer = { className: string; config: tf.serialization.ConfigDict };
+
+function deserializeLayer(inner: SerializedLayer): Layer {
+  const entry = tf.serialization.SerializationMap.getMap().classNameMap[inner.className];
+  if (!entry) throw new Error(`unknown wrapped layer class ${inner.className}`);
+  const [cls, fromConfig] = entry;
+  return fromConfig(cls, inner.config) as unknown as Layer;
+}
+
+/** One shape, or the list of a multi-input layer, as a list of shapes. */
+function shapeList(inputShape: tfl.Shape | tfl.Shape[]): (number | null)[][] {
+  return Array.isArray(inputShape[0]) ? (inputShape as (number | null)[][]) : [inputShape as (number | null)[]];
 }
 
 export class QuantizeWrapper extends tfl.layers.Layer {
@@ -26,9 +49,15 @@ export class QuantizeWrapper extends tfl.layers.Layer {
   readonly spec: TrainerOpSpec;
   readonly perChannel: boolean;
   readonly observer: ObserverConfig;
-  /** The wrapped layer's op settings, read from its config once (getConfig is costly per step). */
+  /** The op's settings (activation included, fused one applied), read from its config once. */
   readonly settings: OpSettings;
+  /** The fused activation argument as given (serialized); the effective one is settings.activation. */
+  readonly fusedActivation: string | null;
+  readonly batchNorm: Layer | null;
+  private readonly bnFold: BatchNormFold | null;
   observing = true;
+  /** Training uses the moving statistics (the deployed fold) instead of batch statistics. */
+  bnFrozen = false;
   private observerInstance: Observer | null = null;
 
   constructor(args: QuantizeWrapperArgs) {
@@ -39,28 +68,65 @@ export class QuantizeWrapper extends tfl.layers.Layer {
     this.spec = spec;
     this.perChannel = args.perChannel ?? spec.defaultPerChannel;
     this.observer = args.observer ?? DEFAULT_ACTIVATION_OBSERVER;
-    this.settings = spec.settings(args.layer);
+    this.fusedActivation = args.activation ?? null;
+    this.settings = { ...spec.settings(args.layer), ...(args.activation ? { activation: args.activation } : {}) };
+    this.batchNorm = args.batchNorm ?? null;
+    if (this.batchNorm && !spec.foldsBatchNorm) throw new Error(`${spec.builtin} cannot fold a batch norm`);
+    this.bnFold = this.batchNorm ? new BatchNormFold(this.batchNorm) : null;
   }
 
   override build(inputShape: tfl.Shape | tfl.Shape[]): void {
-    if (!this.layer.built) this.layer.build(inputShape);
-    this.observerInstance = new Observer(addObserverState(this, 'output_range'), this.observer);
+    this.spec.checkInputShapes?.(this.layer, shapeList(inputShape));
+    // Layer.apply marks a layer built after build(); some (merge layers) do not mark themselves.
+    if (!this.layer.built) {
+      this.layer.build(inputShape);
+      this.layer.built = true;
+    }
+    if (this.batchNorm && !this.batchNorm.built) {
+      this.batchNorm.build(this.layer.computeOutputShape(inputShape));
+      this.batchNorm.built = true;
+    }
+    if (this.spec.output.kind === 'observed') {
+      this.observerInstance = new Observer(addObserverState(this, 'output_range'), this.observer);
+    }
     this.built = true;
   }
 
+  /** The output observer (ops whose output params are observed). */
   get outputObserver(): Observer {
-    if (!this.observerInstance) throw new Error(`${this.name} is not built`);
+    if (!this.observerInstance) throw new Error(`${this.name} has no output observer (${this.spec.builtin} output is not observed) or is not built`);
     return this.observerInstance;
   }
 
+  get hasObserver(): boolean {
+    return this.spec.output.kind === 'observed';
+  }
+
+  /** Scale and zero point of this op's int8 output, as the converter writes them. */
+  outputQuantParams(): QuantParams {
+    const out = this.spec.output;
+    if (out.kind === 'observed') return this.outputObserver.range().params;
+    if (out.kind === 'fixed') return out.params;
+    return this.inputQuantParams(0);
+  }
+
+  /** Params of the int8 tensor feeding input `index` (its producer's output params). */
+  inputQuantParams(index: number): QuantParams {
+    const node = this.inboundNodes[0];
+    if (!node) throw new Error(`${this.name} is not connected in a model`);
+    return outputParamsOf(node.inboundLayers[index]);
+  }
+
   override get trainableWeights(): tfl.LayerVariable[] {
-    return this.layer ? this.layer.trainableWeights : [];
+    if (!this.layer) return [];
+    return [...this.layer.trainableWeights, ...(this.batchNorm?.trainableWeights ?? [])];
   }
   override set trainableWeights(_w: tfl.LayerVariable[]) {
     throw new Error('QuantizeWrapper weights belong to the wrapped layer');
   }
   override get nonTrainableWeights(): tfl.LayerVariable[] {
-    return this.layer ? [...this.layer.nonTrainableWeights, ...super.nonTrainableWeights] : super.nonTrainableWeights;
+    if (!this.layer) return super.nonTrainableWeights;
+    return [...this.layer.nonTrainableWeights, ...(this.batchNorm?.nonTrainableWeights ?? []), ...super.nonTrainableWeights];
   }
   override set nonTrainableWeights(_w: tfl.LayerVariable[]) {
     throw new Error('QuantizeWrapper weights belong to the wrapped layer');
@@ -70,22 +136,67 @@ export class QuantizeWrapper extends tfl.layers.Layer {
     return this.layer.computeOutputShape(inputShape);
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
-    const x = Array.isArray(inputs) ? inputs[0] : inputs;
-    const y = tf.tidy(() => {
+  private fakeQuantWeight(w: tf.Tensor, spec: QuantizedWeightSpec): tf.Tensor {
+    const config = { perChannel: this.perChannel, channelAxis: spec.channelAxis };
+    if (!spec.quantShape) return fakeQuantWeight(w, config);
+    return tf.reshape(fakeQuantWeight(tf.reshape(w, spec.quantShape(w.shape)), config), w.shape);
+  }
+
+  private readWeight(name: string): tf.Tensor {
+    const v = findWeight(this.layer, name);
+    if (!v) throw new Error(`${this.layer.name} has no weight '${name}'`);
+    return v.read();
+  }
+
+  /**
+   * The float weights and bias the deployed op uses, before int8 quantization: the layer's own,
+   * or with the batch norm folded in (moving statistics). The converter quantizes exactly these.
+   */
+  inferenceWeights(): { weights: Record<string, tf.Tensor>; bias: tf.Tensor | null } {
+    const { weights, bias } = tf.tidy(() => {
       const weights: Record<string, tf.Tensor> = {};
-      for (const w of this.spec.quantizedWeights) {
-        const v = findWeight(this.layer, w.name);
-        if (!v) throw new Error(`${this.layer.name} has no weight '${w.name}'`);
-        weights[w.name] = fakeQuantWeight(v.read(), { perChannel: this.perChannel, channelAxis: w.channelAxis });
+      const bias = findWeight(this.layer, 'bias')?.read();
+      if (!this.bnFold) {
+        for (const w of this.spec.quantizedWeights) weights[w.name] = tf.clone(this.readWeight(w.name));
+        return { weights, bias: bias ? tf.clone(bias) : undefined };
       }
-      const bias = findWeight(this.layer, 'bias')?.read() ?? null;
-      return this.spec.call(x, weights, bias, this.settings);
+      const main = this.spec.quantizedWeights[0];
+      const s = this.bnFold.scale();
+      weights[main.name] = this.bnFold.foldWeight(this.readWeight(main.name), main, s);
+      return { weights, bias: this.bnFold.foldBias(bias ?? null, s) };
     });
-    if (kwargs.training && this.observing) this.outputObserver.observe(y);
-    const out = fakeQuantActivation(y, this.outputObserver.range().params);
+    return { weights, bias: bias ?? null };
+  }
+
+  private forward(xs: tf.Tensor[], training: boolean): tf.Tensor {
+    const bias = findWeight(this.layer, 'bias')?.read() ?? null;
+    const weights: Record<string, tf.Tensor> = {};
+    if (!this.bnFold) {
+      for (const w of this.spec.quantizedWeights) weights[w.name] = this.fakeQuantWeight(this.readWeight(w.name), w);
+      return this.spec.call(xs, weights, bias, this.settings);
+    }
+    const main = this.spec.quantizedWeights[0];
+    const s = this.bnFold.scale();
+    weights[main.name] = this.fakeQuantWeight(this.bnFold.foldWeight(this.readWeight(main.name), main, s), main);
+    if (training && !this.bnFrozen) {
+      // Batch statistics (see batch-norm-fold.ts).
+      const z = this.spec.call(xs, weights, null, { ...this.settings, activation: 'linear' });
+      return applyFusedActivation(this.settings.activation, this.bnFold.normalizeWithBatchStats(z, s, bias));
+    }
+    return this.spec.call(xs, weights, this.bnFold.foldBias(bias, s), this.settings);
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
+    const xs = Array.isArray(inputs) ? inputs : [inputs];
+    const training = kwargs.training === true;
+    if (training && this.spec.identityInTraining) return tf.clone(xs[0]);
+    const y = tf.tidy(() => this.forward(xs, training));
+    const out = this.spec.output;
+    if (out.kind === 'input' && !out.requantize) return y;
+    if (out.kind === 'observed' && training && this.observing) this.outputObserver.observe(y);
+    const q = fakeQuantActivation(y, this.outputQuantParams());
     y.dispose();
-    return out;
+    return q;
   }
 
   override getConfig() {
@@ -95,6 +206,8 @@ export class QuantizeWrapper extends tfl.layers.Layer {
       builtin: this.spec.builtin,
       perChannel: this.perChannel,
       observer: { ...this.observer },
+      ...(this.fusedActivation ? { activation: this.fusedActivation } : {}),
+      ...(this.batchNorm ? { batchNorm: { className: this.batchNorm.getClassName(), config: this.batchNorm.getConfig() } } : {}),
     };
   }
 
@@ -102,17 +215,14 @@ export class QuantizeWrapper extends tfl.layers.Layer {
     cls: tf.serialization.SerializableConstructor<T>,
     config: tf.serialization.ConfigDict,
   ): T {
-    const inner = config.layer as { className: string; config: tf.serialization.ConfigDict };
-    const entry = tf.serialization.SerializationMap.getMap().classNameMap[inner.className];
-    if (!entry) throw new Error(`unknown wrapped layer class ${inner.className}`);
-    const [innerCls, fromConfig] = entry;
-    const layer = fromConfig(innerCls, inner.config) as unknown as Layer;
     return new cls({
-      layer,
+      layer: deserializeLayer(config.layer as SerializedLayer),
       builtin: config.builtin,
       perChannel: config.perChannel,
       observer: config.observer,
       name: config.name,
+      activation: config.activation ?? undefined,
+      batchNorm: config.batchNorm ? deserializeLayer(config.batchNorm as SerializedLayer) : undefined,
     });
   }
 }

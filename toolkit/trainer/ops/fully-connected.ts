@@ -1,7 +1,7 @@
 // Trainer spec for TFLite FULLY_CONNECTED: a Dense layer, its kernel fake-quantized (symmetric int8,
 // per-tensor by default, per output channel on request) and its activation fused.
-import * as tf from '@tensorflow/tfjs-core';
 import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
+import { EdgeqatError } from '../../../runtime/errors.js';
 import { dense } from '../kernels/dense-kernel.js';
 import { applyFusedActivation, type TrainerOpSpec } from './trainer-op-spec.js';
 
@@ -11,13 +11,21 @@ export const FULLY_CONNECTED: TrainerOpSpec = {
   // TF.js Dense kernel is [in, out]: output channels are on axis 1.
   quantizedWeights: [{ name: 'kernel', channelAxis: 1 }],
   defaultPerChannel: false,
+  output: { kind: 'observed' },
+  fusesActivation: true,
+  foldsBatchNorm: false,
   settings(layer: Layer) {
     return { activation: String(layer.getConfig().activation ?? 'linear') };
   },
-  call(input, weights, bias, settings) {
-    const flat = input.rank > 2 ? tf.reshape(input, [-1, input.shape[input.rank - 1]]) : input;
+  checkInputShapes(layer: Layer, shapes) {
+    // Keras applies Dense to the last axis of a rank > 2 input; TFLite's FULLY_CONNECTED flattens it.
+    if (shapes[0].length !== 2) {
+      throw new EdgeqatError('E_UNSUPPORTED', `layer '${layer.name}' (Dense) takes a rank-${shapes[0].length} input; put a Flatten before it (only [batch, features] inputs are supported)`);
+    }
+  },
+  call([input], weights, bias, settings) {
     const activation = settings.activation;
-    if (activation !== 'linear' && activation !== 'relu' && activation !== 'relu6') return applyFusedActivation(activation, flat);
-    return dense(flat, weights.kernel, bias, activation);
+    if (activation !== 'linear' && activation !== 'relu' && activation !== 'relu6') return applyFusedActivation(activation, input);
+    return dense(input, weights.kernel, bias, activation);
   },
 };

@@ -1,0 +1,207 @@
+// The prepare rewrites (toolkit/trainer/rewrites/), each on its own pattern, then what prepareQat
+// builds from the rewritten graph: one-line errors for what cannot be merged, a tfl.Sequential for
+// chains and a functional model for residual graphs, the quantization defaults per op.
+import * as tfl from '@tensorflow/tfjs-layers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EdgeqatError } from '../runtime/errors.js';
+import { initBackend } from '../toolkit/backend.js';
+import { buildCnn } from '../toolkit/models/cnn.js';
+import { buildDscnn } from '../toolkit/models/dscnn.js';
+import { QuantizeWrapper } from '../toolkit/trainer/layers/quantize-wrapper.js';
+import { prepareQat, rewriteForQat } from '../toolkit/trainer/prepare.js';
+import { AddActivation } from '../toolkit/trainer/rewrites/add-activation.js';
+import { ConvBatchNormActivation } from '../toolkit/trainer/rewrites/conv-batch-norm-activation.js';
+import { DenseActivation } from '../toolkit/trainer/rewrites/dense-activation.js';
+import { DenseSoftmaxSplit } from '../toolkit/trainer/rewrites/dense-softmax-split.js';
+import { QatGraph } from '../toolkit/trainer/rewrites/graph.js';
+import { REWRITES } from '../toolkit/trainer/rewrites/index.js';
+
+type Sym = tfl.SymbolicTensor;
+const L = tfl.layers;
+const apply = (layer: tfl.layers.Layer, x: Sym | Sym[]) => layer.apply(x) as Sym;
+
+/** Builds input [8, 8, 2] -> f(x) as a functional model. */
+function net(f: (x: Sym) => Sym, shape = [8, 8, 2]): tfl.LayersModel {
+  const x = tfl.input({ shape, name: 'x' });
+  return tfl.model({ inputs: x, outputs: f(x) });
+}
+
+/** Node names in order and what each merged. */
+function summary(g: QatGraph) {
+  return g.nodes.map((n) => [n.name, n.builtin ?? n.role, n.activation ?? '-', n.batchNorm?.name ?? '-', n.merged.join('+') || '-']);
+}
+
+function unsupported(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(EdgeqatError);
+    expect((e as EdgeqatError).code).toBe('E_UNSUPPORTED');
+    expect((e as EdgeqatError).message).not.toMatch(/\n/);
+    return (e as EdgeqatError).message;
+  }
+  throw new Error('expected an E_UNSUPPORTED error');
+}
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+describe('rewrites, one pattern each', () => {
+  it('the rewrites run in this order: split the softmax, then fold/fuse', () => {
+    expect(REWRITES.map((r) => r.name)).toEqual(['dense-softmax-split', 'conv-batch-norm-activation', 'dense-activation', 'add-activation']);
+  });
+
+  it('ConvBatchNormActivation: Conv2D + BatchNormalization + ReLU6 -> one CONV_2D node (BN folded, RELU6 fused)', () => {
+    const m = net((x) => apply(L.flatten({ name: 'f' }), apply(L.reLU({ maxValue: 6, name: 'r' }), apply(L.batchNormalization({ name: 'bn' }), apply(L.conv2d({ filters: 3, kernelSize: 3, name: 'c' }), x)))));
+    const g = QatGraph.fromModel(m);
+    expect(new ConvBatchNormActivation().apply(g)).toBe(1);
+    expect(summary(g)).toEqual([
+      ['x', 'input', '-', '-', '-'],
+      ['c', 'CONV_2D', 'relu6', 'bn', 'bn+r'],
+      ['f', 'RESHAPE', '-', '-', '-'],
+    ]);
+    expect(g.node('f').inputs).toEqual(['c']);
+  });
+
+  it('ConvBatchNormActivation: DepthwiseConv2D + BN (model output), Conv2D + Activation(relu); nothing merged into a non-linear conv or a shared output', () => {
+    const dw = net((x) => apply(L.batchNormalization({ name: 'bn' }), apply(L.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, name: 'dw' }), x)));
+    const g1 = QatGraph.fromModel(dw);
+    new ConvBatchNormActivation().apply(g1);
+    expect(summary(g1)).toEqual([
+      ['x', 'input', '-', '-', '-'],
+      ['dw', 'DEPTHWISE_CONV_2D', '-', 'bn', 'bn'],
+    ]);
+    expect(g1.outputName).toBe('dw');
+
+    const act = net((x) => apply(L.activation({ activation: 'relu', name: 'a' }), apply(L.conv2d({ filters: 3, kernelSize: 1, name: 'c' }), x)));
+    const g2 = QatGraph.fromModel(act);
+    new ConvBatchNormActivation().apply(g2);
+    expect(summary(g2)[1]).toEqual(['c', 'CONV_2D', 'relu', '-', 'a']);
+
+    // Conv with its own relu before a BN: the BN cannot be folded (it normalizes after the relu).
+    const reluFirst = net((x) => apply(L.batchNormalization({ name: 'bn' }), apply(L.conv2d({ filters: 3, kernelSize: 1, activation: 'relu', name: 'c' }), x)));
+    const g3 = QatGraph.fromModel(reluFirst);
+    expect(new ConvBatchNormActivation().apply(g3)).toBe(0);
+    // The conv output also feeds an Add: the pre-BN tensor must exist, so no fold.
+    const shared = net((x) => {
+      const c = apply(L.conv2d({ filters: 2, kernelSize: 1, name: 'c' }), x);
+      return apply(L.add({ name: 'add' }), [c, apply(L.batchNormalization({ name: 'bn' }), c)]);
+    });
+    const g4 = QatGraph.fromModel(shared);
+    expect(new ConvBatchNormActivation().apply(g4)).toBe(0);
+  });
+
+  it('DenseActivation: Dense + ReLU layer -> FULLY_CONNECTED with RELU', () => {
+    const m = net((x) => apply(L.dense({ units: 2, name: 'd2' }), apply(L.reLU({ name: 'r' }), apply(L.dense({ units: 4, name: 'd1' }), x))), [5]);
+    const g = QatGraph.fromModel(m);
+    expect(new DenseActivation().apply(g)).toBe(1);
+    expect(summary(g)).toEqual([
+      ['x', 'input', '-', '-', '-'],
+      ['d1', 'FULLY_CONNECTED', 'relu', '-', 'r'],
+      ['d2', 'FULLY_CONNECTED', '-', '-', '-'],
+    ]);
+  });
+
+  it('AddActivation: Add + ReLU6 layer -> ADD with RELU6', () => {
+    const m = net((x) => {
+      const a = apply(L.conv2d({ filters: 2, kernelSize: 1, name: 'a' }), x);
+      return apply(L.reLU({ maxValue: 6, name: 'r' }), apply(L.add({ name: 'add' }), [a, x]));
+    });
+    const g = QatGraph.fromModel(m);
+    expect(new AddActivation().apply(g)).toBe(1);
+    expect(g.node('add')).toMatchObject({ activation: 'relu6', merged: ['r'], inputs: ['a', 'x'] });
+    expect(g.outputName).toBe('add');
+  });
+
+  it("DenseSoftmaxSplit: Dense(activation 'softmax') -> FULLY_CONNECTED (linear) + SOFTMAX as the output", () => {
+    const m = net((x) => apply(L.dense({ units: 3, activation: 'softmax', name: 'probs' }), x), [5]);
+    const g = QatGraph.fromModel(m);
+    expect(new DenseSoftmaxSplit().apply(g)).toBe(1);
+    expect(summary(g)).toEqual([
+      ['x', 'input', '-', '-', '-'],
+      ['probs', 'FULLY_CONNECTED', 'linear', '-', '-'],
+      ['probs_softmax', 'SOFTMAX', '-', '-', '-'],
+    ]);
+    expect(g.outputName).toBe('probs_softmax');
+    expect(g.node('probs_softmax').inputs).toEqual(['probs']);
+  });
+
+  it("Activation layers: 'softmax' is SOFTMAX, 'linear' an identity, other functions one line", () => {
+    const g = QatGraph.fromModel(net((x) => apply(L.activation({ activation: 'softmax', name: 's' }), apply(L.activation({ activation: 'linear', name: 'lin' }), apply(L.dense({ units: 3, name: 'd' }), x))), [5]));
+    expect(summary(g).slice(1)).toEqual([
+      ['d', 'FULLY_CONNECTED', '-', '-', '-'],
+      ['lin', 'identity', '-', '-', '-'],
+      ['s', 'SOFTMAX', '-', '-', '-'],
+    ]);
+    const msg = unsupported(() => rewriteForQat(net((x) => apply(L.activation({ activation: 'tanh', name: 't' }), apply(L.dense({ units: 3, name: 'd' }), x)), [5])));
+    expect(msg).toBe("layer 't' (Activation) cannot be quantized: activation 'tanh' is not supported (relu, relu6, linear, softmax)");
+  });
+});
+
+describe('what the rewrites cannot merge: one line naming the layer, its class and what it follows', () => {
+  it('a ReLU after a max-pool, a BatchNormalization after a Dense or after a conv with relu', () => {
+    const relu = unsupported(() =>
+      prepareQat(net((x) => apply(L.reLU({ name: 'r' }), apply(L.maxPooling2d({ poolSize: 2, name: 'p' }), apply(L.conv2d({ filters: 2, kernelSize: 1, name: 'c' }), x))))),
+    );
+    expect(relu).toBe(
+      "layer 'r' (ReLU) cannot be quantized: a ReLU/ReLU6 is fused into the Conv2D, DepthwiseConv2D, Dense or Add it directly follows, which must have a linear activation and no other consumer of its output (it follows 'p' (MaxPooling2D))",
+    );
+    const bn = unsupported(() => prepareQat(net((x) => apply(L.batchNormalization({ name: 'bn' }), apply(L.dense({ units: 4, name: 'd' }), x)), [5])));
+    expect(bn).toMatch(/^layer 'bn' \(BatchNormalization\) cannot be quantized: batch normalization is folded into the Conv2D or DepthwiseConv2D .* \(it follows 'd' \(Dense\)\)$/);
+    expect(unsupported(() => prepareQat(net((x) => apply(L.batchNormalization({ name: 'bn' }), apply(L.conv2d({ filters: 2, kernelSize: 1, activation: 'relu', name: 'c' }), x)))))).toContain("it follows 'c' (Conv2D)");
+  });
+
+  it('a softmax that is not the last layer, ReLU(maxValue 3), a shared layer, a Dense on a rank-4 input, channelsFirst', () => {
+    expect(unsupported(() => prepareQat(net((x) => apply(L.dense({ units: 2, name: 'd2' }), apply(L.softmax({ name: 's' }), apply(L.dense({ units: 3, name: 'd' }), x))), [5])))).toBe(
+      "layer 's' (Softmax) cannot be quantized: softmax is supported as the model's last layer only",
+    );
+    expect(unsupported(() => prepareQat(net((x) => apply(L.reLU({ maxValue: 3, name: 'r3' }), apply(L.dense({ units: 3, name: 'd' }), x)), [5])))).toContain('maxValue 3');
+    const shared = L.dense({ units: 5, name: 'twice' });
+    expect(unsupported(() => prepareQat(net((x) => apply(shared, apply(shared, x)), [5])))).toContain("layer 'twice' (Dense) cannot be quantized: it is called 2 times");
+    expect(unsupported(() => prepareQat(net((x) => apply(L.dense({ units: 3, name: 'd4' }), x))))).toContain('put a Flatten before it');
+    expect(unsupported(() => prepareQat(net((x) => apply(L.conv2d({ filters: 2, kernelSize: 1, dataFormat: 'channelsFirst', name: 'cf' }), x))))).toContain("dataFormat 'channelsFirst'");
+  });
+});
+
+describe('prepareQat on the built-in conv models', () => {
+  const wrapped = (m: tfl.LayersModel) => m.layers.filter((l): l is QuantizeWrapper => l instanceof QuantizeWrapper);
+
+  it('cnn (a chain) becomes a Sequential: per-channel convs with BN folded and ReLU fused, per-tensor Dense', () => {
+    const qat = prepareQat(buildCnn(0));
+    expect(qat).toBeInstanceOf(tfl.Sequential);
+    expect(wrapped(qat).map((w) => [w.layer.name, w.spec.builtin, w.settings.activation, w.batchNorm?.name ?? '-', w.perChannel])).toEqual([
+      ['conv1', 'CONV_2D', 'relu', 'bn1', true],
+      ['pool1', 'MAX_POOL_2D', 'linear', '-', false],
+      ['conv2', 'CONV_2D', 'relu', 'bn2', true],
+      ['pool2', 'MAX_POOL_2D', 'linear', '-', false],
+      ['flatten', 'RESHAPE', 'linear', '-', false],
+      ['fc1', 'FULLY_CONNECTED', 'relu', '-', false],
+      ['logits', 'FULLY_CONNECTED', 'linear', '-', false],
+    ]);
+    // Trainable: conv kernels (no bias), BN gamma/beta, dense kernels and biases; the BN moving
+    // statistics and the observer states are not.
+    expect(qat.trainableWeights.map((w) => w.originalName.split('/').pop())).toEqual(['kernel', 'gamma', 'beta', 'kernel', 'gamma', 'beta', 'kernel', 'bias', 'kernel', 'bias']);
+    expect(prepareQat(buildCnn(0), { perTensorConv: true, perChannel: true }).layers.filter((l) => l instanceof QuantizeWrapper && l.spec.quantizedWeights.length).map((l) => (l as QuantizeWrapper).perChannel)).toEqual([false, false, true, true]);
+  });
+
+  it('dscnn (a residual graph) becomes a functional model with the Add carrying the ReLU6', () => {
+    const qat = prepareQat(buildDscnn(0));
+    expect(qat).not.toBeInstanceOf(tfl.Sequential);
+    expect(qat.layers.map((l) => l.getClassName())).toEqual(['InputLayer', 'Edgeqat>QuantizeStub', ...new Array(10).fill('Edgeqat>QuantizeWrapper'), 'Edgeqat>DequantizeStub']);
+    expect(wrapped(qat).map((w) => `${w.spec.builtin}/${w.settings.activation}${w.batchNorm ? '+bn' : ''}`)).toEqual([
+      'CONV_2D/relu6+bn',
+      'DEPTHWISE_CONV_2D/relu6+bn',
+      'CONV_2D/relu6+bn',
+      'DEPTHWISE_CONV_2D/relu6+bn',
+      'CONV_2D/relu6+bn',
+      'DEPTHWISE_CONV_2D/relu6+bn',
+      'CONV_2D/linear+bn',
+      'ADD/relu6',
+      'AVERAGE_POOL_2D/linear',
+      'FULLY_CONNECTED/linear',
+    ]);
+    const add = wrapped(qat).find((w) => w.spec.builtin === 'ADD')!;
+    expect(add.inboundNodes[0].inboundLayers.map((l) => l.name)).toEqual(['quant_block2_pw', 'quant_block3_pw']);
+  });
+});
