@@ -34,15 +34,17 @@ export async function initBackend(requested: string = 'auto'): Promise<string> {
     throw new EdgeqatError('E_OPTION', "backend 'tensorflow' needs @tensorflow/tfjs-node, which is not installed here (use --backend wasm)");
   }
   if (name === 'wasm') {
-    // The wasm backend lacks the conv filter/depthwise gradients (conv training would fail) and
-    // ships a scalar-loop Conv2DBackpropInput ~10x slower than ours; both tested against cpu.
+    // The wasm backend lacks the conv filter/depthwise gradients (conv training would fail).
     installFastMatMulGradient();
     registerWasmBackpropKernels();
-    useFastWasmConv2DBackpropInput();
   }
-  if (tf.getBackend() === name) return name;
-  const ok = await tf.setBackend(name);
-  if (!ok) throw new EdgeqatError('E_ENGINE', `TensorFlow.js backend '${name}' failed to initialise`);
-  await tf.ready();
+  if (tf.getBackend() !== name) {
+    const ok = await tf.setBackend(name);
+    if (!ok) throw new EdgeqatError('E_ENGINE', `TensorFlow.js backend '${name}' failed to initialise`);
+    await tf.ready();
+  }
+  // After initialisation: the shipped kernel it falls back to (NCHW) must have been set up. Ours
+  // is ~10x faster than the shipped scalar loop; both tested against cpu.
+  if (name === 'wasm') useFastWasmConv2DBackpropInput();
   return tf.getBackend();
 }
