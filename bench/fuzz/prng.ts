@@ -1,17 +1,9 @@
 // Seeded PRNG (mulberry32): every fuzz case is a pure function of (run seed, case number), so any
 // case replays alone with `npm run fuzz -- --seed S --case N`.
-export type Rng = () => number;
+import { mulberry32 } from '../../toolkit/trainer/seeded-random.js';
 
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
+export type Rng = () => number;
 
 /** The generator of case `index` of the run with seed `seed`. */
 export function caseRng(seed: number, index: number): Rng {
