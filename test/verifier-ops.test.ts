@@ -95,6 +95,18 @@ describe('operator rules', () => {
     expect(problem(cnn((m) => ((ops(m)[9]!.builtinOptions as { valuesCount: number }).valuesCount = 3)))).toBe('cnn.tflite: operator 9 (PACK): values_count 3 but 2 inputs');
   });
 
+  it('refuse operators out of execution order, of version 0, or with an unknown bias type', () => {
+    // The fuzzer's STRIDED_SLICE reading PACK's later output (a cycle): LiteRT.js refused it and
+    // leaked, until after ~200 such loads it hung.
+    expect(problem(cnn((m) => (ops(m)[8]!.inputs[0] = 18)))).toBe(
+      'cnn.tflite: operator 8 (STRIDED_SLICE): reads tensor 18 before any operator writes it (operators must come in execution order)',
+    );
+    expect(problem(cnn((m) => (m.operatorCodes[ops(m)[1]!.opcodeIndex]!.version = 0)))).toBe('cnn.tflite: operator 1 (CONV_2D): operator version 0, expected ≥ 1');
+    expect(problem(cnn((m) => (options<Conv2DOptionsT>(m, 1).quantizedBiasType = -1 as TensorType)))).toBe(
+      'cnn.tflite: operator 1 (CONV_2D): quantized_bias_type -1 is not FLOAT32, INT32 or INT64',
+    );
+  });
+
   it('refuse operators without a rule for running, but not for reading', () => {
     const lstm = new Uint8Array(readFileSync(join(import.meta.dirname, 'fixtures', 'verifier', 'tf-lstm-float.tflite')));
     expect(problem(lstm, 'E_UNSUPPORTED')).toMatch(/^cnn\.tflite: operator 1 \(WHILE\) is not an operator edgeqat's engines run \(they run ADD, /);

@@ -178,10 +178,10 @@ describe('model checks (what TFLite needs)', () => {
     expect(broken((m) => (op(m, 1).intermediates = [6]))).toBe('model.tflite: operator 1 intermediate 0 is tensor 6 out of range (6 tensors)');
     expect(broken((m) => m.metadata.push(new MetadataT('x', 3)))).toBe('model.tflite: metadata 0 buffer 3 out of range (3 buffers)');
     expect(broken((m) => (m.metadataBuffer = [-1]))).toBe('model.tflite: metadata_buffer 0 is buffer -1 out of range (3 buffers)');
-    expect(broken((m) => m.signatureDefs.push(new SignatureDefT([new TensorMapT('x', 0)], [], 'serving', 1)))).toBe(
+    expect(broken((m) => m.signatureDefs.push(new SignatureDefT([new TensorMapT('x', 0)], [new TensorMapT('y', 5)], 'serving', 1)))).toBe(
       'model.tflite: signature 0 subgraph 1 out of range (1 subgraphs)',
     );
-    expect(broken((m) => m.signatureDefs.push(new SignatureDefT([], [new TensorMapT('y', 6)], 'serving', 0)))).toBe(
+    expect(broken((m) => m.signatureDefs.push(new SignatureDefT([new TensorMapT('x', 0)], [new TensorMapT('y', 6)], 'serving', 0)))).toBe(
       'model.tflite: signature 0 output 0 is tensor 6 out of range (6 tensors in subgraph 0)',
     );
   });
@@ -189,9 +189,17 @@ describe('model checks (what TFLite needs)', () => {
   it('requires the names TFLite reads without a null check', () => {
     // The fuzzer zeroed one vtable slot shared by Metadata and TensorMap: LiteRT.js aborted.
     expect(broken((m) => m.metadata.push(new MetadataT(null, 0)))).toBe('model.tflite: metadata 0 has no name');
-    expect(broken((m) => m.signatureDefs.push(new SignatureDefT([new TensorMapT(null, 0)], [], 'serving', 0)))).toBe('model.tflite: signature 0 input 0 has no name');
-    expect(broken((m) => m.signatureDefs.push(new SignatureDefT([], [], null, 0)))).toBe('model.tflite: signature 0 has no signature_key');
+    expect(broken((m) => m.signatureDefs.push(new SignatureDefT([new TensorMapT(null, 0)], [new TensorMapT('y', 5)], 'serving', 0)))).toBe('model.tflite: signature 0 input 0 has no name');
+    expect(broken((m) => m.signatureDefs.push(new SignatureDefT([new TensorMapT('x', 0)], [new TensorMapT('y', 5)], null, 0)))).toBe('model.tflite: signature 0 has no signature_key');
     verifyTfliteModel(tinyModelWith((m) => m.signatureDefs.push(new SignatureDefT([new TensorMapT('x', 0)], [new TensorMapT('y', 5)], 'serving', 0))));
+  });
+
+  it('requires a signature to list exactly its subgraph inputs and outputs', () => {
+    // LiteRT.js refuses (and leaks) otherwise: "Output name (null) was not found".
+    expect(broken((m) => m.signatureDefs.push(new SignatureDefT([new TensorMapT('x', 0)], [new TensorMapT('y', 4)], 'serving', 0)))).toBe(
+      'model.tflite: signature 0 output 0 is tensor 4, not an output of subgraph 0',
+    );
+    expect(broken((m) => m.signatureDefs.push(new SignatureDefT([], [new TensorMapT('y', 5)], 'serving', 0)))).toBe('model.tflite: signature 0 lists 0 inputs but subgraph 0 has 1');
   });
 
   it('refuses an empty data vector where TFLite expects constant data', () => {

@@ -136,7 +136,7 @@ function checkSubgraph(graph: SubGraph, s: number, facts: ModelFacts): [number, 
 // Optional in the schema, but TFLite's C++ (and LiteRT's) dereferences them without a null check:
 // a signature without its key, inputs or outputs, a signature tensor or metadata entry without a
 // name makes the interpreter build a string from address 0 and abort.
-function checkSignatures(model: Model, subgraphCount: number, tensorCounts: number[]): void {
+function checkSignatures(model: Model, subgraphCount: number, tensorCounts: number[], io: [Set<number>, Set<number>][]): void {
   for (let i = 0; i < model.signatureDefsLength(); i++) {
     const sig = model.signatureDefs(i)!;
     const s = sig.subgraphIndex();
@@ -147,11 +147,15 @@ function checkSignatures(model: Model, subgraphCount: number, tensorCounts: numb
       ['output', sig.outputsLength(), (k: number) => sig.outputs(k)],
     ] as const) {
       if (!present(sig, kind === 'input' ? SIGNATURE_INPUTS : SIGNATURE_OUTPUTS)) problem(`signature ${i} has no ${kind}s list`);
+      // Runtimes with signature runners (LiteRT) match the signature to the subgraph's I/O.
+      const expected = io[s]![kind === 'input' ? 0 : 1];
+      if (length !== expected.size) problem(`signature ${i} lists ${length} ${kind}s but subgraph ${s} has ${expected.size}`);
       for (let k = 0; k < length; k++) {
         const map = get(k)!;
         const t = map.tensorIndex();
         if (t >= tensorCounts[s]!) problem(`signature ${i} ${kind} ${k} is tensor ${t} out of range (${tensorCounts[s]} tensors in subgraph ${s})`);
         if (map.name() === null) problem(`signature ${i} ${kind} ${k} has no name`);
+        if (!expected.has(t)) problem(`signature ${i} ${kind} ${k} is tensor ${t}, not an ${kind} of subgraph ${s}`);
       }
     }
   }
@@ -193,12 +197,15 @@ export function checkModel(model: Model, options: ModelCheckOptions): void {
 
   const calls: [number, number][][] = [];
   const tensorCounts: number[] = [];
+  const io: [Set<number>, Set<number>][] = [];
   const graph = new SubGraph();
   for (let s = 0; s < subgraphCount; s++) {
     model.subgraphs(s, graph);
     tensorCounts.push(graph.tensorsLength());
     calls.push(checkSubgraph(graph, s, facts));
+    const list = (n: number, at: (i: number) => number | null) => new Set(Array.from({ length: n }, (_, i) => at(i)!));
+    io.push([list(graph.inputsLength(), (i) => graph.inputs(i)), list(graph.outputsLength(), (i) => graph.outputs(i))]);
   }
   checkCallGraph(calls);
-  checkSignatures(model, subgraphCount, tensorCounts);
+  checkSignatures(model, subgraphCount, tensorCounts, io);
 }

@@ -1,5 +1,6 @@
 // The execution half of the verifier: before a model reaches an interpreter, every operator must
-// be one edgeqat has a rule for (ops/index.ts), carry the options table TFLite reads for it (or
+// be one edgeqat has a rule for (ops/index.ts), in execution order (reading only constants,
+// variables, subgraph inputs and earlier outputs), carry the options table TFLite reads for it (or
 // none), and pass its rule: tensor types its kernel dispatches on, ranks, declared shapes equal to
 // what the kernel computes, sane options. Interpreters trust these: the fuzzer found TFLite's
 // WebAssembly kernels trapping (division by zero, out-of-bounds access, abort) or silently
@@ -61,9 +62,11 @@ const RUN = Object.keys(OP_RULES).join(', ');
 export function checkOperators(model: Model, bytes: Uint8Array): void {
   const data = constantData(model, bytes);
   const codes: number[] = [];
+  const versions: number[] = [];
   for (let i = 0; i < model.operatorCodesLength(); i++) {
     const code = model.operatorCodes(i)!;
     codes.push(Math.max(code.deprecatedBuiltinCode(), code.builtinCode()));
+    versions.push(code.version());
   }
   const graph = new SubGraph();
   const op = new Operator();
@@ -77,14 +80,23 @@ export function checkOperators(model: Model, bytes: Uint8Array): void {
       if (!v) views.set(index, (v = tensorView(graph.tensors(index, tensor)!, index, data)));
       return v;
     };
+    // What an operator may read: constants, variables, subgraph inputs, earlier operators' outputs.
+    const written = new Set<number>();
+    for (let i = 0; i < graph.inputsLength(); i++) written.add(graph.inputs(i)!);
+    for (let t = 0; t < graph.tensorsLength(); t++) {
+      graph.tensors(t, tensor);
+      if (tensor.isVariable() || (data[tensor.buffer()] ?? null) !== null) written.add(t);
+    }
     for (let o = 0; o < graph.operatorsLength(); o++) {
       graph.operators(o, op);
       const code = codes[op.opcodeIndex()]!;
+      const version = versions[op.opcodeIndex()]!;
       const opName = BuiltinOperator[code];
       if (opName === undefined) throw new ModelProblem(`${at}operator ${o} has unknown builtin operator code ${code}`);
       const name = `${at}operator ${o} (${opName})`;
       const rule = OP_RULES[opName];
       if (!rule) throw new ModelProblem(`${name} is not an operator edgeqat's engines run (they run ${RUN})`, 'E_UNSUPPORTED');
+      if (version < 1) throw new ModelProblem(`${name}: operator version ${version}, expected ≥ 1`);
       const type = op.builtinOptionsType();
       const expected = rule.options ? BuiltinOptions[rule.options as keyof typeof BuiltinOptions] : BuiltinOptions.NONE;
       if (type !== BuiltinOptions.NONE && type !== expected) {
@@ -96,10 +108,16 @@ export function checkOperators(model: Model, bytes: Uint8Array): void {
       const inputs: (TensorView | null)[] = [];
       for (let i = 0; i < op.inputsLength(); i++) {
         const t = op.inputs(i)!;
+        if (t !== -1 && !written.has(t)) {
+          throw new ModelProblem(`${name}: reads tensor ${t} before any operator writes it (operators must come in execution order)`);
+        }
         inputs.push(t === -1 ? null : view(t));
       }
       const outputs: TensorView[] = [];
-      for (let i = 0; i < op.outputsLength(); i++) outputs.push(view(op.outputs(i)!));
+      for (let i = 0; i < op.outputsLength(); i++) {
+        outputs.push(view(op.outputs(i)!));
+        written.add(op.outputs(i)!);
+      }
       rule.check(new OpContext(name, inputs, outputs, type === BuiltinOptions.NONE ? {} : plainOptions(op, type)));
     }
   }

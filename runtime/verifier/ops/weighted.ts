@@ -15,6 +15,9 @@ const TYPES = new Map<TensorType, [TensorType[], TensorType[], TensorType[]]>([
 ]);
 
 export function weightedTypes(c: OpContext, input: TensorView, weights: TensorView, bias: TensorView | null, output: TensorView, weightsRole: string): void {
+  // FLOAT32 (the default) means unset; runtimes refuse any other value as a tensor type.
+  const biasType = c.int('quantizedBiasType');
+  if (biasType !== FLOAT32 && biasType !== INT32 && biasType !== INT64) c.fail(`quantized_bias_type ${TensorType[biasType] ?? biasType} is not FLOAT32, INT32 or INT64`);
   const types = TYPES.get(input.type);
   if (!types) c.fail(`input tensor ${input.index} is ${TensorType[input.type]}, expected FLOAT32, INT8, UINT8 or INT16`);
   c.type(weights, weightsRole, types[0]);
