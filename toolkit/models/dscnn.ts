@@ -23,7 +23,7 @@ export function buildDscnn(seed: number, input: ImageInput = { rows: 28, cols: 2
     return bnRelu6(conv(d, filters, 1, 1, `${name}_pw`), `${name}_pw`, relu);
   };
 
-  const [c0, c1, c2] = [Number(process.env.DS0 ?? 24), Number(process.env.DS1 ?? 48), Number(process.env.DS2 ?? 96)];
+  const [c0, c1, c2] = [24, 48, 96];
   let x = bnRelu6(conv(x0, c0, 3, 2, 'stem'), 'stem'); // 14x14xc0
   x = separable(x, c1, 1, 'block1'); // 14x14xc1
   x = separable(x, c2, 2, 'block2'); // 7x7xc2
