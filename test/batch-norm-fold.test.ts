@@ -12,7 +12,6 @@ import { readTfliteModel } from '../runtime/model-reader.js';
 import { f32, roundHalfAway } from '../runtime/quant/rounding.js';
 import { initBackend } from '../toolkit/backend.js';
 import { convertToTflite } from '../toolkit/converter/convert.js';
-import { registerWasmBackpropKernels } from '../toolkit/trainer/kernels/wasm-backprop/index.js';
 import { BatchNormFold } from '../toolkit/trainer/layers/batch-norm-fold.js';
 import { QuantizeWrapper } from '../toolkit/trainer/layers/quantize-wrapper.js';
 import { findWeight } from '../toolkit/trainer/layers/weights.js';
@@ -57,7 +56,6 @@ const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.s
 
 beforeAll(async () => {
   await initBackend('wasm');
-  registerWasmBackpropKernels();
 });
 
 describe('BatchNormFold', () => {

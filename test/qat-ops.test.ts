@@ -16,7 +16,6 @@ import { readTfliteModel } from '../runtime/model-reader.js';
 import { REFERENCE_KERNELS } from '../runtime/reference/registry.js';
 import { initBackend } from '../toolkit/backend.js';
 import { CONVERTER_EMITTERS } from '../toolkit/converter/emitters/index.js';
-import { registerWasmBackpropKernels } from '../toolkit/trainer/kernels/wasm-backprop/index.js';
 import { TRAINER_OPS } from '../toolkit/trainer/ops/index.js';
 import { QUANTIZE_REGISTRY } from '../toolkit/trainer/quantize-registry.js';
 import { qatParity } from './helpers/qat-parity.js';
@@ -28,7 +27,6 @@ let test: Split;
 
 beforeAll(async () => {
   await initBackend('wasm');
-  registerWasmBackpropKernels();
   const ds = loadDataset('mnist');
   train = ds.train!;
   test = ds.test!;

@@ -14,7 +14,6 @@ import { loadDataset } from '../runtime/datasets/datasets.js';
 import { initBackend } from '../toolkit/backend.js';
 import { loadModelFile, saveModelFile } from '../toolkit/models/file-io.js';
 import { loadRun } from '../toolkit/run-folder.js';
-import { registerWasmBackpropKernels } from '../toolkit/trainer/kernels/wasm-backprop/index.js';
 import { predictClasses } from '../toolkit/trainer/train.js';
 import { errorLines, runCli } from './helpers/run-cli.js';
 
@@ -51,7 +50,6 @@ const tflite = join(tmp, 'user.tflite');
 describe('a user model: --float-only -> --model model.json -> export -> eval', () => {
   beforeAll(async () => {
     await initBackend('wasm');
-    registerWasmBackpropKernels();
     await saveModelFile(userModel(), userDir);
   });
 

@@ -8,7 +8,6 @@ import { initBackend, BACKENDS } from '../../backend.js';
 import { builtinModel, isModelFile } from '../../models/index.js';
 import { loadModelFile, saveModelFile } from '../../models/file-io.js';
 import { logitsModel } from '../../models/logits.js';
-import { registerWasmBackpropKernels } from '../../trainer/kernels/wasm-backprop/index.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EdgeqatError, isEdgeqatError } from '../../../runtime/errors.js';
@@ -106,8 +105,6 @@ function checkModelFitsData(model: tfl.LayersModel, spec: string, dataset: strin
 
 export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary> {
   const backend = await initBackend(opts.backend);
-  // Conv2D/DepthwiseConv2D gradients the wasm backend lacks (a no-op once it has them).
-  if (backend === 'wasm') registerWasmBackpropKernels();
   const resumed = opts.resume ? await loadRun(opts.resume) : null;
   // A resumed run continues with its own settings; the other options are ignored.
   const settings = resumed ? settingsOf(resumed.info, opts) : opts;
