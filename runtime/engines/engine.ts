@@ -79,3 +79,17 @@ export function dequantize(values: OutputArray, info: TensorInfo): Float32Array 
   for (let i = 0; i < values.length; i++) out[i] = scale * (values[i] - zp);
   return out;
 }
+
+/** A new typed array of `length` values of an engine tensor's dtype. */
+export function allocateOutput(dtype: TensorDtype, length: number): OutputArray {
+  switch (dtype) {
+    case 'float32':
+      return new Float32Array(length);
+    case 'int8':
+      return new Int8Array(length);
+    case 'uint8':
+      return new Uint8Array(length);
+    case 'int32':
+      return new Int32Array(length);
+  }
+}

@@ -14,7 +14,7 @@ import { EdgeqatError } from '../errors.js';
 import { readTfliteModel, type TensorSummary } from '../model-reader.js';
 import { fixDynamicShapes } from '../fixed-shapes.js';
 import { loadLitert, setLitertLogSink, type LitertLib } from '../litert-node-shim.js';
-import { elementsPerSample, quantizeInto, type Engine, type OutputArray, type TensorDtype, type TensorInfo } from './engine.js';
+import { elementsPerSample, quantizeInto, type Engine, type OutputArray, type TensorDtype, type TensorInfo, allocateOutput } from './engine.js';
 
 export interface LitertEngineOptions {
   /** Names the model in error messages, e.g. its file path. */
@@ -136,7 +136,7 @@ class LitertEngine implements Engine {
       throw new EdgeqatError('E_DATASET', `input holds ${input.length} values; expected ${n} samples × ${inPer} values`);
     }
     if (input instanceof Int8Array) throw new EdgeqatError('E_UNSUPPORTED', `model input is ${this.input.dtype}; raw int8 input needs an int8 input tensor`);
-    const out = allocate(this.output.dtype, n * outPer);
+    const out = allocateOutput(this.output.dtype, n * outPer);
     const outBytes = new Uint8Array(out.buffer);
     const buffer = this.inputTensor.liteRtTensorBuffer as unknown as TensorBuffer;
     const { READ, WRITE } = this.wasm.LiteRtTensorBufferLockMode;
@@ -175,19 +175,6 @@ class LitertEngine implements Engine {
     this.disposed = true;
     this.inputTensor.delete();
     this.model.delete();
-  }
-}
-
-function allocate(dtype: TensorDtype, length: number): OutputArray {
-  switch (dtype) {
-    case 'float32':
-      return new Float32Array(length);
-    case 'int8':
-      return new Int8Array(length);
-    case 'uint8':
-      return new Uint8Array(length);
-    case 'int32':
-      return new Int32Array(length);
   }
 }
 

@@ -21,8 +21,8 @@ import {
   quantizeInto,
   type Engine,
   type OutputArray,
-  type TensorDtype,
   type TensorInfo,
+  allocateOutput,
 } from './engine.js';
 
 export interface TfjsTfliteEngineOptions {
@@ -121,7 +121,7 @@ class TfjsTfliteEngine implements Engine {
     if (input instanceof Int8Array && this.input.dtype !== 'int8') {
       throw new EdgeqatError('E_UNSUPPORTED', `model input is ${this.input.dtype}; raw int8 input needs an int8 input tensor`);
     }
-    const out = allocate(this.output.dtype, n * outPer);
+    const out = allocateOutput(this.output.dtype, n * outPer);
     // Views into wasm memory; re-read if memory growth detached them.
     let inView = this.inTensor.data();
     let outView = this.outTensor.data();
@@ -149,19 +149,6 @@ class TfjsTfliteEngine implements Engine {
     if (this.disposed) return;
     this.disposed = true;
     this.runner.cleanUp();
-  }
-}
-
-function allocate(dtype: TensorDtype, length: number): OutputArray {
-  switch (dtype) {
-    case 'float32':
-      return new Float32Array(length);
-    case 'int8':
-      return new Int8Array(length);
-    case 'uint8':
-      return new Uint8Array(length);
-    case 'int32':
-      return new Int32Array(length);
   }
 }
 
