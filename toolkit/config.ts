@@ -11,6 +11,7 @@ import type { Command } from 'commander';
 import { BUNDLE_ENGINES } from '../devices/bundle/manifest.js';
 import { ENGINE_CHOICES } from '../runtime/engines/index.js';
 import { EdgeqatError } from '../runtime/errors.js';
+import { LR_SCHEDULES } from './trainer/optim/lr-schedule.js';
 import { JsonFields, parseJson } from '../runtime/json-fields.js';
 
 export const CONFIG_FILE = 'edgeqat.config.json';
@@ -24,7 +25,7 @@ const OBSERVER_CHOICES = ['minmax', 'moving-average'] as const; // trainer/quant
 /** Every key a section may hold and its type. Keys are the commands' option names. */
 export const CONFIG_SCHEMA = {
   train: {
-    model: 'string', dataset: 'string', dataDir: 'path', epochs: 'posInt', batchSize: 'posInt', lr: 'posNumber', seed: 'nonNegInt',
+    model: 'string', dataset: 'string', dataDir: 'path', epochs: 'posInt', batchSize: 'posInt', lr: 'posNumber', lrSchedule: LR_SCHEDULES, seed: 'nonNegInt',
     out: 'path', backend: BACKEND_CHOICES, limit: 'posInt', perChannel: 'boolean', observer: OBSERVER_CHOICES, checkpointEvery: 'posInt', quiet: 'boolean',
   },
   export: { run: 'path', out: 'path', int8Io: 'boolean', backend: BACKEND_CHOICES },

@@ -8,6 +8,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { EdgeqatError } from '../../runtime/errors.js';
 import { softmaxCrossEntropy } from './kernels/softmax-cross-entropy-kernel.js';
 import { JsAdam } from './optim/adam.js';
+import { learningRateAt, type LrSchedule } from './optim/lr-schedule.js';
 import { mulberry32, permutation } from './seeded-random.js';
 
 export interface TrainData {
@@ -22,13 +23,15 @@ export interface TrainOptions {
   epochs: number;
   batchSize: number;
   lr: number;
+  /** How the learning rate moves over the run's steps (constant when not given). */
+  lrSchedule?: LrSchedule;
   seed: number;
   numClasses: number;
   /** Called every `progressEvery` steps and at the end of each epoch. */
   onProgress?: (p: TrainProgress) => void;
   progressEvery?: number;
   /** Optimizer to use (e.g. one restored from a checkpoint); a new JsAdam(lr) otherwise. */
-  optimizer?: tf.Optimizer;
+  optimizer?: JsAdam;
   /** Where to continue from (a checkpoint's state); the start otherwise. */
   resume?: TrainPosition;
   /** Called after every `checkpointEvery` steps and at the end of every epoch. */
@@ -51,6 +54,8 @@ export interface LossPoint {
   step: number;
   epoch: number;
   loss: number;
+  /** Learning rate at this step. */
+  lr?: number;
 }
 
 export interface TrainProgress {
@@ -81,6 +86,8 @@ export async function trainModel(model: tfl.LayersModel, data: TrainData, opts: 
   const { batchSize, numClasses } = opts;
   const inputShape = (model.inputs[0].shape as (number | null)[]).slice(1) as number[];
   const stepsPerEpoch = Math.ceil(data.count / batchSize);
+  const totalSteps = stepsPerEpoch * opts.epochs;
+  const schedule = opts.lrSchedule ?? 'constant';
   const every = opts.progressEvery ?? 100;
   const optimizer = opts.optimizer ?? new JsAdam({ learningRate: opts.lr, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 });
   const varList = model.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -97,6 +104,7 @@ export async function trainModel(model: tfl.LayersModel, data: TrainData, opts: 
     const order = epochOrder(data.count, opts.seed, pos.epoch);
     for (; pos.stepInEpoch < stepsPerEpoch; ) {
       opts.beforeStep?.(pos.step);
+      optimizer.learningRate = learningRateAt(schedule, opts.lr, pos.step, totalSteps);
       const s = pos.stepInEpoch;
       const n = Math.min(batchSize, data.count - s * batchSize);
       yBuf.fill(0);
@@ -122,7 +130,7 @@ export async function trainModel(model: tfl.LayersModel, data: TrainData, opts: 
       const epochEnd = pos.stepInEpoch === stepsPerEpoch;
       if (pos.step % every === 0 || epochEnd) {
         const mean = windowLoss / windowSteps;
-        history.push({ step: pos.step, epoch: pos.epoch + 1, loss: mean });
+        history.push({ step: pos.step, epoch: pos.epoch + 1, loss: mean, lr: optimizer.learningRate });
         opts.onProgress?.({ epoch: pos.epoch + 1, step: pos.stepInEpoch, stepsPerEpoch, loss: mean, elapsedMs: performance.now() - start });
         windowLoss = 0;
         windowSteps = 0;

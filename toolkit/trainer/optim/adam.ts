@@ -24,7 +24,8 @@ interface Slot {
 
 export class JsAdam extends tf.Optimizer {
   static readonly className = 'EdgeqatJsAdam';
-  readonly learningRate: number;
+  /** Set by the training loop's learning-rate schedule before each step. */
+  learningRate: number;
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
