@@ -1,8 +1,10 @@
-// Adam (PyTorch's formulation, bias-corrected) with its state in JS typed arrays: one read of each
-// gradient and one write of each variable per step, instead of ~15 TF.js kernels per variable —
-// at small batches per-kernel dispatch, not arithmetic, is what a training step costs.
+// Adam (PyTorch's formulation, bias-corrected, float32) with its state in the memory of a
+// WebAssembly SIMD kernel: one read of each gradient and one write of each variable per step,
+// instead of ~15 TF.js kernels per variable — at small batches per-kernel dispatch, not arithmetic,
+// is what a training step costs, and the update loop itself runs 4 lanes at a time.
 // A tf.Optimizer, so model.compile({ optimizer }) and optimizer.minimize() both use it.
 import * as tf from '@tensorflow/tfjs-core';
+import { AdamMemory, type AdamBlock } from './adam-memory.js';
 
 type NamedTensor = { name: string; tensor: tf.Tensor };
 
@@ -17,9 +19,7 @@ interface Slot {
   variable: tf.Variable;
   /** The variable's data as we last wrote it (a variable keeps its id but gets a new dataId). */
   writtenDataId: object | null;
-  param: Float32Array;
-  m: Float32Array;
-  v: Float32Array;
+  block: AdamBlock;
 }
 
 export class JsAdam extends tf.Optimizer {
@@ -31,6 +31,7 @@ export class JsAdam extends tf.Optimizer {
   readonly epsilon: number;
   private step = 0;
   private readonly slots = new Map<string, Slot>();
+  private readonly memory = new AdamMemory();
 
   constructor(config: AdamConfig) {
     super();
@@ -44,11 +45,10 @@ export class JsAdam extends tf.Optimizer {
     const variable = tf.engine().registeredVariables[name];
     let s = this.slots.get(name);
     if (!s) {
-      const n = variable.size;
-      s = { variable, writtenDataId: null, param: new Float32Array(n), m: new Float32Array(n), v: new Float32Array(n) };
+      s = { variable, writtenDataId: null, block: this.memory.allocate(variable.size) };
       this.slots.set(name, s);
     }
-    if (s.writtenDataId !== variable.dataId) s.param.set(variable.dataSync() as Float32Array); // set or loaded elsewhere
+    if (s.writtenDataId !== variable.dataId) this.memory.params(s.block).set(variable.dataSync() as Float32Array); // set or loaded elsewhere
     return s;
   }
 
@@ -63,15 +63,9 @@ export class JsAdam extends tf.Optimizer {
     for (const { name, tensor } of grads) {
       if (tensor == null) continue;
       const s = this.slot(name);
-      const g = tensor.dataSync() as Float32Array;
-      const { param, m, v } = s;
-      for (let i = 0; i < g.length; i++) {
-        const gi = g[i];
-        const mi = (m[i] = b1 * m[i] + (1 - b1) * gi);
-        const vi = (v[i] = b2 * v[i] + (1 - b2) * gi * gi);
-        param[i] -= (stepSize * mi) / (Math.sqrt(vi) / sqrtBc2 + eps);
-      }
-      const next = tf.tensor(param, s.variable.shape, 'float32');
+      this.memory.grad(s.block).set(tensor.dataSync() as Float32Array);
+      this.memory.step(s.block, b1, b2, stepSize, sqrtBc2, eps);
+      const next = tf.tensor(this.memory.params(s.block), s.variable.shape, 'float32');
       s.variable.assign(next);
       next.dispose(); // the variable keeps its own reference
       s.writtenDataId = s.variable.dataId;
@@ -82,13 +76,13 @@ export class JsAdam extends tf.Optimizer {
   /** Moment estimates of one variable (zeros if it has not been updated yet). */
   exportSlot(variable: tf.Variable): { m: Float32Array; v: Float32Array } {
     const s = this.slot(variable.name);
-    return { m: s.m.slice(), v: s.v.slice() };
+    return { m: this.memory.m(s.block).slice(), v: this.memory.v(s.block).slice() };
   }
 
   importSlot(variable: tf.Variable, m: Float32Array, v: Float32Array): void {
     const s = this.slot(variable.name);
-    s.m.set(m);
-    s.v.set(v);
+    this.memory.m(s.block).set(m);
+    this.memory.v(s.block).set(v);
   }
 
   get steps(): number {
@@ -103,8 +97,8 @@ export class JsAdam extends tf.Optimizer {
   override async getWeights(): Promise<NamedTensor[]> {
     const out: NamedTensor[] = [await this.saveIterations()];
     for (const [name, s] of this.slots) {
-      out.push({ name: `${name}/m`, tensor: tf.tensor(s.m, s.variable.shape) });
-      out.push({ name: `${name}/v`, tensor: tf.tensor(s.v, s.variable.shape) });
+      out.push({ name: `${name}/m`, tensor: tf.tensor(this.memory.m(s.block), s.variable.shape) });
+      out.push({ name: `${name}/v`, tensor: tf.tensor(this.memory.v(s.block), s.variable.shape) });
     }
     return out;
   }
@@ -115,7 +109,7 @@ export class JsAdam extends tf.Optimizer {
     for (const { name, tensor } of rest) {
       const slash = name.lastIndexOf('/');
       const s = this.slot(name.slice(0, slash));
-      (name.endsWith('/m') ? s.m : s.v).set(tensor.dataSync() as Float32Array);
+      (name.endsWith('/m') ? this.memory.m(s.block) : this.memory.v(s.block)).set(tensor.dataSync() as Float32Array);
     }
   }
 
