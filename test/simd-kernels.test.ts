@@ -1,0 +1,135 @@
+// The WebAssembly SIMD fake-quant loops give the same bits as the JS loops they replace, on data
+// built to hit the edges: exact .5 ties of both signs, values next to ties, NaN, infinities, huge
+// and tiny values, lengths that leave a tail of 1-3 elements; and the committed binary is what
+// `npm run gen:simd` builds from the .wat source.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fakeQuantBackward, fakeQuantForward, resolveParams, setSimdEnabled, useSimd, type FakeQuantAttrs } from '../toolkit/trainer/kernels/fake-quant-math.js';
+import { simdMinMax } from '../toolkit/trainer/kernels/simd/simd-kernels.js';
+import { mulberry32 } from '../toolkit/trainer/seeded-random.js';
+
+const repoRoot = join(import.meta.dirname, '..');
+
+/** Values around the rounding and clamping edges of scale s with zero-point zp. */
+function edgeData(n: number, s: number, seed: number): Float32Array {
+  const rand = mulberry32(seed);
+  const x = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = Math.floor(rand() * 300) - 150;
+    const kind = i % 8;
+    if (kind === 0) x[i] = (k + 0.5) * s; // exact ties (for power-of-two s)
+    else if (kind === 1) x[i] = Math.fround((k + 0.5) * s) * (1 + 2 ** -23); // next to a tie
+    else if (kind === 2) x[i] = (rand() - 0.5) * 1e4 * s; // far outside the range
+    else x[i] = (rand() - 0.5) * 260 * s;
+  }
+  if (n > 20) {
+    x[3] = NaN;
+    x[7] = Infinity;
+    x[11] = -Infinity;
+    x[13] = 3e38;
+    x[17] = -1e-40; // subnormal
+    x[19] = -0;
+  }
+  return x;
+}
+
+function bothPaths<T>(run: () => T): [T, T] {
+  setSimdEnabled(false);
+  const js = run();
+  setSimdEnabled(true);
+  return [js, run()];
+}
+
+function bits(a: Float32Array): Uint32Array {
+  return new Uint32Array(a.buffer, a.byteOffset, a.length);
+}
+
+describe('SIMD fake-quant kernels', () => {
+  it('are in use for large arrays', () => {
+    expect(useSimd(1000)).toBe(true);
+  });
+
+  it('leave a scale that is not a float32 value to the JS loop (its division is in double)', () => {
+    const x = edgeData(256, 0.0127, 3);
+    const p = resolveParams(x, [256], { mode: 'affine', scale: [0.0127], zeroPoint: [-95], qmin: -128, qmax: 127, axis: -1 });
+    const [js, simd] = bothPaths(() => {
+      const out = new Float32Array(256);
+      fakeQuantForward(x, out, p, -128, 127);
+      return out;
+    });
+    expect(bits(simd)).toEqual(bits(js));
+  });
+
+  for (const [s, zp, qmin, qmax] of [
+    [0.125, 0, -128, 127],
+    [Math.fround(0.0127), -95, -128, 127],
+    [2 ** -7, 17, -127, 127],
+    [3.5, -128, -128, 127],
+  ] as const) {
+    for (const n of [64, 65, 66, 67, 1001]) {
+      it(`forward and STE gradient equal the JS loops bit for bit (s=${s}, zp=${zp}, n=${n})`, () => {
+        const x = edgeData(n, s, n * 31 + zp);
+        const dy = edgeData(n, 1, 7).map((v) => (Number.isFinite(v) ? v : 1));
+        const attrs: FakeQuantAttrs = { mode: 'affine', scale: [s], zeroPoint: [zp], qmin, qmax, axis: -1 };
+        const p = resolveParams(x, [n], attrs);
+        const [fwdJs, fwdSimd] = bothPaths(() => {
+          const out = new Float32Array(n);
+          fakeQuantForward(x, out, p, qmin, qmax);
+          return out;
+        });
+        expect(bits(fwdSimd)).toEqual(bits(fwdJs));
+        const [bwdJs, bwdSimd] = bothPaths(() => {
+          const dx = new Float32Array(n);
+          fakeQuantBackward(x, dy, dx, p, qmin, qmax);
+          return dx;
+        });
+        expect(bits(bwdSimd)).toEqual(bits(bwdJs));
+        // The data really hit both clamps and the ties.
+        expect(fwdJs.some((v) => v === Math.fround((qmax - zp) * s))).toBe(true);
+        expect(fwdJs.some((v) => v === Math.fround((qmin - zp) * s))).toBe(true);
+      });
+    }
+  }
+
+  it('symmetric scales (max |x|) and per-channel runs equal the JS loops', () => {
+    const x = edgeData(4 * 300, 0.01, 5).map((v) => (Number.isFinite(v) && Math.abs(v) < 10 ? v : 0.5));
+    for (const attrs of [
+      { mode: 'symmetric', scale: [], zeroPoint: [], qmin: -127, qmax: 127, axis: -1 },
+      { mode: 'symmetric', scale: [], zeroPoint: [], qmin: -127, qmax: 127, axis: 0 },
+    ] as FakeQuantAttrs[]) {
+      const [js, simd] = bothPaths(() => {
+        const p = resolveParams(x, [4, 300], attrs);
+        const out = new Float32Array(x.length);
+        fakeQuantForward(x, out, p, attrs.qmin, attrs.qmax);
+        return { scales: [...p.scales], out };
+      });
+      expect(simd.scales).toEqual(js.scales);
+      expect(bits(simd.out)).toEqual(bits(js.out));
+    }
+  });
+
+  it('min/max skip NaNs like the observer loop', () => {
+    const x = edgeData(203, 0.1, 9);
+    x[7] = 5;
+    x[11] = -4; // no infinities here
+    x[13] = 2;
+    expect(simdMinMax(x)).toEqual([Math.min(...x.filter((v) => !Number.isNaN(v))), Math.max(...x.filter((v) => !Number.isNaN(v)))]);
+    expect(simdMinMax(new Float32Array(70).fill(NaN))).toEqual([Infinity, -Infinity]);
+  });
+});
+
+describe('toolkit/trainer/kernels/simd/generated', () => {
+  const freshDir = mkdtempSync(join(tmpdir(), 'edgeqat-gen-simd-'));
+  afterAll(() => rmSync(freshDir, { recursive: true, force: true }));
+
+  it('matches a fresh run of scripts/gen-simd.mjs (run `npm run gen:simd` if not)', () => {
+    execFileSync(process.execPath, [join(repoRoot, 'scripts', 'gen-simd.mjs'), freshDir], { stdio: 'pipe' });
+    const committedDir = join(repoRoot, 'toolkit', 'trainer', 'kernels', 'simd', 'generated');
+    const names = readdirSync(freshDir).sort();
+    expect(readdirSync(committedDir).sort()).toEqual(names);
+    for (const name of names) expect(readFileSync(join(committedDir, name), 'utf8')).toBe(readFileSync(join(freshDir, name), 'utf8'));
+  });
+});
