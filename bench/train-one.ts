@@ -1,14 +1,16 @@
 // One benchmark measurement in its own process (clean backend state and a per-config peak RSS):
 // trains `model` on `images` MNIST images with QAT or float, prints one JSON line.
-//   tsx bench/train-one.ts <model> <backend> <batch> <qat|float> <images>
+//   tsx bench/train-one.ts <model> <backend> <batch> <qat|float> <images> [no-simd]
 import { loadDataset } from '../runtime/datasets/datasets.js';
 import { initBackend } from '../toolkit/backend.js';
 import { builtinModel } from '../toolkit/models/index.js';
 import { prepareQat } from '../toolkit/trainer/prepare.js';
 import { trainModel } from '../toolkit/trainer/train.js';
 import { convertToTflite } from '../toolkit/converter/convert.js';
+import { setSimdEnabled } from '../toolkit/trainer/kernels/fake-quant-math.js';
 
-const [modelName, backendName, batchArg, mode, imagesArg] = process.argv.slice(2);
+const [modelName, backendName, batchArg, mode, imagesArg, simdArg] = process.argv.slice(2);
+setSimdEnabled(simdArg !== 'no-simd'); // the JS loops, to measure what the SIMD kernels save
 const batchSize = Number(batchArg);
 const images = Number(imagesArg);
 const backend = await initBackend(backendName);

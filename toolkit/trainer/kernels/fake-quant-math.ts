@@ -3,6 +3,21 @@
 // the converter (quant-params.ts), and rounding is C `round` like TFLite's QUANTIZE.
 import { f32 } from '../../../runtime/quant/rounding.js';
 import { MIN_SCALE } from '../quant/quant-params.js';
+import { simdAvailable, simdFakeQuantBackward, simdFakeQuantForward, simdMaxAbs } from './simd/simd-kernels.js';
+
+/** Below this many elements the copies into the SIMD module cost more than the JS loop. */
+const SIMD_MIN = 64;
+let simdEnabled = true;
+
+/** Turns the WebAssembly SIMD loops off (tests compare both paths; benchmarks measure the gain). */
+export function setSimdEnabled(on: boolean): void {
+  simdEnabled = on;
+}
+
+/** True when a run of n elements goes through the SIMD kernels. */
+export function useSimd(n: number): boolean {
+  return simdEnabled && n >= SIMD_MIN && simdAvailable();
+}
 
 export interface FakeQuantAttrs {
   /** 'affine': scale/zeroPoint given; 'symmetric': scale = max|x| / qmax from the data, zp 0. */
@@ -36,6 +51,10 @@ export function resolveParams(x: Float32Array, shape: number[], a: FakeQuantAttr
     return { scales, zeroPoints, inner };
   }
   const maxAbs = new Float64Array(channels);
+  if (!perChannel && useSimd(x.length)) {
+    scales[0] = f32(Math.max(f32(simdMaxAbs(x) / a.qmax), f32(MIN_SCALE)));
+    return { scales, zeroPoints, inner };
+  }
   for (let i = 0; i < x.length; i++) {
     const c = perChannel ? Math.floor(i / inner) % channels : 0;
     const v = Math.abs(x[i]);
@@ -78,6 +97,8 @@ export function fakeQuantForward(x: Float32Array, out: Float32Array, p: ChannelP
     const zp = p.zeroPoints[c];
     const lo = qmin - zp;
     const hi = qmax - zp;
+    // The SIMD loop divides in float32: the same bits only for a float32 scale (as observers make).
+    if (useSimd(end - start) && Math.fround(s) === s) return simdFakeQuantForward(x.subarray(start, end), out.subarray(start, end), s, lo, hi);
     for (let i = start; i < end; i++) {
       const v = Math.fround(x[i] / s);
       let r = Math.floor(v + 0.5);
@@ -90,6 +111,9 @@ export function fakeQuantForward(x: Float32Array, out: Float32Array, p: ChannelP
 /** Straight-through estimator: dx = dy where round(x/s) + zp lies in [qmin, qmax], else 0. */
 export function fakeQuantBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, p: ChannelParams, qmin: number, qmax: number): void {
   const channels = p.scales.length;
+  if (channels === 1 && useSimd(x.length) && Math.fround(p.scales[0]) === p.scales[0]) {
+    return simdFakeQuantBackward(x, dy, dx, p.scales[0], qmin - p.zeroPoints[0], qmax - p.zeroPoints[0]);
+  }
   for (let i = 0, c = 0; i < x.length; i++) {
     if (channels > 1) c = Math.floor(i / p.inner) % channels;
     const zp = p.zeroPoints[c];

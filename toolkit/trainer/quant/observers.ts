@@ -4,6 +4,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerVariable } from '@tensorflow/tfjs-layers';
 import { asymmetricParams, type QuantParams } from './quant-params.js';
+import { useSimd } from '../kernels/fake-quant-math.js';
+import { simdMinMax } from '../kernels/simd/simd-kernels.js';
 
 export type ObserverKind = 'minmax' | 'moving-average';
 export const OBSERVER_KINDS: readonly ObserverKind[] = ['minmax', 'moving-average'];
@@ -20,6 +22,19 @@ export interface ObservedRange {
   min: number;
   max: number;
   params: QuantParams;
+}
+
+/** [min, max] of a batch, NaNs skipped. */
+function batchRange(data: Float32Array): [number, number] {
+  if (useSimd(data.length)) return simdMinMax(data);
+  let bMin = Infinity;
+  let bMax = -Infinity;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v < bMin) bMin = v;
+    if (v > bMax) bMax = v;
+  }
+  return [bMin, bMax];
 }
 
 export class Observer {
@@ -45,14 +60,7 @@ export class Observer {
 
   /** Folds a batch into the running range (call in training, before fake-quant). */
   observe(x: tf.Tensor): void {
-    const data = x.dataSync();
-    let bMin = Infinity;
-    let bMax = -Infinity;
-    for (let i = 0; i < data.length; i++) {
-      const v = data[i];
-      if (v < bMin) bMin = v;
-      if (v > bMax) bMax = v;
-    }
+    const [bMin, bMax] = batchRange(x.dataSync() as Float32Array);
     if (!(bMin <= bMax)) return; // empty or all-NaN batch: nothing to learn
     const s = this.current();
     if (!s.seen) {
@@ -73,6 +81,14 @@ export class Observer {
     this.state.write(next);
     next.dispose(); // the variable keeps its own reference
     s.dataId = this.state.read().dataId;
+  }
+
+  /** Sets the range outright (post-training calibration estimates it outside the observer). */
+  set(min: number, max: number): void {
+    const next = tf.tensor1d([Math.fround(min), Math.fround(max), 1]);
+    this.state.write(next);
+    next.dispose();
+    this.cache = null;
   }
 
   range(): ObservedRange {
