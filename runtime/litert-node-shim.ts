@@ -11,6 +11,12 @@
 // the runtime's log lines go to our sink instead of stdout (where they would corrupt `--json`).
 // `Environment.create()` also warns through console.warn that Node has no WebGPU device; that
 // warning is routed to the sink as well. Everything is restored when the load ends.
+//
+// `Module.instantiateWasm` instantiates the .wasm next to the loader script ourselves, to keep the
+// instance's exports: LiteRT.js leaks 304 bytes of its 64 KB wasm stack each time it throws out of
+// C++ (every refused model), and after about 210 refusals the next load never returns.
+// `litertStack()` gives the stack pointer's save/restore exports (their minified names read from
+// the loader script) so the engine can undo that.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -55,12 +61,46 @@ export function evaluateLoaderScript(file: string): unknown {
   return fn(require, path.dirname(file), file);
 }
 
+let loaderScript: string | undefined;
+
 function importScripts(...urls: string[]): void {
   for (const url of urls) {
     const file = url.startsWith('file:') ? fileURLToPath(url) : url;
     if (!path.isAbsolute(file)) throw new Error(`importScripts: only local files are supported, got ${url}`);
+    loaderScript = file;
     g.ModuleFactory = evaluateLoaderScript(file);
   }
+}
+
+export interface LitertStack {
+  save(): number;
+  restore(pointer: number): void;
+}
+
+let stack: LitertStack | undefined;
+
+/** The wasm stack pointer of the loaded runtime, when its exports could be found (see the header). */
+export function litertStack(): LitertStack | undefined {
+  return stack;
+}
+
+/** Module.instantiateWasm: the loader script's own .wasm, keeping the stack exports. */
+function instantiateWasm(imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void): object {
+  const script = loaderScript;
+  if (!script) throw new Error('LiteRT.js: wasm requested before its loader script ran');
+  const source = readFileSync(script, 'utf8');
+  const exportName = (fn: string) => new RegExp(`\\b${fn} = wasmExports\\["(\\w+)"\\]`).exec(source)?.[1];
+  const [get, restore] = [exportName('_emscripten_stack_get_current'), exportName('__emscripten_stack_restore')];
+  // Synchronous, so that a failure throws into the loader's promise instead of leaving it pending.
+  const module = new WebAssembly.Module(readFileSync(script.replace(/\.js$/, '.wasm')));
+  const instance = new WebAssembly.Instance(module, imports);
+  const e = instance.exports as Record<string, unknown>;
+  const [getFn, restoreFn] = [get && e[get], restore && e[restore]];
+  if (typeof getFn === 'function' && typeof restoreFn === 'function') {
+    stack = { save: () => (getFn as () => number)(), restore: (p) => (restoreFn as (p: number) => void)(p) };
+  }
+  done(instance, module);
+  return {};
 }
 
 /** Runs `fn` with the globals installed (and console.warn routed to the sink); restores them after. */
@@ -69,7 +109,7 @@ export async function withLitertShim<T>(fn: () => Promise<T>): Promise<T> {
   const define = (key: string, value: unknown) => Object.defineProperty(globalThis, key, { value, writable: true, configurable: true, enumerable: false });
   define('self', globalThis);
   define('importScripts', importScripts);
-  define('Module', { print: (line: string) => logSink(String(line)), printErr: (line: string) => logSink(String(line)) });
+  define('Module', { print: (line: string) => logSink(String(line)), printErr: (line: string) => logSink(String(line)), instantiateWasm });
   const warn = console.warn;
   console.warn = (...args: unknown[]) => logSink(args.map((a) => (a instanceof Error ? a.message : String(a))).join(' '));
   try {

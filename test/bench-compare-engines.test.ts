@@ -1,13 +1,16 @@
 // `edgeqat bench` and `edgeqat compare-engines`: JSON shape and sanity only (timings are not
 // asserted: the machines are shared), through run*() and once each through the real CLI.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { createReferenceEngine } from '../runtime/engines/reference.js';
+import { readTfliteModel } from '../runtime/model-reader.js';
 import { BuiltinOperator } from '../schemas/tflite.js';
 import { runBench, type BenchAllResult, type BenchResult } from '../toolkit/cli/commands/bench.js';
 import { runCompareEngines } from '../toolkit/cli/commands/compare-engines.js';
+import { truncatedModel } from '../toolkit/debug/layer-agreement.js';
 import { int8Activation, singleOpModel } from './conformance/build.js';
 import { runCli } from './helpers/run-cli.js';
 
@@ -78,5 +81,45 @@ describe('edgeqat compare-engines', () => {
     expect(result.engines[1].identical).toBe(1); // int8 outputs, compared raw
     expect(result.engines[1].outputDtype).toBe('int8');
     expect(result.unavailable).toEqual([{ engine: 'litert', error: expect.stringMatching(/^litert cannot run this model/) }]);
+  });
+});
+
+describe('edgeqat compare-engines --per-layer (the edgeqat DSCNN: conv, depthwise, residual add, pooling)', () => {
+  it('output difference in steps; every op alone ≤ 1 step, and only the requantizing ops differ at all', async () => {
+    // Measured on all 10,000 images (README, "Engines"): tfjs-tflite and LiteRT.js run XNNPACK, which
+    // requantizes in float32 where TFLite's reference kernels double-round in fixed point.
+    const r = await runCompareEngines(fixturePath('edgeqat-dscnn'), { limit: 40, quiet: true, perLayer: true });
+    const [reference, ...others] = r.engines;
+    expect(reference.layers).toBeUndefined();
+    expect(reference).toMatchObject({ maxSteps: 0, differing: 0 });
+    expect(others.map((e) => e.engine)).toEqual(['tfjs-tflite', 'litert']);
+    for (const e of others) {
+      expect(e.maxSteps).toBeGreaterThanOrEqual(1); // accumulated through 7 convolutions
+      expect(e.maxSteps! * 0.0936816).toBeCloseTo(e.maxAbsDiff!, 4); // steps of quant_logits
+      const layers = e.layers!;
+      expect(layers.map((l) => l.op)).toEqual(['QUANTIZE', 'CONV_2D', 'DEPTHWISE_CONV_2D', 'CONV_2D', 'DEPTHWISE_CONV_2D', 'CONV_2D', 'DEPTHWISE_CONV_2D', 'CONV_2D', 'ADD', 'AVERAGE_POOL_2D', 'RESHAPE', 'FULLY_CONNECTED']);
+      for (const l of layers) {
+        expect(l.alone, l.tensor).not.toBeNull();
+        expect(l.alone!.maxSteps, l.tensor).toBeLessThanOrEqual(1);
+        if (!['CONV_2D', 'DEPTHWISE_CONV_2D', 'ADD', 'FULLY_CONNECTED'].includes(l.op)) expect(l.alone!.differing, l.tensor).toBe(0);
+      }
+      expect(layers.filter((l) => l.op === 'CONV_2D').every((l) => l.alone!.differing > 0)).toBe(true);
+      expect(layers[0].accumulated.maxSteps).toBe(0); // QUANTIZE of the same float input
+      expect(layers[layers.length - 1].accumulated.maxSteps).toBe(e.maxSteps);
+    }
+  });
+
+  it('a cut model computes exactly the whole model\'s tensor (reference engine)', () => {
+    const bytes = new Uint8Array(readFileSync(fixturePath('edgeqat-dscnn')));
+    const full = createReferenceEngine(bytes);
+    const image = Float32Array.from({ length: 784 }, (_, i) => ((i * 37) % 255) / 255 - 0.4);
+    full.run(image, 1);
+    for (const op of [2, 8, 9]) {
+      const summary = readTfliteModel(bytes);
+      const tensor = full.interpreter.tensors[summary.subgraph.operators[op].outputs[0]]!;
+      const cut = createReferenceEngine(truncatedModel(bytes, op)).run(image, 1) as Float32Array;
+      expect(cut.length).toBe(tensor.data.length);
+      expect(Array.from(cut, (v) => Math.round(v / tensor.scale) + tensor.zeroPoint)).toEqual(Array.from(tensor.data));
+    }
   });
 });

@@ -7,8 +7,10 @@ import type { Engine } from '../runtime/engines/engine.js';
 import { createLitertEngine } from '../runtime/engines/litert.js';
 import { isEdgeqatError } from '../runtime/errors.js';
 import { fixDynamicShapes } from '../runtime/fixed-shapes.js';
-import { evaluateLoaderScript, litertWasmDir } from '../runtime/litert-node-shim.js';
+import { evaluateLoaderScript, litertStack, litertWasmDir, loadLitert } from '../runtime/litert-node-shim.js';
 import { readTfliteModel } from '../runtime/model-reader.js';
+import { BuiltinOperator, BuiltinOptions, FullyConnectedOptionsT, TensorType } from '../schemas/tflite.js';
+import { TfliteGraph, bytesOf } from '../toolkit/converter/tflite-graph.js';
 
 interface Fixture {
   samples: number;
@@ -83,6 +85,38 @@ describe('litert engine', () => {
     other.dispose();
     other.dispose();
     expect(() => other.run(new Float32Array(784), 1)).toThrow(expect.objectContaining({ code: 'E_ENGINE' }));
+  });
+
+  it('300 refused models in one process: each one E_MODEL_FILE line, no wasm memory or stack leaked, loads still answer', async () => {
+    // FULLY_CONNECTED version 99 passes the verifier; LiteRT.js refuses it in its compile step. Before
+    // the engine freed the model copy and restored the wasm stack, the 210th refusal never returned.
+    const g = new TfliteGraph();
+    const x = g.addTensor({ name: 'x', type: TensorType.FLOAT32, shape: [1, 4000] });
+    const w = g.addTensor({ name: 'w', type: TensorType.FLOAT32, shape: [10, 4000], data: bytesOf(new Float32Array(40_000).fill(0.01)) });
+    const y = g.addTensor({ name: 'y', type: TensorType.FLOAT32, shape: [1, 10] });
+    g.addOperator(BuiltinOperator.FULLY_CONNECTED, 99, [x, w, -1], [y], BuiltinOptions.FullyConnectedOptions, new FullyConnectedOptionsT());
+    const refused = g.finish([x], [y], 'fc v99');
+    const wasm = (await loadLitert()).getGlobalLiteRt().liteRtWasm as unknown as { HEAPU8: Uint8Array };
+    const stack = litertStack()!;
+    expect(stack).toBeDefined();
+    await createLitertEngine(refused).catch(() => undefined);
+    const [heapBefore, stackBefore] = [wasm.HEAPU8.length, stack.save()];
+    for (let i = 0; i < 300; i++) {
+      const err = await createLitertEngine(refused, { label: 'v99.tflite' }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'E_MODEL_FILE', message: expect.stringMatching(/^v99\.tflite: litert cannot load this model \(Didn't find op for builtin opcode 'FULLY_CONNECTED' version '99'/) });
+    }
+    expect(wasm.HEAPU8.length).toBe(heapBefore); // the 160 KB model copies would have grown it by 48 MB
+    expect(stack.save()).toBe(stackBefore);
+    const engine = await createLitertEngine(modelBytes('mlp-int8-float-io'));
+    const f = fixture('mlp-int8-float-io');
+    expect(Array.from(engine.run(floatInput(f), f.samples))).toEqual(f.expected.map(Math.fround));
+    engine.dispose();
+  });
+
+  it('reports the threads it computes with: 1 (single-threaded build in Node), whatever is asked', async () => {
+    const engine = await createLitertEngine(modelBytes('mlp-int8-float-io'), { threads: 2 });
+    expect(engine.threads).toBe(1);
+    engine.dispose();
   });
 
   it('truncated bytes are E_MODEL_FILE before the runtime sees them', async () => {

@@ -22,6 +22,8 @@ export interface Engine {
   readonly name: string;
   readonly input: TensorInfo;
   readonly output: TensorInfo;
+  /** CPU threads the engine computes with (all of edgeqat's engines run single-threaded in Node). */
+  readonly threads?: number;
   /**
    * Runs a batch of `n` samples, `n` × (input elements per sample) values. Float32 input is
    * quantized by the engine if the model takes int8/uint8; Int8Array input is passed through raw

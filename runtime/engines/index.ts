@@ -18,10 +18,15 @@ export const ENGINE_CHOICES: readonly EngineChoice[] = ['auto', ...ENGINE_NAMES]
 /** Fastest first (see the header). */
 export const AUTO_ORDER: readonly EngineName[] = ['tfjs-tflite', 'litert', 'reference'];
 
-const FACTORIES: Record<EngineName, (bytes: Uint8Array, label: string) => Engine | Promise<Engine>> = {
+export interface CreateEngineOptions {
+  /** Requested CPU threads, passed to the engines that take a thread count; see Engine.threads for what they use. */
+  threads?: number;
+}
+
+const FACTORIES: Record<EngineName, (bytes: Uint8Array, label: string, opts: CreateEngineOptions) => Engine | Promise<Engine>> = {
   reference: (bytes, label) => createReferenceEngine(bytes, { label }),
-  'tfjs-tflite': (bytes, label) => createTfjsTfliteEngine(bytes, { label }),
-  litert: (bytes, label) => createLitertEngine(bytes, { label }),
+  'tfjs-tflite': (bytes, label, opts) => createTfjsTfliteEngine(bytes, { label, threads: opts.threads }),
+  litert: (bytes, label, opts) => createLitertEngine(bytes, { label, threads: opts.threads }),
 };
 
 export function isEngineName(name: string): name is EngineName {
@@ -33,17 +38,17 @@ export function isEngineName(name: string): name is EngineName {
  * it. `label` names the model in messages. Unknown names are E_OPTION; when no engine can run the
  * model, one line gives each engine's reason.
  */
-export async function createEngine(name: string, bytes: Uint8Array, label: string): Promise<Engine> {
+export async function createEngine(name: string, bytes: Uint8Array, label: string, opts: CreateEngineOptions = {}): Promise<Engine> {
   if (name !== 'auto' && !isEngineName(name)) {
     throw new EdgeqatError('E_OPTION', `unknown engine '${name}' (choose from ${ENGINE_CHOICES.join(', ')})`);
   }
-  if (name !== 'auto') return FACTORIES[name](bytes, label);
+  if (name !== 'auto') return FACTORIES[name](bytes, label, opts);
   readTfliteModel(bytes, label); // a corrupt file is one E_MODEL_FILE error, not three
   const reasons: string[] = [];
   let last: unknown;
   for (const candidate of AUTO_ORDER) {
     try {
-      return await FACTORIES[candidate](bytes, label);
+      return await FACTORIES[candidate](bytes, label, opts);
     } catch (e) {
       if (!isEdgeqatError(e)) throw e;
       last = e;

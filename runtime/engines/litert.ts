@@ -10,15 +10,31 @@
 // Fast path: the compiled model's own `run(signature, buffers)`, synchronous in the non-JSPI build,
 // with one input TensorBuffer made at load and written through its locked wasm memory, instead of
 // the async `CompiledModel.run()` that wraps every call in promises and Tensor objects.
+//
+// LiteRT.js quirks handled here:
+// - `loadAndCompile` copies the model into wasm memory and loads it before compiling; when the
+//   compile refuses the model (e.g. an op version it lacks) it frees neither, and the exception
+//   out of its C++ leaves 304 bytes of its 64 KB wasm stack behind: after about 210 refusals in one
+//   process the next load never returns. `loadWithoutLeak` frees both and restores the stack
+//   pointer (../litert-node-shim.ts `litertStack`).
+// - A model that loads but whose tensors cannot be allocated at the first run (XNNPACK "failed to
+//   prepare", "Failed to allocate tensors") logs an ERROR and returns zeros: run() watches the log
+//   and reports E_ENGINE instead of returning them.
+// - Anything else LiteRT.js throws (a plain Error from its C++ checks) becomes one E_ENGINE line.
+// Threads: LiteRT.js runs its single-threaded build here (its threaded build needs Web Workers,
+// which Node lacks); `threads` is passed on as cpuOptions.numThreads and the engine reports the
+// count the runtime actually has (`threads`), which is 1.
 import { EdgeqatError } from '../errors.js';
 import { readTfliteModel, type TensorSummary } from '../model-reader.js';
 import { fixDynamicShapes } from '../fixed-shapes.js';
-import { loadLitert, setLitertLogSink, type LitertLib } from '../litert-node-shim.js';
+import { litertStack, loadLitert, setLitertLogSink, type LitertLib } from '../litert-node-shim.js';
 import { elementsPerSample, quantizeInto, type Engine, type OutputArray, type TensorDtype, type TensorInfo, allocateOutput } from './engine.js';
 
 export interface LitertEngineOptions {
   /** Names the model in error messages, e.g. its file path. */
   label?: string;
+  /** Requested CPU threads (cpuOptions.numThreads); the single-threaded build in Node uses 1. */
+  threads?: number;
 }
 
 /** The parts of LiteRT.js's wasm bindings we call (its d.ts keeps them internal). */
@@ -33,6 +49,48 @@ interface WasmCompiledModel {
 interface LitertWasm {
   HEAPU8: Uint8Array;
   LiteRtTensorBufferLockMode: { READ: unknown; WRITE: unknown };
+  loadModel(env: unknown, ptr: number, length: number): { delete(): void };
+  _free(ptr: number): void;
+  getThreadCount(): number;
+}
+
+/** One load at a time: loadWithoutLeak watches the runtime's loadModel calls of its own load. */
+let loadQueue: Promise<unknown> = Promise.resolve();
+
+/**
+ * lib.loadAndCompile, but when it fails the model copy it made in wasm memory and the loaded model
+ * are freed (LiteRT.js leaves both behind; see the header).
+ */
+async function loadWithoutLeak(lib: LitertLib, bytes: Uint8Array, options: Parameters<LitertLib['loadAndCompile']>[1]): ReturnType<LitertLib['loadAndCompile']> {
+  const turn = loadQueue.then(async () => {
+    const wasm = lib.getGlobalLiteRt().liteRtWasm as unknown as LitertWasm;
+    const loadModel = wasm.loadModel;
+    const made: { ptr: number; model?: { delete(): void } }[] = [];
+    wasm.loadModel = (env, ptr, length) => {
+      const entry: { ptr: number; model?: { delete(): void } } = { ptr };
+      made.push(entry);
+      entry.model = loadModel.call(wasm, env, ptr, length);
+      return entry.model;
+    };
+    const stackPointer = litertStack()?.save();
+    try {
+      return await lib.loadAndCompile(bytes, options);
+    } catch (e) {
+      if (stackPointer !== undefined) litertStack()!.restore(stackPointer);
+      for (const { ptr, model } of made) {
+        try {
+          model?.delete();
+        } finally {
+          wasm._free(ptr);
+        }
+      }
+      throw e;
+    } finally {
+      wasm.loadModel = loadModel;
+    }
+  });
+  loadQueue = turn.catch(() => undefined);
+  return turn;
 }
 
 const IO_TYPES: Record<string, TensorDtype> = { FLOAT32: 'float32', INT32: 'int32', UINT8: 'uint8' };
@@ -76,7 +134,7 @@ export async function createLitertEngine(modelBytes: Uint8Array, opts: LitertEng
   const previousSink = setLitertLogSink((line) => logged.push(line));
   let model: Awaited<ReturnType<LitertLib['loadAndCompile']>>;
   try {
-    model = await lib.loadAndCompile(fixDynamicShapes(modelBytes).bytes, { accelerator: 'wasm' });
+    model = await loadWithoutLeak(lib, fixDynamicShapes(modelBytes).bytes, { accelerator: 'wasm', cpuOptions: { numThreads: opts.threads ?? 1 } });
   } catch (e) {
     const error = logged.find((line) => line.startsWith('ERROR:'));
     throw new EdgeqatError('E_MODEL_FILE', `${what}: litert cannot load this model (${error ? error.slice('ERROR:'.length).trim() : oneLine(e)})`);
@@ -89,12 +147,15 @@ export async function createLitertEngine(modelBytes: Uint8Array, opts: LitertEng
     return new LitertEngine(lib, model, input, output, what);
   } catch (e) {
     model.delete();
-    throw e;
+    if (e instanceof EdgeqatError) throw e;
+    throw new EdgeqatError('E_ENGINE', `${what}: litert failed to set up this model (${oneLine(e)})`, { cause: e });
   }
 }
 
 class LitertEngine implements Engine {
   readonly name = 'litert';
+  /** Threads the runtime runs with (its single-threaded build in Node: 1). */
+  readonly threads: number;
   private readonly wasm: LitertWasm;
   private readonly compiled: WasmCompiledModel;
   private readonly inputTensor: InstanceType<LitertLib['Tensor']>;
@@ -113,6 +174,7 @@ class LitertEngine implements Engine {
     what: string,
   ) {
     this.wasm = lib.getGlobalLiteRt().liteRtWasm as unknown as LitertWasm;
+    this.threads = this.wasm.getThreadCount();
     this.compiled = (model as unknown as { liteRtCompiledModel: WasmCompiledModel }).liteRtCompiledModel;
     const [details] = model.getInputDetails();
     const expected = input.shape.reduce((a, b) => a * b, 1);
@@ -142,30 +204,38 @@ class LitertEngine implements Engine {
     const { READ, WRITE } = this.wasm.LiteRtTensorBufferLockMode;
     const { staging, stagingBytes } = this;
     const outElementBytes = BYTES[this.output.dtype];
-    for (let start = 0; start < n; start += this.batch) {
-      const m = Math.min(this.batch, n - start);
-      const chunk = input.subarray(start * inPer, (start + m) * inPer);
-      if (this.input.dtype === 'float32') (staging as Float32Array).set(chunk);
-      else if (this.input.dtype === 'uint8') quantizeInto(chunk, this.input, staging as Uint8Array);
-      else (staging as Int32Array).set(chunk);
-      if (m < this.batch) staging.fill(0, m * inPer);
-      const inPtr = buffer.lock(WRITE);
-      this.wasm.HEAPU8.set(stagingBytes.subarray(0, this.inBytes), inPtr); // HEAPU8 is re-read: memory may have grown
-      buffer.unlock();
-      let outputs: TensorBuffer[] | Promise<TensorBuffer[]>;
-      try {
-        outputs = this.compiled.run(0, [buffer]);
-      } catch (e) {
-        throw new EdgeqatError('E_ENGINE', `litert: inference failed (${oneLine(e)})`);
+    // An ERROR line logged during a run means it failed, even when it returns (see the header).
+    const errors: string[] = [];
+    const stackPointer = litertStack()?.save(); // an exception out of C++ leaks wasm stack (see the header)
+    const previousSink = setLitertLogSink((line) => (line.startsWith('ERROR:') ? errors.push(line.slice('ERROR:'.length).trim()) : previousSink(line)));
+    try {
+      for (let start = 0; start < n; start += this.batch) {
+        const m = Math.min(this.batch, n - start);
+        const chunk = input.subarray(start * inPer, (start + m) * inPer);
+        if (this.input.dtype === 'float32') (staging as Float32Array).set(chunk);
+        else if (this.input.dtype === 'uint8') quantizeInto(chunk, this.input, staging as Uint8Array);
+        else (staging as Int32Array).set(chunk);
+        if (m < this.batch) staging.fill(0, m * inPer);
+        const inPtr = buffer.lock(WRITE);
+        this.wasm.HEAPU8.set(stagingBytes.subarray(0, this.inBytes), inPtr); // HEAPU8 is re-read: memory may have grown
+        buffer.unlock();
+        const outputs = this.compiled.run(0, [buffer]);
+        if (outputs instanceof Promise) throw new EdgeqatError('E_ENGINE', 'litert: this LiteRT.js build runs asynchronously (JSPI); edgeqat needs the synchronous build');
+        try {
+          if (errors.length > 0) throw new EdgeqatError('E_ENGINE', `litert: inference failed (${errors.join('; ').slice(0, 300)})`);
+          const outPtr = outputs[0].lock(READ);
+          outBytes.set(this.wasm.HEAPU8.subarray(outPtr, outPtr + m * outPer * outElementBytes), start * outPer * outElementBytes);
+          outputs[0].unlock();
+        } finally {
+          for (const t of outputs) t.delete();
+        }
       }
-      if (outputs instanceof Promise) throw new EdgeqatError('E_ENGINE', 'litert: this LiteRT.js build runs asynchronously (JSPI); edgeqat needs the synchronous build');
-      try {
-        const outPtr = outputs[0].lock(READ);
-        outBytes.set(this.wasm.HEAPU8.subarray(outPtr, outPtr + m * outPer * outElementBytes), start * outPer * outElementBytes);
-        outputs[0].unlock();
-      } finally {
-        for (const t of outputs) t.delete();
-      }
+    } catch (e) {
+      if (stackPointer !== undefined) litertStack()!.restore(stackPointer);
+      if (e instanceof EdgeqatError) throw e;
+      throw new EdgeqatError('E_ENGINE', `litert: inference failed (${oneLine(e)})`, { cause: e });
+    } finally {
+      setLitertLogSink(previousSink);
     }
     return out;
   }

@@ -29,6 +29,7 @@ export function createReferenceEngine(modelBytes: Uint8Array, opts: ReferenceEng
 
 export class ReferenceEngine implements Engine {
   readonly name = 'reference';
+  readonly threads = 1; // plain TypeScript on the calling thread
   readonly input: TensorInfo;
   readonly output: TensorInfo;
   private readonly inTensor: RefTensor;

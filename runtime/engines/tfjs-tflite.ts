@@ -28,6 +28,11 @@ import {
 export interface TfjsTfliteEngineOptions {
   /** Names the model in error messages, e.g. its file path. */
   label?: string;
+  /**
+   * Requested threads (the interpreter's numThreads). In Node tfjs-tflite runs its single-threaded
+   * SIMD build (its threaded build needs Web Workers), which computes with 1 whatever is asked.
+   */
+  threads?: number;
 }
 
 /** What the runner's TensorInfo objects look like (tfjs-tflite's TFLiteWebModelRunnerTensorInfo). */
@@ -68,7 +73,7 @@ export async function createTfjsTfliteEngine(modelBytes: Uint8Array, opts: TfjsT
   try {
     const copy = modelBytes.slice().buffer; // exactly the model's bytes, even for a view into a larger buffer
     // numThreads must be given: its default reads `navigator`, which Node 20 lacks.
-    const model = await withTfliteWebShim(() => lib.loadTFLiteModel(copy, { numThreads: 1 }));
+    const model = await withTfliteWebShim(() => lib.loadTFLiteModel(copy, { numThreads: opts.threads ?? 1 }));
     runner = model['modelRunner'] as unknown as Runner;
   } catch (e) {
     if (e instanceof WebAssembly.RuntimeError) {
@@ -92,6 +97,7 @@ export async function createTfjsTfliteEngine(modelBytes: Uint8Array, opts: TfjsT
 
 class TfjsTfliteEngine implements Engine {
   readonly name = 'tfjs-tflite';
+  readonly threads = 1; // the single-threaded build (see TfjsTfliteEngineOptions.threads)
   readonly input: TensorInfo;
   readonly output: TensorInfo;
   private readonly inTensor: RunnerTensor;

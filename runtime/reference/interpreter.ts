@@ -83,6 +83,16 @@ export class ReferenceInterpreter {
     for (let i = 0; i < steps.length; i++) steps[i]();
   }
 
+  /**
+   * Runs operator `index` alone on the current contents of its input tensors (write them first):
+   * how `compare-engines --per-layer` feeds one op another engine's inputs.
+   */
+  invokeOperator(index: number): void {
+    const step = this.steps[index];
+    if (!step) throw new EdgeqatError('E_OPTION', `${this.label}: no operator #${index} (${this.steps.length} operators)`);
+    step();
+  }
+
   private tensor(t: TensorSummary, buffers: Uint8Array[]): RefTensor {
     const dtype = DTYPES[t.dtype];
     if (!dtype) {

@@ -1,5 +1,5 @@
 // Runs the real edgeqat CLI (from source, through tsx) in a child process.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -23,4 +23,24 @@ export function runCli(args: string[], opts: { cwd?: string; timeoutMs?: number 
 /** The error lines the CLI printed (progress lines excluded). */
 export function errorLines(stderr: string): string[] {
   return stderr.split('\n').filter((l) => l.trim() !== '' && !/^(train|eval) /.test(l));
+}
+
+/**
+ * runCli without blocking the test worker's event loop: for runs of more than a few seconds
+ * (vitest's worker RPC times out while a spawnSync holds the loop for long).
+ */
+export function runCliAsync(args: string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', `${repo}/toolkit/cli/index.ts`, ...args], {
+      cwd: opts.cwd ?? repo,
+      env: { ...process.env, FORCE_COLOR: '0' },
+      timeout: opts.timeoutMs ?? 120_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }

@@ -18,6 +18,8 @@ export interface BenchOptions {
   engine?: string;
   /** Samples per run. Default 1. */
   batch?: number;
+  /** Threads to ask the engines for (default 1); each result says how many the engine used. */
+  threads?: number;
   /** Timed runs. Default 2000. */
   iterations?: number;
   /** Untimed runs before timing. Default 200. */
@@ -32,6 +34,9 @@ export interface BenchResult {
   model: string;
   engine: string;
   batch: number;
+  /** Threads asked for (--threads) and threads the engine computed with. */
+  threads_requested: number;
+  threads: number;
   iterations: number;
   warmup: number;
   input: string;
@@ -83,7 +88,8 @@ async function benchOne(modelPath: string, bytes: Uint8Array, summary: ModelSumm
   const iterations = opts.iterations ?? 2000;
   const warmup = opts.warmup ?? 200;
   const t0 = process.hrtime.bigint();
-  const engine: Engine = await createEngine(name, bytes, modelPath);
+  const threadsRequested = opts.threads ?? 1;
+  const engine: Engine = await createEngine(name, bytes, modelPath, { threads: threadsRequested });
   const loadUs = Number(process.hrtime.bigint() - t0) / 1000;
   try {
     const per = elementsPerSample(engine.input);
@@ -114,6 +120,8 @@ async function benchOne(modelPath: string, bytes: Uint8Array, summary: ModelSumm
       model: modelPath,
       engine: engine.name,
       batch,
+      threads_requested: threadsRequested,
+      threads: engine.threads ?? 1,
       iterations,
       warmup,
       input: data.what,
@@ -157,8 +165,9 @@ function us(x: number): string {
 }
 
 export function formatBench(r: BenchResult): string {
+  const threads = r.threads === r.threads_requested ? '' : ` (asked for ${r.threads_requested} threads: ${r.engine} computes with ${r.threads} in Node, ${r.engine === 'reference' ? 'plain TypeScript on the calling thread' : 'its threaded WebAssembly build needs Web Workers'})`;
   return (
-    `${r.engine}: load ${us(r.load_us)}, first run ${us(r.first_run_us)}; batch ${r.batch} × ${r.iterations} runs: ` +
+    `${r.engine}${threads}: load ${us(r.load_us)}, first run ${us(r.first_run_us)}; batch ${r.batch} × ${r.iterations} runs: ` +
     `min ${us(r.min_us)}, p50 ${us(r.p50_us)}, p90 ${us(r.p90_us)}, p99 ${us(r.p99_us)}; ` +
     `${r.throughput_per_s.toLocaleString('en-US')} samples/s; peak RSS ${(r.peak_rss_bytes / 2 ** 20).toFixed(0)} MB`
   );
@@ -170,6 +179,7 @@ export function benchCommand(): Command {
     .argument('<model>', '.tflite file')
     .option('--engine <name>', `${BENCH_ENGINES.join(' | ')} (auto: the fastest that runs the model)`, oneOf('--engine', BENCH_ENGINES), 'auto')
     .option('--batch <n>', 'samples per run', positiveInt('--batch'), 1)
+    .option('--threads <n>', 'CPU threads to ask the engines for (in Node all engines compute with 1; the output says so)', positiveInt('--threads'), 1)
     .option('--iterations <n>', 'timed runs', positiveInt('--iterations'), 2000)
     .option('--warmup <n>', 'untimed runs first', nonNegativeInt('--warmup'), 200)
     .option('--dataset <spec>', 'inputs from this data set (default: MNIST for 28×28 models, else random)')

@@ -1,7 +1,10 @@
 // `edgeqat compare-engines <model.tflite>`: runs the model on every engine over a data set's test
 // split and reports each engine's accuracy and the share of images whose outputs are identical to
 // the reference engine's (raw int8 outputs; for float-output models the dequantized floats,
-// compared exactly). Engines that cannot run the model are listed with their reason.
+// compared exactly), and the largest difference in quantization steps of the output. Engines that
+// cannot run the model are listed with their reason. `--per-layer` adds, for each other engine, the
+// same comparison op by op (../../debug/layer-agreement.ts): what each op's kernel differs by alone,
+// and what the differences add up to through the model.
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { argmax } from '../../../runtime/accuracy.js';
@@ -10,6 +13,7 @@ import { elementsPerSample, type Engine, type OutputArray } from '../../../runti
 import { createEngine, ENGINE_NAMES, type EngineName } from '../../../runtime/engines/index.js';
 import { EdgeqatError, isEdgeqatError } from '../../../runtime/errors.js';
 import { readTfliteFile } from '../../../runtime/model-reader.js';
+import { compareLayers, outputStepTensor, type OpAgreement } from '../../debug/layer-agreement.js';
 import { positiveInt } from '../options.js';
 import { createProgress } from '../progress.js';
 import { modelPreprocessing } from './eval.js';
@@ -20,6 +24,8 @@ export interface CompareEnginesOptions {
   limit?: number;
   json?: boolean;
   quiet?: boolean;
+  /** Also compare every op's output (slower: one cut copy of the model per op and engine). */
+  perLayer?: boolean;
 }
 
 export interface EngineComparison {
@@ -32,7 +38,13 @@ export interface EngineComparison {
   samePrediction: number | null;
   /** Largest |difference| of one output value from the reference engine's (raw units). */
   maxAbsDiff: number | null;
+  /** maxAbsDiff in quantization steps of the output (of the int8 tensor a float output is dequantized from); null without a scale. */
+  maxSteps: number | null;
+  /** Share of output values that differ from the reference engine's. */
+  differing: number | null;
   outputDtype: string;
+  /** With --per-layer: each int8-output op compared with the reference engine's (not for the reference itself). */
+  layers?: OpAgreement[];
   seconds: number;
 }
 
@@ -72,6 +84,10 @@ export async function runCompareEngines(modelPath: string, opts: CompareEnginesO
   const test = data.test!;
   const count = Math.min(opts.limit ?? test.count, test.count);
   const bytes = new Uint8Array(readFileSync(modelPath));
+  // One quantization step of the output: raw int8 outputs count in steps; float outputs in the
+  // scale of the int8 tensor they are dequantized from.
+  const stepTensor = outputStepTensor(summary);
+  const step = stepTensor ? (summary.subgraph.tensors[summary.subgraph.outputs[0]].dtype === 'INT8' ? 1 : stepTensor.quantization!.scale[0]) : 0;
 
   const engines: EngineComparison[] = [];
   const unavailable: EngineUnavailable[] = [];
@@ -102,6 +118,7 @@ export async function runCompareEngines(modelPath: string, opts: CompareEnginesO
       let identical = 0;
       let samePrediction = 0;
       let maxAbsDiff = 0;
+      let differing = 0;
       for (let i = 0; i < count; i++) {
         const offset = i * classes;
         const p = argmax(outputs, offset, classes);
@@ -110,7 +127,10 @@ export async function runCompareEngines(modelPath: string, opts: CompareEnginesO
         let same = true;
         for (let j = offset; j < offset + classes; j++) {
           const d = Math.abs(outputs[j] - reference[j]);
-          if (d !== 0) same = false;
+          if (d !== 0) {
+            same = false;
+            differing++;
+          }
           if (d > maxAbsDiff) maxAbsDiff = d;
         }
         if (same) identical++;
@@ -123,9 +143,16 @@ export async function runCompareEngines(modelPath: string, opts: CompareEnginesO
         identical: reference ? identical / Math.max(count, 1) : null,
         samePrediction: reference ? samePrediction / Math.max(count, 1) : null,
         maxAbsDiff: reference ? maxAbsDiff : null,
+        maxSteps: reference && step ? Math.round((maxAbsDiff / step) * 1000) / 1000 : null,
+        differing: reference ? differing / Math.max(count * classes, 1) : null,
         outputDtype: engine.output.dtype,
         seconds,
       });
+      if (opts.perLayer && name !== 'reference') {
+        const progress = createProgress(`compare per layer (${name})`, opts.quiet || opts.json);
+        engines[engines.length - 1].layers = await compareLayers(name, bytes, modelPath, test.images, count, (done) => progress.update(done, count));
+        progress.done(`${count} images`);
+      }
     } finally {
       engine.dispose();
     }
@@ -136,19 +163,33 @@ export async function runCompareEngines(modelPath: string, opts: CompareEnginesO
   return { model: modelPath, dataset: datasetSpec, samples: count, engines, unavailable };
 }
 
-function percent(x: number | null): string {
-  return x === null ? '-' : `${(x * 100).toFixed(2)}%`;
+function percent(x: number | null, digits = 2): string {
+  return x === null ? '-' : `${(x * 100).toFixed(digits)}%`;
 }
 
 export function formatComparison(r: CompareEnginesResult): string {
-  const rows = [['engine', 'accuracy', 'identical to reference', 'same prediction', 'max |diff|', 'seconds']];
+  const rows = [['engine', 'accuracy', 'identical to reference', 'same prediction', 'max |diff|', 'in steps', 'values differing', 'seconds']];
   for (const e of r.engines) {
-    rows.push([e.engine, e.accuracy.toFixed(4), percent(e.identical), percent(e.samePrediction), e.maxAbsDiff === null ? '-' : String(Number(e.maxAbsDiff.toPrecision(6))), e.seconds.toFixed(2)]);
+    const diff = e.maxAbsDiff === null ? '-' : String(Number(e.maxAbsDiff.toPrecision(6)));
+    rows.push([e.engine, e.accuracy.toFixed(4), percent(e.identical), percent(e.samePrediction), diff, e.maxSteps === null ? '-' : String(e.maxSteps), percent(e.differing), e.seconds.toFixed(2)]);
   }
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
-  const lines = [`${r.model}: ${r.samples} ${r.dataset} test images`, ...rows.map((row) => row.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd())];
+  const lines = [`${r.model}: ${r.samples} ${r.dataset} test images`, ...table(rows)];
   for (const u of r.unavailable) lines.push(`${u.engine}: cannot run this model (${u.error})`);
+  for (const e of r.engines) {
+    if (!e.layers) continue;
+    lines.push('', `${e.engine} vs reference, per op (|difference| in steps of the op's output; alone = the op's kernel on ${e.engine}'s own inputs):`);
+    const layerRows = [['#', 'op', 'tensor', 'alone: max', 'differing', 'accumulated: max', 'differing', 'images identical']];
+    for (const l of e.layers) {
+      layerRows.push([String(l.index), l.op, l.tensor, l.alone ? String(l.alone.maxSteps) : '-', l.alone ? percent(l.alone.differing, 3) : '-', String(l.accumulated.maxSteps), percent(l.accumulated.differing, 3), percent(l.accumulated.identicalImages)]);
+    }
+    lines.push(...table(layerRows));
+  }
   return lines.join('\n');
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+  return rows.map((row) => row.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
 }
 
 export function compareEnginesCommand(): Command {
@@ -159,6 +200,7 @@ export function compareEnginesCommand(): Command {
     .option('--data-dir <dir>', 'folder holding the data set files')
     .option('--limit <n>', 'use the first n test images', positiveInt('--limit'))
     .option('--json', 'print one JSON object')
+    .option('--per-layer', 'also compare every op\'s output with the reference engine\'s (alone and accumulated)')
     .option('--quiet', 'no progress output')
     .action(async (model: string, opts: CompareEnginesOptions) => {
       const r = await runCompareEngines(model, opts);

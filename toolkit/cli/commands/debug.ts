@@ -36,10 +36,20 @@ export async function runDebug(runDir: string, opts: DebugOptions = {}): Promise
 }
 
 export function formatDebugReport(r: DivergenceReport): string {
-  const body = r.layers.map((l) => [l.layer, l.op, l.tensor, l.maxSteps.toFixed(2), l.meanSteps.toFixed(4), `${(l.mismatchShare * 100).toFixed(2)}%`]);
+  const percent = (x: number) => `${(x * 100).toFixed(2)}%`;
+  const body = r.layers.map((l) => [
+    l.layer,
+    l.op,
+    l.tensor,
+    l.maxSteps.toFixed(2),
+    l.meanSteps.toFixed(4),
+    percent(l.mismatchShare),
+    l.alone ? l.alone.maxSteps.toFixed(2) : '-',
+    l.alone ? percent(l.alone.mismatchShare) : '-',
+  ]);
   return [
-    `simulate vs deploy on ${r.samples} test images (errors in quantization steps of the deployed tensor)`,
-    formatTable(['layer', 'op', 'tensor', 'max |err|', 'mean |err|', 'int8 mismatches'], body),
+    `simulate vs deploy on ${r.samples} test images (errors in quantization steps of the deployed tensor; alone: the deployed op on the simulation's input to the layer)`,
+    formatTable(['layer', 'op', 'tensor', 'max |err|', 'mean |err|', 'int8 mismatches', 'alone: max', 'alone: mismatches'], body),
     r.suspect ? `first layer where deployment departs from the simulation: ${r.suspect}` : 'deployment follows the simulation at every layer (within rounding)',
   ].join('\n');
 }
