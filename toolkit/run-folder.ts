@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { writeFileAtomic, writeJsonAtomic } from '../runtime/atomic-write.js';
 import { EdgeqatError } from '../runtime/errors.js';
+import type { AccuracyPoint } from './accuracy-history.js';
 import type { JsAdam } from './trainer/optim/adam.js';
 import type { LossPoint, TrainPosition } from './trainer/train.js';
 // Side effect: registers the QAT layer classes so checkpoints deserialize.
@@ -33,6 +34,10 @@ export interface RunInfo {
 
 export interface RunMetrics {
   history: LossPoint[];
+  /** Accuracy curves (toolkit/accuracy-history.ts), absent in runs from before they existed. */
+  accuracy?: AccuracyPoint[];
+  accuracySamples?: number;
+  epochAccuracy?: AccuracyPoint[];
   [key: string]: unknown;
 }
 

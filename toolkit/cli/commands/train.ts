@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { EdgeqatError, isEdgeqatError } from '../../../runtime/errors.js';
 import { loadRun, restoreOptimizer, saveCheckpoint, writeRunFiles, type RunInfo, type RunMetrics } from '../../run-folder.js';
 import { JsAdam } from '../../trainer/optim/adam.js';
+import { AccuracyRecorder } from '../../accuracy-history.js';
+import { DEFAULT_LR_SCHEDULE, LR_SCHEDULES, type LrSchedule } from '../../trainer/optim/lr-schedule.js';
 import { watchStopSignals } from '../stop-signals.js';
 import { floatParamCount, prepareQat, qatScheduleHook, rewriteForQat } from '../../trainer/prepare.js';
 import { OBSERVER_KINDS, DEFAULT_ACTIVATION_OBSERVER, type ObserverKind } from '../../trainer/quant/observers.js';
@@ -28,6 +30,8 @@ export interface TrainCommandOptions {
   epochs: number;
   batchSize: number;
   lr: number;
+  /** Learning-rate schedule over the run (cosine decay to zero by default). */
+  lrSchedule: LrSchedule;
   seed: number;
   out: string;
   backend: string;
@@ -57,6 +61,7 @@ export const TRAIN_DEFAULTS = {
   epochs: 1,
   batchSize: 10,
   lr: 0.001,
+  lrSchedule: DEFAULT_LR_SCHEDULE,
   seed: 0,
   out: 'runs/mlp',
   backend: 'auto',
@@ -145,6 +150,7 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
       epochs: settings.epochs,
       batchSize: settings.batchSize,
       lr: settings.lr,
+      lrSchedule: settings.lrSchedule,
       seed: settings.seed,
       limit: count,
       perChannel: !!settings.perChannel,
@@ -159,8 +165,11 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
     createdAt: resumed?.info.createdAt ?? new Date().toISOString(),
     trainSeconds: resumed?.info.trainSeconds ?? 0,
   };
-  const history: LossPoint[] = resumed ? (readMetrics(runDir)?.history ?? []) : [];
-  if (!resumed) writeRunFiles(runDir, info, { history });
+  const priorMetrics = resumed ? readMetrics(runDir) : null;
+  const history: LossPoint[] = priorMetrics?.history ?? [];
+  // Accuracy curves for `edgeqat report` (metrics.json: accuracy, epochAccuracy).
+  const accuracy = new AccuracyRecorder(model, test, priorMetrics, resumed?.state.position.step ?? 0);
+  if (!resumed) writeRunFiles(runDir, info, { history, ...accuracy.fields() });
 
   const progress = createProgress(`train (${backend})`, settings.quiet);
   const stop = watchStopSignals();
@@ -174,6 +183,7 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
         epochs: settings.epochs,
         batchSize: settings.batchSize,
         lr: settings.lr,
+        lrSchedule: settings.lrSchedule,
         seed: settings.seed,
         numClasses: data.numClasses,
         optimizer,
@@ -184,11 +194,13 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
         beforeStep: schedule,
         onCheckpoint: async (position, hist) => {
           await saveCheckpoint(runDir, model, optimizer, position);
-          writeRunFiles(runDir, info, { history: hist, position });
+          writeRunFiles(runDir, info, { history: hist, position, ...accuracy.fields() });
           lastCheckpoint = position.step;
         },
-        onProgress: (p) =>
-          progress.update((p.epoch - 1) * p.stepsPerEpoch + p.step, p.stepsPerEpoch * settings.epochs, `epoch ${p.epoch} loss ${p.loss.toFixed(4)}`),
+        onProgress: (p) => {
+          accuracy.onProgress(p, settings.epochs);
+          progress.update((p.epoch - 1) * p.stepsPerEpoch + p.step, p.stepsPerEpoch * settings.epochs, `epoch ${p.epoch} loss ${p.loss.toFixed(4)}`);
+        },
       },
       history,
     );
@@ -203,7 +215,7 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
   }
   info.trainSeconds += result.seconds;
   if (result.interrupted) {
-    writeRunFiles(runDir, info, { history: result.history, position: result.position });
+    writeRunFiles(runDir, info, { history: result.history, position: result.position, ...accuracy.fields() });
     const code = stop.signal === 'SIGTERM' ? 'E_SIGTERM' : 'E_SIGINT';
     throw new EdgeqatError(code, `interrupted at step ${result.position.step}: checkpoint saved in ${runDir} (continue with: edgeqat train --resume ${runDir})`);
   }
@@ -214,8 +226,9 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
   for (let i = 0; i < test.count; i++) if (qatPredictions[i] === test.labels[i]) correct++;
   const qatAccuracy = correct / test.count;
   info.qatAccuracy = qatAccuracy;
+  accuracy.epochEnd(result.steps, settings.epochs, qatAccuracy);
   if (settings.floatOnly) await saveModelFile(model, runDir);
-  writeRunFiles(runDir, info, { history: result.history, steps: result.steps, finalLoss: result.finalLoss, qatAccuracy, testSamples: test.count });
+  writeRunFiles(runDir, info, { history: result.history, ...accuracy.fields(), steps: result.steps, finalLoss: result.finalLoss, qatAccuracy, testSamples: test.count });
   return {
     runDir,
     backend,
@@ -244,6 +257,7 @@ function settingsOf(info: RunInfo, cli: TrainCommandOptions): TrainCommandOption
     epochs: o.epochs ?? cli.epochs,
     batchSize: o.batchSize ?? cli.batchSize,
     lr: o.lr ?? cli.lr,
+    lrSchedule: o.lrSchedule ?? 'constant', // runs from before schedules existed trained at a constant rate
     seed: o.seed ?? cli.seed,
     limit: o.limit,
     perChannel: o.perChannel,
@@ -280,6 +294,7 @@ export function addTrainOptions(cmd: Command): Command {
     .option('--epochs <n>', 'training epochs', positiveInt('--epochs'), TRAIN_DEFAULTS.epochs)
     .option('--batch-size <n>', 'mini-batch size', positiveInt('--batch-size'), TRAIN_DEFAULTS.batchSize)
     .option('--lr <x>', 'Adam learning rate', positiveNumber('--lr'), TRAIN_DEFAULTS.lr)
+    .option('--lr-schedule <kind>', `learning rate over the run (${LR_SCHEDULES.join(', ')})`, oneOf('--lr-schedule', LR_SCHEDULES), TRAIN_DEFAULTS.lrSchedule)
     .option('--seed <n>', 'random seed (weights, data order)', nonNegativeInt('--seed'), TRAIN_DEFAULTS.seed)
     .option('--limit <n>', 'train on the first n training images', positiveInt('--limit'))
     .option('--per-channel', 'per-output-channel weight scales for Dense layers')
