@@ -1,15 +1,11 @@
 // `edgeqat debug`: simulate vs deploy per layer. A faithful export follows the simulation; an
 // export whose fc2 output range was deliberately shrunk (saturating int8) is pointed at fc2.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../toolkit/backend.js';
 import { runDebug } from '../toolkit/cli/commands/debug.js';
-import { convertToTflite } from '../toolkit/converter/convert.js';
-import { loadRun } from '../toolkit/run-folder.js';
-import { QuantizeWrapper } from '../toolkit/trainer/layers/quantize-wrapper.js';
+import { exportWithShrunkRange } from './helpers/broken-export.js';
 import { runCli } from './helpers/run-cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'edgeqat-debug-'));
@@ -29,15 +25,8 @@ describe('edgeqat debug', () => {
   });
 
   it('points at the layer whose deployed scale was deliberately broken', async () => {
-    await initBackend('wasm');
-    const { model } = await loadRun(run);
-    const fc2 = model.layers.find((l) => l instanceof QuantizeWrapper && l.layer.name === 'fc2') as QuantizeWrapper;
-    const state = fc2.outputObserver.state;
-    const [min, max] = state.read().dataSync();
-    state.write(tf.tensor1d([min * 0.2, max * 0.2, 1])); // deployed fc2 saturates at 1/5 of its range
     const broken = join(tmp, 'broken.tflite');
-    writeFileSync(broken, convertToTflite(model));
-    model.dispose();
+    await exportWithShrunkRange(run, 'fc2', 0.2, broken); // deployed fc2 saturates at 1/5 of its range
 
     const r = await runDebug(run, { samples: 50, model: broken, backend: 'wasm' });
     expect(r.suspect).toBe('fc2');
