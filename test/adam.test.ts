@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from '../toolkit/backend.js';
 import { JsAdam } from '../toolkit/trainer/optim/adam.js';
+import { AdamMemory } from '../toolkit/trainer/optim/adam-memory.js';
 import { mulberry32 } from '../toolkit/trainer/seeded-random.js';
 
 function problem(seed: number) {
@@ -21,6 +22,24 @@ function train(opt: tf.Optimizer, w: tf.Variable, x: tf.Tensor2D, y: tf.Tensor2D
     });
   }
 }
+
+describe('AdamMemory kernel', () => {
+  it('treats gradients below 2^-55 as zero and keeps moments out of the subnormal range (no 10x slow float path)', () => {
+    const mem = new AdamMemory();
+    const b = mem.allocate(6);
+    mem.params(b).set([1, 1, 1, 1, 1, 1]);
+    mem.grad(b).set([1e-22, -1e-20, 2 ** -56, 1e-3, NaN, 0]);
+    mem.step(b, 0.9, 0.999, 1e-3, Math.sqrt(0.001), 1e-8);
+    expect(Array.from(mem.m(b).subarray(0, 4))).toEqual([0, 0, 0, Math.fround(Math.fround(0.1) * Math.fround(1e-3))]);
+    expect(Array.from(mem.v(b).subarray(0, 3))).toEqual([0, 0, 0]);
+    expect(Array.from(mem.params(b).subarray(0, 3))).toEqual([1, 1, 1]);
+    expect(mem.params(b)[3]).toBeLessThan(1); // a real gradient still moves the weight
+    expect(Number.isNaN(mem.params(b)[4])).toBe(true); // a NaN gradient is not hidden
+    mem.grad(b).fill(0);
+    for (let i = 0; i < 2000; i++) mem.step(b, 0.9, 0.999, 1e-3, 1, 1e-8);
+    for (const x of [...mem.m(b), ...mem.v(b)]) expect(x === 0 || Number.isNaN(x) || Math.abs(x) >= 2 ** -100).toBe(true);
+  });
+});
 
 describe('JsAdam', () => {
   it('matches tf.train.adam over 200 steps on a least-squares problem', async () => {
