@@ -15,10 +15,15 @@ function problem(seed: number) {
   return { x, y, init };
 }
 
-function train(opt: tf.Optimizer, w: tf.Variable, x: tf.Tensor2D, y: tf.Tensor2D, steps: number): void {
+/** Least squares in w, plus (optionally) a large second variable pulled towards 1. */
+function train(opt: tf.Optimizer, w: tf.Variable, x: tf.Tensor2D, y: tf.Tensor2D, steps: number, big?: tf.Variable): void {
   for (let i = 0; i < steps; i++) {
     tf.tidy(() => {
-      opt.minimize(() => tf.mean(tf.square(tf.sub(tf.matMul(x, w), y))) as tf.Scalar, false, [w]);
+      const loss = () => {
+        const fit = tf.mean(tf.square(tf.sub(tf.matMul(x, w), y)));
+        return (big ? tf.add(fit, tf.mean(tf.square(tf.sub(big, 1)))) : fit) as tf.Scalar;
+      };
+      opt.minimize(loss, false, big ? [w, big] : [w]);
     });
   }
 }
@@ -42,19 +47,24 @@ describe('AdamMemory kernel', () => {
 });
 
 describe('JsAdam', () => {
-  it('matches tf.train.adam over 200 steps on a least-squares problem', async () => {
-    await initBackend('wasm');
+  it.each(['wasm', 'cpu'])('matches tf.train.adam over 200 steps on a least-squares problem (%s backend)', async (backend) => {
+    await initBackend(backend);
     const { x, y, init } = problem(1);
-    const a = tf.variable(tf.tensor2d(init, [7, 3]), true, 'adam-test-a');
-    const b = tf.variable(tf.tensor2d(init, [7, 3]), true, 'adam-test-b');
-    train(new JsAdam({ learningRate: 0.01, epsilon: 1e-8 }), a, x, y, 200);
-    train(tf.train.adam(0.01, 0.9, 0.999, 1e-8), b, x, y, 200);
+    const a = tf.variable(tf.tensor2d(init, [7, 3]), true, `adam-test-a-${backend}`);
+    const b = tf.variable(tf.tensor2d(init, [7, 3]), true, `adam-test-b-${backend}`);
+    // A second variable large enough that its slot grows the optimizer's memory after the first
+    // variable's update was handed to the backend (the cpu backend keeps arrays without copying).
+    const bigA = tf.variable(tf.zeros([40_000]), true, `adam-test-bigA-${backend}`);
+    const bigB = tf.variable(tf.zeros([40_000]), true, `adam-test-bigB-${backend}`);
+    train(new JsAdam({ learningRate: 0.01, epsilon: 1e-8 }), a, x, y, 200, bigA);
+    train(tf.train.adam(0.01, 0.9, 0.999, 1e-8), b, x, y, 200, bigB);
+    expect(bigA.dataSync()[123]).toBeCloseTo(bigB.dataSync()[123], 4);
     const da = a.dataSync();
     const db = b.dataSync();
     const moved = Math.max(...init.map((v, i) => Math.abs(da[i] - v)));
     expect(moved).toBeGreaterThan(0.1); // it really trained
     for (let i = 0; i < da.length; i++) expect(Math.abs(da[i] - db[i])).toBeLessThan(1e-4);
-    tf.dispose([a, b, x, y]);
+    tf.dispose([a, b, bigA, bigB, x, y]);
   });
 
   it('keeps its moments across export/import and when its memory grows', async () => {

@@ -65,7 +65,10 @@ export class JsAdam extends tf.Optimizer {
       const s = this.slot(name);
       this.memory.grad(s.block).set(tensor.dataSync() as Float32Array);
       this.memory.step(s.block, b1, b2, stepSize, sqrtBc2, eps);
-      const next = tf.tensor(this.memory.params(s.block), s.variable.shape, 'float32');
+      // The cpu backend keeps the array it is given (no copy): give it its own, not a view of
+      // memory this optimizer rewrites next step and that detaches when it grows.
+      const params = this.memory.params(s.block);
+      const next = tf.tensor(tf.getBackend() === 'wasm' ? params : params.slice(), s.variable.shape, 'float32');
       s.variable.assign(next);
       next.dispose(); // the variable keeps its own reference
       s.writtenDataId = s.variable.dataId;
@@ -97,8 +100,8 @@ export class JsAdam extends tf.Optimizer {
   override async getWeights(): Promise<NamedTensor[]> {
     const out: NamedTensor[] = [await this.saveIterations()];
     for (const [name, s] of this.slots) {
-      out.push({ name: `${name}/m`, tensor: tf.tensor(this.memory.m(s.block), s.variable.shape) });
-      out.push({ name: `${name}/v`, tensor: tf.tensor(this.memory.v(s.block), s.variable.shape) });
+      out.push({ name: `${name}/m`, tensor: tf.tensor(this.memory.m(s.block).slice(), s.variable.shape) });
+      out.push({ name: `${name}/v`, tensor: tf.tensor(this.memory.v(s.block).slice(), s.variable.shape) });
     }
     return out;
   }
