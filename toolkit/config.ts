@@ -12,6 +12,7 @@ import { BUNDLE_ENGINES } from '../devices/bundle/manifest.js';
 import { ENGINE_CHOICES } from '../runtime/engines/index.js';
 import { EdgeqatError } from '../runtime/errors.js';
 import { LR_SCHEDULES } from './trainer/optim/lr-schedule.js';
+import { CALIBRATION_METHODS } from './ptq/range-estimators.js';
 import { JsonFields, parseJson } from '../runtime/json-fields.js';
 
 export const CONFIG_FILE = 'edgeqat.config.json';
@@ -28,7 +29,10 @@ export const CONFIG_SCHEMA = {
     model: 'string', dataset: 'string', dataDir: 'path', epochs: 'posInt', batchSize: 'posInt', lr: 'posNumber', lrSchedule: LR_SCHEDULES, seed: 'nonNegInt',
     out: 'path', backend: BACKEND_CHOICES, limit: 'posInt', perChannel: 'boolean', observer: OBSERVER_CHOICES, checkpointEvery: 'posInt', quiet: 'boolean',
   },
-  export: { run: 'path', out: 'path', int8Io: 'boolean', backend: BACKEND_CHOICES },
+  export: {
+    run: 'path', out: 'path', int8Io: 'boolean', backend: BACKEND_CHOICES, model: 'path', float: 'boolean', ptq: 'boolean', calibrationSamples: 'posInt',
+    calibration: CALIBRATION_METHODS, percentile: 'posNumber', dataset: 'string', dataDir: 'path', quiet: 'boolean',
+  },
   eval: { model: 'path', engine: ENGINE_CHOICES, dataset: 'string', dataDir: 'path', limit: 'posInt', quiet: 'boolean' },
   bench: { model: 'path', engine: [...ENGINE_CHOICES, 'all'], batch: 'posInt', iterations: 'posInt', warmup: 'nonNegInt', dataset: 'string', dataDir: 'path' },
   bundle: { model: 'path', device: 'string', engine: BUNDLE_ENGINES, withSamples: 'posInt', dataset: 'string', dataDir: 'path', out: 'path' },

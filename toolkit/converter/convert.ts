@@ -2,7 +2,10 @@
 // order (QuantizeStub, QuantizeWrappers and identity layers, DequantizeStub), hands each layer's
 // emitter the int8 tensors its inbound layers produced, and records the tensor it produces.
 // Sequential and functional (residual, concatenating) models go through the same walk.
+// With `float: true` the same walk writes a float32 model (convertFloatToTflite prepares a plain
+// float model for it): the graph rewrites fold batch norms and fuse activations as for int8.
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { prepareQat } from '../trainer/prepare.js';
 import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import { TensorType } from '../../schemas/tflite.js';
 import { EdgeqatError } from '../../runtime/errors.js';
@@ -40,7 +43,8 @@ function isInputLayer(layer: Layer): boolean {
 }
 
 export function convertToTflite(model: LayersModel, opts: ConvertOptions = {}): Uint8Array {
-  const emitOpts: EmitOptions = { int8Io: opts.int8Io ?? false };
+  if (opts.float && opts.int8Io) throw new EdgeqatError('E_OPTION', 'a float32 model has float32 input and output (--int8-io applies to int8 models)');
+  const emitOpts: EmitOptions = { int8Io: opts.int8Io ?? false, float: opts.float ?? false };
   const graph = new TfliteGraph();
   const inputShape = (model.inputs[0].shape as (number | null)[]).slice(1) as number[];
   const layers = model.layers.filter((l) => !isInputLayer(l));
@@ -70,4 +74,18 @@ export function convertToTflite(model: LayersModel, opts: ConvertOptions = {}): 
     graph.addMetadata(PREPROCESSING_METADATA, new TextEncoder().encode(JSON.stringify(opts.preprocessing)));
   }
   return graph.finish([inputIndex], [produced.get(outputLayer.name)!.index], opts.description ?? 'edgeqat');
+}
+
+/**
+ * Float TF.js model -> float32 TFLite FlatBuffer: the model is prepared as for QAT (registry check,
+ * batch norm folded into its convolution, ReLUs fused, softmax split) and written with float32
+ * tensors; the float weights are the model's own (the fold uses the moving statistics).
+ */
+export function convertFloatToTflite(model: LayersModel, opts: Omit<ConvertOptions, 'float' | 'int8Io'> = {}): Uint8Array {
+  const prepared = prepareQat(model);
+  try {
+    return convertToTflite(prepared, { ...opts, float: true });
+  } finally {
+    prepared.dispose();
+  }
 }

@@ -9,12 +9,12 @@ import { emitReshape } from './reshape.js';
 
 export const AVERAGE_POOL_2D: LayerEmitter = {
   builtin: 'AVERAGE_POOL_2D',
-  emit(graph, layer, [input]) {
+  emit(graph, layer, [input], opts) {
     const wrapper = asWrapper(layer, 'AVERAGE_POOL_2D');
     const s = wrapper.settings as PoolSettings;
-    if (!s.global) return emitPool(graph, BuiltinOperator.AVERAGE_POOL_2D, wrapper.name, input, s, outputShapeOf(wrapper));
+    if (!s.global) return emitPool(graph, BuiltinOperator.AVERAGE_POOL_2D, wrapper.name, input, s, outputShapeOf(wrapper), opts);
     const channels = input.shape[2];
-    const pooled = emitPool(graph, BuiltinOperator.AVERAGE_POOL_2D, `${wrapper.name}/pool`, input, s, [1, 1, channels]);
-    return emitReshape(graph, wrapper.name, pooled, [channels]);
+    const pooled = emitPool(graph, BuiltinOperator.AVERAGE_POOL_2D, `${wrapper.name}/pool`, input, s, [1, 1, channels], opts);
+    return emitReshape(graph, wrapper.name, pooled, [channels], opts);
   },
 };

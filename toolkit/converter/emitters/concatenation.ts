@@ -3,7 +3,7 @@
 // by an int8 -> int8 QUANTIZE op; the output has the concat observer's params.
 import { ActivationFunctionType, BuiltinOperator, BuiltinOptions, ConcatenationOptionsT, TensorType } from '../../../schemas/tflite.js';
 import type { ConcatSettings } from '../../trainer/ops/concatenation.js';
-import { addOutputTensor, asWrapper, batchShape, outputShapeOf, quantOf, sameParams, type LayerEmitter } from './emitter.js';
+import { addOutputTensor, asWrapper, batchShape, opVersion, outputShapeOf, quantOf, sameParams, type LayerEmitter } from './emitter.js';
 import { QUANTIZE_VERSION } from './quantize.js';
 
 /** TF converter's CONCATENATION version for int8 (facts section 5). */
@@ -11,11 +11,11 @@ const CONCATENATION_VERSION = 2;
 
 export const CONCATENATION: LayerEmitter = {
   builtin: 'CONCATENATION',
-  emit(graph, layer, inputs) {
+  emit(graph, layer, inputs, opts) {
     const wrapper = asWrapper(layer, 'CONCATENATION');
-    const output = addOutputTensor(graph, wrapper, outputShapeOf(wrapper));
+    const output = addOutputTensor(graph, wrapper, outputShapeOf(wrapper), opts);
     const operands = inputs.map((input, i) => {
-      if (sameParams(input.params, output.params)) return input.index;
+      if (opts.float || sameParams(input.params, output.params)) return input.index;
       const requantized = graph.addTensor({ name: `${wrapper.name}/requantized_${i}`, type: TensorType.INT8, ...batchShape(input.shape), quant: quantOf(output.params) });
       graph.addOperator(BuiltinOperator.QUANTIZE, QUANTIZE_VERSION, [input.index], [requantized]);
       return requantized;
@@ -23,7 +23,7 @@ export const CONCATENATION: LayerEmitter = {
     const rank = output.shape.length + 1;
     const axis = (wrapper.settings as ConcatSettings).axis;
     const options = new ConcatenationOptionsT(axis < 0 ? axis + rank : axis, ActivationFunctionType.NONE);
-    graph.addOperator(BuiltinOperator.CONCATENATION, CONCATENATION_VERSION, operands, [output.index], BuiltinOptions.ConcatenationOptions, options);
+    graph.addOperator(BuiltinOperator.CONCATENATION, opVersion(CONCATENATION_VERSION, opts), operands, [output.index], BuiltinOptions.ConcatenationOptions, options);
     return output;
   },
 };

@@ -3,8 +3,7 @@
 // folded batch norm included) with scales s_in·s_w[c], SAME/VALID padding, strides, fused activation.
 import { ActivationFunctionType, BuiltinOperator, BuiltinOptions, Conv2DOptionsT, Padding } from '../../../schemas/tflite.js';
 import type { ConvSettings } from '../../trainer/ops/conv-2d.js';
-import { quantizeWeightsPerAxis } from '../weight-quantization.js';
-import { addBiasTensor, addOutputTensor, addWeightTensor, asWrapper, fusedActivationOf, outputShapeOf, type LayerEmitter } from './emitter.js';
+import { addBias, addKernel, addOutputTensor, asWrapper, fusedActivationOf, opVersion, outputShapeOf, type LayerEmitter } from './emitter.js';
 
 /** TF converter's CONV_2D version for int8 (facts section 5). */
 const CONV_2D_VERSION = 3;
@@ -15,7 +14,7 @@ export function paddingEnum(padding: 'same' | 'valid'): Padding {
 
 export const CONV_2D: LayerEmitter = {
   builtin: 'CONV_2D',
-  emit(graph, layer, [input]) {
+  emit(graph, layer, [input], opts) {
     const wrapper = asWrapper(layer, 'CONV_2D');
     const s = wrapper.settings as ConvSettings;
     const fused = fusedActivationOf(wrapper);
@@ -31,16 +30,15 @@ export const CONV_2D: LayerEmitter = {
         }
       }
     }
-    const w = quantizeWeightsPerAxis(ohwi, [outC, kh, kw, inC], 0, wrapper.perChannel);
-    const weightTensor = addWeightTensor(graph, `${wrapper.layer.name}/kernel`, [outC, kh, kw, inC], w, 0);
+    const w = addKernel(graph, `${wrapper.layer.name}/kernel`, [outC, kh, kw, inC], ohwi, 0, wrapper.perChannel, opts);
     const biasFloat = bias ? (bias.dataSync() as Float32Array) : new Float32Array(outC);
-    const biasTensor = addBiasTensor(graph, `${wrapper.layer.name}/bias`, biasFloat, input.params.scale, w.scales);
+    const biasTensor = addBias(graph, `${wrapper.layer.name}/bias`, biasFloat, input.params.scale, w.scales, opts);
     weights.kernel.dispose();
     bias?.dispose();
 
-    const output = addOutputTensor(graph, wrapper, outputShapeOf(wrapper));
+    const output = addOutputTensor(graph, wrapper, outputShapeOf(wrapper), opts);
     const options = new Conv2DOptionsT(paddingEnum(s.padding), s.strides[1], s.strides[0], ActivationFunctionType[fused], 1, 1);
-    graph.addOperator(BuiltinOperator.CONV_2D, CONV_2D_VERSION, [input.index, weightTensor, biasTensor], [output.index], BuiltinOptions.Conv2DOptions, options);
+    graph.addOperator(BuiltinOperator.CONV_2D, opVersion(CONV_2D_VERSION, opts), [input.index, w.index, biasTensor], [output.index], BuiltinOptions.Conv2DOptions, options);
     return output;
   },
 };

@@ -3,16 +3,15 @@
 // channel on dimension 3 (or per tensor, on dimension 0); int32 bias per channel (dimension 0).
 import { ActivationFunctionType, BuiltinOperator, BuiltinOptions, DepthwiseConv2DOptionsT } from '../../../schemas/tflite.js';
 import type { DepthwiseSettings } from '../../trainer/ops/depthwise-conv-2d.js';
-import { quantizeWeightsPerAxis } from '../weight-quantization.js';
 import { paddingEnum } from './conv-2d.js';
-import { addBiasTensor, addOutputTensor, addWeightTensor, asWrapper, fusedActivationOf, outputShapeOf, type LayerEmitter } from './emitter.js';
+import { addBias, addKernel, addOutputTensor, asWrapper, fusedActivationOf, opVersion, outputShapeOf, type LayerEmitter } from './emitter.js';
 
 /** TF converter's DEPTHWISE_CONV_2D version for int8 (facts section 5). */
 const DEPTHWISE_CONV_2D_VERSION = 3;
 
 export const DEPTHWISE_CONV_2D: LayerEmitter = {
   builtin: 'DEPTHWISE_CONV_2D',
-  emit(graph, layer, [input]) {
+  emit(graph, layer, [input], opts) {
     const wrapper = asWrapper(layer, 'DEPTHWISE_CONV_2D');
     const s = wrapper.settings as DepthwiseSettings;
     const fused = fusedActivationOf(wrapper);
@@ -20,16 +19,16 @@ export const DEPTHWISE_CONV_2D: LayerEmitter = {
     const [kh, kw, inC, mult] = weights.depthwise_kernel.shape;
     const outC = inC * mult;
     const shape = [1, kh, kw, outC];
-    const w = quantizeWeightsPerAxis(weights.depthwise_kernel.dataSync() as Float32Array, shape, 3, wrapper.perChannel);
-    const weightTensor = addWeightTensor(graph, `${wrapper.layer.name}/depthwise_kernel`, shape, w, 3);
+    const kernel = weights.depthwise_kernel.dataSync() as Float32Array;
+    const w = addKernel(graph, `${wrapper.layer.name}/depthwise_kernel`, shape, kernel, 3, wrapper.perChannel, opts);
     const biasFloat = bias ? (bias.dataSync() as Float32Array) : new Float32Array(outC);
-    const biasTensor = addBiasTensor(graph, `${wrapper.layer.name}/bias`, biasFloat, input.params.scale, w.scales);
+    const biasTensor = addBias(graph, `${wrapper.layer.name}/bias`, biasFloat, input.params.scale, w.scales, opts);
     weights.depthwise_kernel.dispose();
     bias?.dispose();
 
-    const output = addOutputTensor(graph, wrapper, outputShapeOf(wrapper));
+    const output = addOutputTensor(graph, wrapper, outputShapeOf(wrapper), opts);
     const options = new DepthwiseConv2DOptionsT(paddingEnum(s.padding), s.strides[1], s.strides[0], mult, ActivationFunctionType[fused], 1, 1);
-    graph.addOperator(BuiltinOperator.DEPTHWISE_CONV_2D, DEPTHWISE_CONV_2D_VERSION, [input.index, weightTensor, biasTensor], [output.index], BuiltinOptions.DepthwiseConv2DOptions, options);
+    graph.addOperator(BuiltinOperator.DEPTHWISE_CONV_2D, opVersion(DEPTHWISE_CONV_2D_VERSION, opts), [input.index, w.index, biasTensor], [output.index], BuiltinOptions.DepthwiseConv2DOptions, options);
     return output;
   },
 };

@@ -1,5 +1,7 @@
 // What a converter emitter gets and returns: it appends the ops for one layer to the graph and
-// hands on the int8 activation tensor it produced. One file per TFLite builtin.
+// hands on the activation tensor it produced (int8, or float32 when writing a float model). One
+// file per TFLite builtin; the same walk writes both kinds of model, so a float .tflite has the
+// int8 one's graph (batch norm folded, activations fused) with float32 tensors and no QUANTIZE.
 import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import { TensorType } from '../../../schemas/tflite.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
@@ -7,7 +9,7 @@ import { QuantizeWrapper } from '../../trainer/layers/quantize-wrapper.js';
 import { FUSABLE_ACTIVATIONS } from '../../trainer/ops/trainer-op-spec.js';
 import type { QuantParams } from '../../trainer/quant/quant-params.js';
 import { bytesOf, type TfliteGraph } from '../tflite-graph.js';
-import { quantizeBias, type QuantizedWeights } from '../weight-quantization.js';
+import { quantizeBias, quantizeWeightsPerAxis, type QuantizedWeights } from '../weight-quantization.js';
 
 export interface ActivationTensor {
   index: number;
@@ -19,6 +21,24 @@ export interface ActivationTensor {
 export interface EmitOptions {
   /** int8 input/output tensors instead of QUANTIZE/DEQUANTIZE stubs. */
   int8Io: boolean;
+  /** A float32 model: float weights (batch norm folded), float activations, no quantization. */
+  float: boolean;
+}
+
+/** Params carried by float activations (never written: float tensors have no quantization). */
+export const FLOAT_PARAMS: QuantParams = { scale: 1, zeroPoint: 0 };
+
+/** An activation tensor: int8 with `params`, or float32 without quantization in a float model. */
+export function addActivation(graph: TfliteGraph, name: string, shape: number[], params: QuantParams, opts: EmitOptions): ActivationTensor {
+  const index = opts.float
+    ? graph.addTensor({ name, type: TensorType.FLOAT32, ...batchShape(shape) })
+    : graph.addTensor({ name, type: TensorType.INT8, ...batchShape(shape), quant: quantOf(params) });
+  return { index, shape, params: opts.float ? FLOAT_PARAMS : params };
+}
+
+/** The op version to write: float32 kernels are version 1 of every builtin edgeqat writes. */
+export function opVersion(int8Version: number, opts: EmitOptions): number {
+  return opts.float ? 1 : int8Version;
 }
 
 export interface LayerEmitter {
@@ -53,11 +73,33 @@ export function fusedActivationOf(layer: QuantizeWrapper): 'NONE' | 'RELU' | 'RE
   return fused;
 }
 
-/** The int8 output tensor of a wrapper, with its output params. */
-export function addOutputTensor(graph: TfliteGraph, layer: QuantizeWrapper, shape: number[]): ActivationTensor {
-  const params = layer.outputQuantParams();
-  const index = graph.addTensor({ name: layer.name, type: TensorType.INT8, ...batchShape(shape), quant: quantOf(params) });
-  return { index, shape, params };
+/** The output tensor of a wrapper: int8 with its output params, or float32. */
+export function addOutputTensor(graph: TfliteGraph, layer: QuantizeWrapper, shape: number[], opts: EmitOptions): ActivationTensor {
+  return addActivation(graph, layer.name, shape, opts.float ? FLOAT_PARAMS : layer.outputQuantParams(), opts);
+}
+
+/**
+ * A weight constant in TFLite layout: int8 symmetric (per slice of `axis` when perChannel), or the
+ * float32 values in a float model. Returns the tensor and the weight scales the bias needs.
+ */
+export function addKernel(
+  graph: TfliteGraph,
+  name: string,
+  shape: number[],
+  values: Float32Array,
+  axis: number,
+  perChannel: boolean,
+  opts: EmitOptions,
+): { index: number; scales: number[] } {
+  if (opts.float) return { index: graph.addTensor({ name, type: TensorType.FLOAT32, shape, data: bytesOf(values) }), scales: [] };
+  const w = quantizeWeightsPerAxis(values, shape, axis, perChannel);
+  return { index: addWeightTensor(graph, name, shape, w, axis), scales: w.scales };
+}
+
+/** A bias constant: int32 with scales s_in·s_w (see addBiasTensor), or float32 in a float model. */
+export function addBias(graph: TfliteGraph, name: string, bias: Float32Array, inputScale: number, weightScales: number[], opts: EmitOptions): number {
+  if (opts.float) return graph.addTensor({ name, type: TensorType.FLOAT32, shape: [bias.length], data: bytesOf(bias) });
+  return addBiasTensor(graph, name, bias, inputScale, weightScales);
 }
 
 /** Constant int8 weights (symmetric, zp 0) with one scale per slice of `quantizedDimension`. */

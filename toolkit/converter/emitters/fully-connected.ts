@@ -2,15 +2,14 @@
 // symmetric per-tensor or per-output-channel scales, int32 bias with scale = s_in x s_w and zp 0,
 // fused activation, int8 output with the observer's scale/zero-point.
 import { ActivationFunctionType, BuiltinOperator, BuiltinOptions, FullyConnectedOptionsT } from '../../../schemas/tflite.js';
-import { quantizeWeightsPerAxis } from '../weight-quantization.js';
-import { addBiasTensor, addOutputTensor, addWeightTensor, asWrapper, fusedActivationOf, type LayerEmitter } from './emitter.js';
+import { addBias, addKernel, addOutputTensor, asWrapper, fusedActivationOf, opVersion, type LayerEmitter } from './emitter.js';
 
 /** TF converter's FULLY_CONNECTED version for int8 with a bias input. */
 const FC_VERSION = 4;
 
 export const FULLY_CONNECTED: LayerEmitter = {
   builtin: 'FULLY_CONNECTED',
-  emit(graph, layer, [input]) {
+  emit(graph, layer, [input], opts) {
     const wrapper = asWrapper(layer, 'FULLY_CONNECTED');
     const dense = wrapper.layer;
     const fused = fusedActivationOf(wrapper);
@@ -21,16 +20,15 @@ export const FULLY_CONNECTED: LayerEmitter = {
     const kernel = weights.kernel.dataSync() as Float32Array;
     const transposed = new Float32Array(kernel.length);
     for (let i = 0; i < inUnits; i++) for (let o = 0; o < outUnits; o++) transposed[o * inUnits + i] = kernel[i * outUnits + o];
-    const w = quantizeWeightsPerAxis(transposed, [outUnits, inUnits], 0, wrapper.perChannel);
-    const weightTensor = addWeightTensor(graph, `${dense.name}/kernel`, [outUnits, inUnits], w, 0);
+    const w = addKernel(graph, `${dense.name}/kernel`, [outUnits, inUnits], transposed, 0, wrapper.perChannel, opts);
     const biasFloat = bias ? (bias.dataSync() as Float32Array) : new Float32Array(outUnits);
-    const biasTensor = addBiasTensor(graph, `${dense.name}/bias`, biasFloat, input.params.scale, w.scales);
+    const biasTensor = addBias(graph, `${dense.name}/bias`, biasFloat, input.params.scale, w.scales, opts);
     weights.kernel.dispose();
     bias?.dispose();
 
-    const output = addOutputTensor(graph, wrapper, [outUnits]);
+    const output = addOutputTensor(graph, wrapper, [outUnits], opts);
     const options = new FullyConnectedOptionsT(ActivationFunctionType[fused]);
-    graph.addOperator(BuiltinOperator.FULLY_CONNECTED, FC_VERSION, [input.index, weightTensor, biasTensor], [output.index], BuiltinOptions.FullyConnectedOptions, options);
+    graph.addOperator(BuiltinOperator.FULLY_CONNECTED, opVersion(FC_VERSION, opts), [input.index, w.index, biasTensor], [output.index], BuiltinOptions.FullyConnectedOptions, options);
     return output;
   },
 };

@@ -1,8 +1,8 @@
 // Converter emitter for MAX_POOL_2D: the output tensor keeps the input's scale and zero point.
-import { ActivationFunctionType, BuiltinOperator, BuiltinOptions, Padding, Pool2DOptionsT, TensorType } from '../../../schemas/tflite.js';
+import { ActivationFunctionType, BuiltinOperator, BuiltinOptions, Padding, Pool2DOptionsT } from '../../../schemas/tflite.js';
 import type { PoolSettings } from '../../trainer/ops/max-pool-2d.js';
 import { paddingEnum } from './conv-2d.js';
-import { asWrapper, batchShape, outputShapeOf, quantOf, type ActivationTensor, type LayerEmitter } from './emitter.js';
+import { addActivation, asWrapper, opVersion, outputShapeOf, type ActivationTensor, type EmitOptions, type LayerEmitter } from './emitter.js';
 import type { TfliteGraph } from '../tflite-graph.js';
 
 /** TF converter's pool versions for int8 (facts section 5). */
@@ -16,19 +16,20 @@ export function emitPool(
   input: ActivationTensor,
   s: PoolSettings,
   outShape: number[],
+  opts: EmitOptions,
 ): ActivationTensor {
-  const index = graph.addTensor({ name, type: TensorType.INT8, ...batchShape(outShape), quant: quantOf(input.params) });
+  const output = addActivation(graph, name, outShape, input.params, opts);
   const [ph, pw] = s.global ? [input.shape[0], input.shape[1]] : s.poolSize;
   const padding = s.global ? Padding.VALID : paddingEnum(s.padding);
   const options = new Pool2DOptionsT(padding, s.strides[1], s.strides[0], pw, ph, ActivationFunctionType.NONE);
-  graph.addOperator(code, POOL_VERSION, [input.index], [index], BuiltinOptions.Pool2DOptions, options);
-  return { index, shape: outShape, params: input.params };
+  graph.addOperator(code, opVersion(POOL_VERSION, opts), [input.index], [output.index], BuiltinOptions.Pool2DOptions, options);
+  return output;
 }
 
 export const MAX_POOL_2D: LayerEmitter = {
   builtin: 'MAX_POOL_2D',
-  emit(graph, layer, [input]) {
+  emit(graph, layer, [input], opts) {
     const wrapper = asWrapper(layer, 'MAX_POOL_2D');
-    return emitPool(graph, BuiltinOperator.MAX_POOL_2D, wrapper.name, input, wrapper.settings as PoolSettings, outputShapeOf(wrapper));
+    return emitPool(graph, BuiltinOperator.MAX_POOL_2D, wrapper.name, input, wrapper.settings as PoolSettings, outputShapeOf(wrapper), opts);
   },
 };

@@ -20,6 +20,8 @@ export class QuantizeStub extends tfl.layers.Layer {
   static readonly className = 'Edgeqat>QuantizeStub';
   readonly observer: ObserverConfig;
   observing = true;
+  /** Fake-quantize the input; off, the float input passes on (post-training calibration). */
+  fakeQuantizing = true;
   private observerInstance: Observer | null = null;
 
   constructor(args: QuantizeStubArgs = {}) {
@@ -45,6 +47,7 @@ export class QuantizeStub extends tfl.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     if (kwargs.training && this.observing) this.inputObserver.observe(x);
+    if (!this.fakeQuantizing) return tf.clone(x);
     return fakeQuantActivation(x, this.inputObserver.range().params);
   }
 

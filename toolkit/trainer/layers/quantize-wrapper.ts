@@ -56,6 +56,8 @@ export class QuantizeWrapper extends tfl.layers.Layer {
   readonly batchNorm: Layer | null;
   private readonly bnFold: BatchNormFold | null;
   observing = true;
+  /** Fake-quantize the output; off, the float output passes on (post-training calibration). */
+  fakeQuantizing = true;
   /** Training uses the moving statistics (the deployed fold) instead of batch statistics. */
   bnFrozen = false;
   private observerInstance: Observer | null = null;
@@ -192,7 +194,7 @@ export class QuantizeWrapper extends tfl.layers.Layer {
     if (training && this.spec.identityInTraining) return tf.clone(xs[0]);
     const y = tf.tidy(() => this.forward(xs, training));
     const out = this.spec.output;
-    if (out.kind === 'input' && !out.requantize) return y;
+    if (!this.fakeQuantizing || (out.kind === 'input' && !out.requantize)) return y;
     if (out.kind === 'observed' && training && this.observing) this.outputObserver.observe(y);
     const q = fakeQuantActivation(y, this.outputQuantParams());
     y.dispose();
