@@ -20,7 +20,8 @@ const float = builtinModel(modelName).build(0, 784, 10);
 const model = mode === 'qat' ? prepareQat(float) : float;
 const opts = { epochs: 1, batchSize, lr: 1e-3, seed: 0, numClasses: 10 };
 // Warm-up (kernel compilation, first allocations), then the measured run.
-await trainModel(model, { images: train.images, labels: train.labels, count: Math.min(images, batchSize * 20), featureSize: 784 }, opts);
+const warmupSteps = backend === 'cpu' ? 2 : 20; // the cpu backend needs no kernel compilation, and is slow
+await trainModel(model, { images: train.images, labels: train.labels, count: Math.min(images, batchSize * warmupSteps), featureSize: 784 }, opts);
 const r = await trainModel(model, { images: train.images, labels: train.labels, count: images, featureSize: 784 }, opts);
 let exportMs: number | null = null;
 if (mode === 'qat') {
