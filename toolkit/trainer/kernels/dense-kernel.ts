@@ -56,9 +56,12 @@ function register(): void {
           : activation === 'relu6'
             ? tf.mul(g, tf.cast(tf.logicalAnd(tf.greater(y, 0), tf.less(y, 6)), 'float32'))
             : g;
+      // Explicit transposes only where transposed matmuls are the slow path (wasm); the cpu
+      // backend reads transposed operands by stride, and a transpose copy costs it more.
+      const explicit = tf.getBackend() === 'wasm';
       return {
-        a: () => tf.matMul(dz, tf.transpose(b)),
-        b: () => tf.matMul(tf.transpose(a), dz),
+        a: () => (explicit ? tf.matMul(dz, tf.transpose(b)) : tf.matMul(dz, b, false, true)),
+        b: () => (explicit ? tf.matMul(tf.transpose(a), dz) : tf.matMul(a, dz, true, false)),
         bias: () => tf.sum(dz, 0),
       };
     },
