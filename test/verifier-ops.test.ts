@@ -8,7 +8,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EdgeqatError } from '../runtime/errors.js';
 import { OP_RULES } from '../runtime/verifier/ops/index.js';
 import { verifyTfliteModel } from '../runtime/verifier/index.js';
 import {
@@ -24,6 +23,7 @@ import {
   type ModelT,
 } from '../schemas/tflite.js';
 import { packModel } from './helpers/tflite-model.js';
+import { verifierProblem } from './helpers/verifier-problem.js';
 
 const CNN = new Uint8Array(readFileSync(join(import.meta.dirname, 'fixtures', 'verifier', 'tf-cnn-int8.tflite')));
 
@@ -34,15 +34,7 @@ function cnn(edit: (m: ModelT) => void): Uint8Array {
 }
 
 function problem(bytes: Uint8Array, code = 'E_MODEL_FILE'): string {
-  try {
-    verifyTfliteModel(bytes, 'cnn.tflite');
-  } catch (e) {
-    expect(e).toBeInstanceOf(EdgeqatError);
-    expect((e as EdgeqatError).code).toBe(code);
-    expect((e as EdgeqatError).message).not.toMatch(/[\r\n]/);
-    return (e as EdgeqatError).message;
-  }
-  throw new Error('the verifier accepted the model');
+  return verifierProblem(bytes, 'cnn.tflite', code);
 }
 
 const ops = (m: ModelT) => m.subgraphs[0]!.operators;

@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createTfjsTfliteEngine } from '../runtime/engines/tfjs-tflite.js';
-import { EdgeqatError } from '../runtime/errors.js';
 import { readTfliteFile, readTfliteModel } from '../runtime/model-reader.js';
 import { MAX_MODEL_MB_ENV, verifyTfliteModel, type VerifierLimits } from '../runtime/verifier/index.js';
 import {
@@ -32,6 +31,7 @@ import {
   WhileOptionsT,
 } from '../schemas/tflite.js';
 import { runCli } from './helpers/run-cli.js';
+import { verifierProblem } from './helpers/verifier-problem.js';
 import { opCode, packModel, quant, tinyModel, tinyModelWith } from './helpers/tflite-model.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
@@ -43,15 +43,7 @@ const fixtureFiles = [FIXTURES, join(FIXTURES, 'verifier')].flatMap((dir) =>
 
 /** The message verifyTfliteModel throws for `bytes` (checked to be one line with the given code). */
 function problem(bytes: Uint8Array, limits: Partial<VerifierLimits> = {}, code = 'E_MODEL_FILE', operators = true): string {
-  try {
-    verifyTfliteModel(bytes, 'model.tflite', { limits, operators });
-  } catch (e) {
-    expect(e).toBeInstanceOf(EdgeqatError);
-    expect((e as EdgeqatError).code).toBe(code);
-    expect((e as EdgeqatError).message).not.toMatch(/[\r\n]/);
-    return (e as EdgeqatError).message;
-  }
-  throw new Error('the verifier accepted the model');
+  return verifierProblem(bytes, 'model.tflite', code, { limits, operators });
 }
 
 /** Problem of the tiny model after `edit`. */
