@@ -1,6 +1,6 @@
 // Typed-array access to tensor data inside JS kernels on the backends whose memory JS can see:
 // wasm (views into the WebAssembly heap, no copy) and cpu (the backend's own arrays).
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 
@@ -25,4 +25,10 @@ export function writableF32(backend: unknown, shape: number[]): { info: tf.Tenso
   const data = new Float32Array(shape.reduce((a, d) => a * d, 1));
   const info = b.makeTensorInfo(shape, 'float32', data);
   return { info, values: () => data };
+}
+
+/** A tensor's float32 values outside a kernel: a view on wasm/cpu (no copy), dataSync() elsewhere. */
+export function tensorF32(t: tf.Tensor): Float32Array {
+  const name = tf.getBackend();
+  return name === 'wasm' || name === 'cpu' ? readF32(tf.backend(), t) : (t.dataSync() as Float32Array);
 }

@@ -6,6 +6,7 @@ import type { LayerVariable } from '@tensorflow/tfjs-layers';
 import { asymmetricParams, type QuantParams } from './quant-params.js';
 import { useSimd } from '../kernels/fake-quant-math.js';
 import { simdMinMax } from '../kernels/simd/simd-kernels.js';
+import { tensorF32 } from '../kernels/backend-data.js';
 
 export type ObserverKind = 'minmax' | 'moving-average';
 export const OBSERVER_KINDS: readonly ObserverKind[] = ['minmax', 'moving-average'];
@@ -60,7 +61,7 @@ export class Observer {
 
   /** Folds a batch into the running range (call in training, before fake-quant). */
   observe(x: tf.Tensor): void {
-    const [bMin, bMax] = batchRange(x.dataSync() as Float32Array);
+    const [bMin, bMax] = batchRange(tensorF32(x)); // read in place: no copy of the activation
     if (!(bMin <= bMax)) return; // empty or all-NaN batch: nothing to learn
     const s = this.current();
     if (!s.seen) {
