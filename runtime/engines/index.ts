@@ -3,6 +3,8 @@
 // MLP edgeqat exports, float I/O, batch 1, MNIST inputs; 2-core x86 build machine, shared and noisy;
 // p50 over 3 runs): tfjs-tflite ≈ 7 µs, litert ≈ 13-21 µs, reference ≈ 34 µs. An engine that
 // cannot load or run a model is skipped (litert: int8 I/O; reference: an op it lacks).
+// `reference-xnnpack` is the reference interpreter with XNNPACK's arithmetic (what the two
+// WebAssembly engines compute); never picked by `auto`, which prefers the real thing.
 import { EdgeqatError, isEdgeqatError } from '../errors.js';
 import { readTfliteModel } from '../model-reader.js';
 import type { Engine } from './engine.js';
@@ -10,7 +12,7 @@ import { createLitertEngine } from './litert.js';
 import { createReferenceEngine } from './reference.js';
 import { createTfjsTfliteEngine } from './tfjs-tflite.js';
 
-export const ENGINE_NAMES = ['reference', 'tfjs-tflite', 'litert'] as const;
+export const ENGINE_NAMES = ['reference', 'tfjs-tflite', 'litert', 'reference-xnnpack'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 export type EngineChoice = 'auto' | EngineName;
 export const ENGINE_CHOICES: readonly EngineChoice[] = ['auto', ...ENGINE_NAMES];
@@ -25,6 +27,7 @@ export interface CreateEngineOptions {
 
 const FACTORIES: Record<EngineName, (bytes: Uint8Array, label: string, opts: CreateEngineOptions) => Engine | Promise<Engine>> = {
   reference: (bytes, label) => createReferenceEngine(bytes, { label }),
+  'reference-xnnpack': (bytes, label) => createReferenceEngine(bytes, { label, arithmetic: 'xnnpack' }),
   'tfjs-tflite': (bytes, label, opts) => createTfjsTfliteEngine(bytes, { label, threads: opts.threads }),
   litert: (bytes, label, opts) => createLitertEngine(bytes, { label, threads: opts.threads }),
 };

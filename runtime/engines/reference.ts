@@ -4,12 +4,14 @@
 // tensor of the last invocation readable through `interpreter.tensors`.
 import { EdgeqatError } from '../errors.js';
 import { ReferenceInterpreter } from '../reference/interpreter.js';
-import type { RefData, RefTensor } from '../reference/kernel.js';
+import type { Arithmetic, RefData, RefTensor } from '../reference/kernel.js';
 import { elementsPerSample, quantizeInto, type Engine, type OutputArray, type TensorInfo } from './engine.js';
 
 export interface ReferenceEngineOptions {
   /** Names the model in error messages, e.g. its file path. */
   label?: string;
+  /** Whose integer arithmetic to reproduce (default: TFLite's reference kernels); see Arithmetic. */
+  arithmetic?: Arithmetic;
 }
 
 /** One tensor's values after an invocation, for per-layer debugging. */
@@ -24,11 +26,11 @@ export interface TensorValue {
 }
 
 export function createReferenceEngine(modelBytes: Uint8Array, opts: ReferenceEngineOptions = {}): ReferenceEngine {
-  return new ReferenceEngine(new ReferenceInterpreter(modelBytes, opts.label ?? 'model'));
+  return new ReferenceEngine(new ReferenceInterpreter(modelBytes, opts.label ?? 'model', opts.arithmetic));
 }
 
 export class ReferenceEngine implements Engine {
-  readonly name = 'reference';
+  readonly name: 'reference' | 'reference-xnnpack';
   readonly threads = 1; // plain TypeScript on the calling thread
   readonly input: TensorInfo;
   readonly output: TensorInfo;
@@ -38,6 +40,7 @@ export class ReferenceEngine implements Engine {
   private disposed = false;
 
   constructor(readonly interpreter: ReferenceInterpreter) {
+    this.name = interpreter.arithmetic === 'xnnpack' ? 'reference-xnnpack' : 'reference';
     const what = interpreter.label;
     if (interpreter.inputs.length !== 1 || interpreter.outputs.length !== 1) {
       throw new EdgeqatError('E_UNSUPPORTED', `${what}: ${interpreter.inputs.length} inputs and ${interpreter.outputs.length} outputs; engines take one of each`);

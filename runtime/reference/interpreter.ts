@@ -4,7 +4,7 @@
 // model order. No WebAssembly, no dependencies.
 import { EdgeqatError } from '../errors.js';
 import { readTfliteBufferData, readTfliteModel, type ModelSummary, type TensorSummary } from '../model-reader.js';
-import { elementCount, type EvalStep, type KernelContext, type RefData, type RefDtype, type RefTensor } from './kernel.js';
+import { elementCount, type Arithmetic, type EvalStep, type KernelContext, type RefData, type RefDtype, type RefTensor } from './kernel.js';
 import { REFERENCE_KERNELS, referenceSupportedOps } from './registry.js';
 
 const DTYPES: Record<string, RefDtype> = { INT8: 'int8', INT32: 'int32', FLOAT32: 'float32' };
@@ -29,7 +29,11 @@ export class ReferenceInterpreter {
   readonly outputs: readonly RefTensor[];
   private readonly steps: EvalStep[];
 
-  constructor(bytes: Uint8Array, readonly label = 'model.tflite') {
+  constructor(
+    bytes: Uint8Array,
+    readonly label = 'model.tflite',
+    readonly arithmetic: Arithmetic = 'tflite-reference',
+  ) {
     this.summary = readTfliteModel(bytes, label);
     const graph = this.summary.subgraph;
 
@@ -64,6 +68,7 @@ export class ReferenceInterpreter {
       }
       const ctx: KernelContext = {
         label,
+        arithmetic,
         op,
         inputs: op.inputs.map((i) => (i < 0 ? undefined : get(i))),
         outputs: op.outputs.map(get),

@@ -25,9 +25,19 @@ export interface RefTensor {
   readonly zeroPoint: number;
 }
 
+/**
+ * Whose integer arithmetic the kernels reproduce. `tflite-reference`: TFLite's reference kernels
+ * (BUILTIN_REF; fixed-point multipliers with gemmlowp's double rounding). `xnnpack`: the XNNPACK
+ * kernels that the WebAssembly engines (tfjs-tflite, LiteRT.js) delegate int8 ops to: float32
+ * requantization rounded half to even. The two differ by one step where a value lies just below a
+ * half (the reference rounds it twice, first to 2^-e of a step) — see xnnpack-arithmetic.ts.
+ */
+export type Arithmetic = 'tflite-reference' | 'xnnpack';
+
 export interface KernelContext {
   /** Names the model in messages. */
   readonly label: string;
+  readonly arithmetic: Arithmetic;
   readonly op: OperatorSummary;
   /** Inputs in operator order; undefined for an omitted optional input (index -1). */
   readonly inputs: readonly (RefTensor | undefined)[];
