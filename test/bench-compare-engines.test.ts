@@ -44,7 +44,7 @@ describe('edgeqat bench', () => {
     const r = runCli(['bench', fixturePath('mlp-int8-int8-io'), '--engine', 'all', '--iterations', '30', '--warmup', '0', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const all = JSON.parse(r.stdout) as BenchAllResult;
-    expect(all.results.map((x) => x.engine)).toEqual(['reference', 'tfjs-tflite']);
+    expect(all.results.map((x) => x.engine)).toEqual(['reference', 'reference-xnnpack', 'tfjs-tflite']);
     for (const x of all.results) expectSaneBench(x, x.engine, 1);
     expect(all.unavailable).toEqual([{ engine: 'litert', error: expect.stringMatching(/^litert cannot run this model: input tensor .* is INT8/) }]);
   });
@@ -62,14 +62,15 @@ describe('edgeqat compare-engines', () => {
   it('per-engine accuracy and share identical to the reference engine', async () => {
     const r = await runCompareEngines(fixturePath('edgeqat-mlp'), { limit: 500, quiet: true });
     expect(r.samples).toBe(500);
-    expect(r.engines.map((e) => e.engine)).toEqual(['reference', 'tfjs-tflite', 'litert']);
+    expect(r.engines.map((e) => e.engine)).toEqual(['reference', 'reference-xnnpack', 'tfjs-tflite', 'litert']);
     expect(r.unavailable).toEqual([]);
     const [reference, ...others] = r.engines;
-    expect(reference).toMatchObject({ identical: 1, samePrediction: 1, maxAbsDiff: 0, outputDtype: 'float32' });
+    expect(reference).toMatchObject({ identical: 1, samePrediction: 1, maxAbsDiff: 0, outputDtype: 'float32', vsXnnpack: null });
     for (const e of others) {
       expect(e.accuracy).toBeCloseTo(reference.accuracy, 2);
       expect(e.identical).toBeGreaterThanOrEqual(0.99);
       expect(e.samePrediction).toBeGreaterThanOrEqual(0.99);
+      expect(e.vsXnnpack).toMatchObject({ identical: 1, maxAbsDiff: 0 }); // the WebAssembly engines = XNNPACK's arithmetic
     }
   });
 
@@ -77,9 +78,10 @@ describe('edgeqat compare-engines', () => {
     const r = runCli(['compare-engines', fixturePath('mlp-int8-int8-io'), '--limit', '200', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
-    expect(result.engines.map((e: { engine: string }) => e.engine)).toEqual(['reference', 'tfjs-tflite']);
-    expect(result.engines[1].identical).toBe(1); // int8 outputs, compared raw
-    expect(result.engines[1].outputDtype).toBe('int8');
+    expect(result.engines.map((e: { engine: string }) => e.engine)).toEqual(['reference', 'reference-xnnpack', 'tfjs-tflite']);
+    expect(result.engines[2].identical).toBe(1); // int8 outputs, compared raw
+    expect(result.engines[2].outputDtype).toBe('int8');
+    expect(result.engines[2].vsXnnpack.identical).toBe(1);
     expect(result.unavailable).toEqual([{ engine: 'litert', error: expect.stringMatching(/^litert cannot run this model/) }]);
   });
 });
@@ -89,11 +91,16 @@ describe('edgeqat compare-engines --per-layer (the edgeqat DSCNN: conv, depthwis
     // Measured on all 10,000 images (README, "Engines"): tfjs-tflite and LiteRT.js run XNNPACK, which
     // requantizes in float32 where TFLite's reference kernels double-round in fixed point.
     const r = await runCompareEngines(fixturePath('edgeqat-dscnn'), { limit: 40, quiet: true, perLayer: true });
-    const [reference, ...others] = r.engines;
+    const [reference, xnnpack, ...others] = r.engines;
     expect(reference.layers).toBeUndefined();
     expect(reference).toMatchObject({ maxSteps: 0, differing: 0 });
+    expect(xnnpack.engine).toBe('reference-xnnpack');
+    expect(xnnpack.layers).toBeUndefined();
+    expect(xnnpack.maxSteps).toBeGreaterThanOrEqual(1); // XNNPACK's arithmetic alone explains the difference …
     expect(others.map((e) => e.engine)).toEqual(['tfjs-tflite', 'litert']);
     for (const e of others) {
+      expect(e.vsXnnpack).toMatchObject({ identical: 1, maxAbsDiff: 0 }); // … the engines equal it exactly
+      expect(e.maxAbsDiff).toBe(xnnpack.maxAbsDiff);
       expect(e.maxSteps).toBeGreaterThanOrEqual(1); // accumulated through 7 convolutions
       expect(e.maxSteps! * 0.0936816).toBeCloseTo(e.maxAbsDiff!, 4); // steps of quant_logits
       const layers = e.layers!;

@@ -55,7 +55,7 @@ describe('createEngine', () => {
   it('unknown engine: E_OPTION naming the choices', async () => {
     await expect(createEngine('tensorrt', fixture('mlp-int8-float-io'), 'mlp')).rejects.toMatchObject({
       code: 'E_OPTION',
-      message: "unknown engine 'tensorrt' (choose from auto, reference, tfjs-tflite, litert)",
+      message: "unknown engine 'tensorrt' (choose from auto, reference, reference-xnnpack, tfjs-tflite, litert)",
     });
   });
 
@@ -66,8 +66,8 @@ describe('createEngine', () => {
 
 describe('engine errors through the CLI', () => {
   it('eval --engine with an unknown name', () => {
-    expectOneLineError(['eval', fixturePath('edgeqat-mlp'), '--engine', 'tensorrt'], /--engine must be one of auto, reference, tfjs-tflite, litert, got 'tensorrt'/);
-    expectOneLineError(['bench', fixturePath('edgeqat-mlp'), '--engine', 'gpu'], /--engine must be one of auto, reference, tfjs-tflite, litert, all, got 'gpu'/);
+    expectOneLineError(['eval', fixturePath('edgeqat-mlp'), '--engine', 'tensorrt'], /--engine must be one of auto, reference, reference-xnnpack, tfjs-tflite, litert, got 'tensorrt'/);
+    expectOneLineError(['bench', fixturePath('edgeqat-mlp'), '--engine', 'gpu'], /--engine must be one of auto, reference, reference-xnnpack, tfjs-tflite, litert, all, got 'gpu'/);
   });
 
   it('eval --engine reference on a model with an op it lacks', () => {

@@ -11,6 +11,11 @@
 //   TF 2.21 reference kernel in double.
 // - mlp-int8-float-io.tflite: a 784-16-10 MLP from the TF converter (per-channel weights, no bias):
 //   identical on all 10,000 images for every engine.
+// - edgeqat-dscnn.tflite (below): depthwise-separable CNN; the reference engine and the WebAssembly
+//   engines part by up to 4 steps at the output, because depthwise layers amplify the one-step
+//   rounding differences of earlier layers.
+// The reference interpreter with XNNPACK's arithmetic (engine reference-xnnpack) must equal both
+// WebAssembly engines exactly, on every model.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { argmax } from '../runtime/accuracy.js';
@@ -18,6 +23,7 @@ import { loadDataset, type Split } from '../runtime/datasets/datasets.js';
 import type { Engine, OutputArray } from '../runtime/engines/engine.js';
 import { createLitertEngine } from '../runtime/engines/litert.js';
 import { createReferenceEngine, type ReferenceEngine } from '../runtime/engines/reference.js';
+import type { Arithmetic } from '../runtime/reference/kernel.js';
 import { createTfjsTfliteEngine } from '../runtime/engines/tfjs-tflite.js';
 
 interface Expectation {
@@ -94,6 +100,54 @@ describe('engines on int8 MLPs over the 10,000 MNIST test images', () => {
           expect(r.samePrediction).toBeGreaterThanOrEqual(0.999);
         });
       }
+
+      it('reference-xnnpack: identical to tfjs-tflite and litert on all 10,000 images', async () => {
+        await expectXnnpackExact(m.model, test, test.count, 'xnnpack');
+      });
     });
   }
+});
+
+/** Runs `count` images on reference-xnnpack, tfjs-tflite and litert; all three outputs must be equal. */
+async function expectXnnpackExact(model: string, test: Split, count: number, arithmetic: Arithmetic): Promise<void> {
+  const images = test.images.subarray(0, count * 784);
+  const simulated = createReferenceEngine(bytes(model), { label: model, arithmetic }).run(images, count);
+  for (const create of [createTfjsTfliteEngine, createLitertEngine]) {
+    const engine: Engine = await create(bytes(model), { label: model });
+    const out = engine.run(images, count);
+    engine.dispose();
+    let differing = 0;
+    for (let i = 0; i < out.length; i++) if (out[i] !== simulated[i]) differing++;
+    expect(differing, `${engine.name}: output values differing from reference-xnnpack`).toBe(0);
+  }
+}
+
+describe('edgeqat-dscnn on the first 2,000 MNIST test images', () => {
+  const COUNT = 2000;
+  let test: Split;
+  let reference: ReferenceEngine;
+  let referenceOut: OutputArray;
+  beforeAll(() => {
+    test = loadDataset('mnist', { split: 'test' }).test!;
+    reference = createReferenceEngine(bytes('edgeqat-dscnn'), { label: 'edgeqat-dscnn' });
+    referenceOut = reference.run(test.images.subarray(0, COUNT * 784), COUNT);
+  });
+
+  it('tfjs-tflite vs the reference engine: outputs differ (depthwise layers amplify rounding), predictions agree on ≥ 99.8 %', async () => {
+    const engine = await createTfjsTfliteEngine(bytes('edgeqat-dscnn'), { label: 'edgeqat-dscnn' });
+    const out = engine.run(test.images.subarray(0, COUNT * 784), COUNT);
+    engine.dispose();
+    const r = compare(referenceOut, out, COUNT, outputStep(reference));
+    expect(r.identical).toBeLessThan(0.05); // measured 0.11 % over 10,000 images
+    expect(r.maxSteps).toBeGreaterThan(1);
+    expect(r.samePrediction).toBeGreaterThanOrEqual(0.998);
+  });
+
+  it('reference-xnnpack: identical to tfjs-tflite and litert', async () => {
+    await expectXnnpackExact('edgeqat-dscnn', test, COUNT, 'xnnpack');
+  });
+
+  it('with the reference arithmetic instead, the same comparison fails (the test can tell them apart)', async () => {
+    await expect(expectXnnpackExact('edgeqat-dscnn', test, 50, 'tflite-reference')).rejects.toThrow(/differing from reference-xnnpack/);
+  });
 });

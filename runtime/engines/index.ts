@@ -12,7 +12,7 @@ import { createLitertEngine } from './litert.js';
 import { createReferenceEngine } from './reference.js';
 import { createTfjsTfliteEngine } from './tfjs-tflite.js';
 
-export const ENGINE_NAMES = ['reference', 'tfjs-tflite', 'litert', 'reference-xnnpack'] as const;
+export const ENGINE_NAMES = ['reference', 'reference-xnnpack', 'tfjs-tflite', 'litert'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 export type EngineChoice = 'auto' | EngineName;
 export const ENGINE_CHOICES: readonly EngineChoice[] = ['auto', ...ENGINE_NAMES];

@@ -1,13 +1,19 @@
 // Fused activation clamps (kernels/kernel_util.cc CalculateActivationRangeQuantized): the real
 // bounds 0, 6, ±1 quantized with the output's parameters in float32, C rounding, within int8.
+// XNNPACK quantizes the same bounds its own way (xnn_qs8_quantize: ties to even, zero point added
+// before rounding); the two differ only when a bound falls exactly on a half step.
 import { f32, roundHalfAway } from '../quant/rounding.js';
 import { opError, type KernelContext } from './kernel.js';
+import { xnnpackQuantizeBound } from './xnnpack-arithmetic.js';
 
 export const INT8_MIN = -128;
 export const INT8_MAX = 127;
 
 export function activationRange(ctx: KernelContext, activation: string, scale: number, zeroPoint: number): [number, number] {
-  const q = (real: number) => zeroPoint + roundHalfAway(f32(real / f32(scale)));
+  const q =
+    ctx.arithmetic === 'xnnpack'
+      ? (real: number) => xnnpackQuantizeBound(real, scale, zeroPoint)
+      : (real: number) => zeroPoint + roundHalfAway(f32(real / f32(scale)));
   switch (activation) {
     case 'NONE':
       return [INT8_MIN, INT8_MAX];

@@ -1,10 +1,12 @@
 // What CONV_2D and DEPTHWISE_CONV_2D share in prepare: geometry from options and shapes, per-channel
 // fixed-point multipliers (facts §3.1: QuantizeMultiplier(double(s_in)·double(s_w[c]) / double(s_out))),
-// bias, and the fused activation clamp.
+// or with XNNPACK's arithmetic float32 scales (xnnpack-arithmetic.ts), bias, and the fused
+// activation clamp.
 import { activationRange } from './activation.js';
-import { quantizeMultiplier } from './fixed-point.js';
+import { multiplyByQuantizedMultiplier, quantizeMultiplier } from './fixed-point.js';
 import { elementCount, opError, option, perTensor, type KernelContext, type RefTensor } from './kernel.js';
 import { outputSize, paddingBefore, type PaddingMode } from './padding.js';
+import { xnnpackConvScale, xnnpackRequantize } from './xnnpack-arithmetic.js';
 
 export interface ConvGeometry {
   batches: number;
@@ -32,6 +34,15 @@ export interface Requantization {
   bias: Int32Array;
   multipliers: Int32Array;
   shifts: Int32Array;
+  /** XNNPACK's float32 scale per channel when the kernel runs with XNNPACK's arithmetic, else null. */
+  xnnpackScales: Float64Array | null;
+}
+
+/** Output channel oc's int32 accumulator as the clamped int8 value. */
+export function requantize(r: Requantization, acc: number, oc: number): number {
+  if (r.xnnpackScales) return xnnpackRequantize(acc, r.xnnpackScales[oc], r.outputZeroPoint, r.actMin, r.actMax);
+  const q = multiplyByQuantizedMultiplier(acc, r.multipliers[oc], r.shifts[oc]) + r.outputZeroPoint;
+  return q < r.actMin ? r.actMin : q > r.actMax ? r.actMax : q;
 }
 
 /** Geometry of a 2-D window op over NHWC input `x` with a kH×kW window, checked against output `y`. */
@@ -84,10 +95,13 @@ export function convRequantization(ctx: KernelContext, x: RefTensor, w: RefTenso
   }
   const multipliers = new Int32Array(outC);
   const shifts = new Int32Array(outC);
+  const xnnpackScales = ctx.arithmetic === 'xnnpack' ? new Float64Array(outC) : null;
   for (let c = 0; c < outC; c++) {
-    const m = quantizeMultiplier((inQ.scale * wq.scale[n === 1 ? 0 : c]) / outQ.scale);
+    const filterScale = wq.scale[n === 1 ? 0 : c];
+    const m = quantizeMultiplier((inQ.scale * filterScale) / outQ.scale);
     multipliers[c] = m.multiplier;
     shifts[c] = m.shift;
+    if (xnnpackScales) xnnpackScales[c] = xnnpackConvScale(inQ.scale, filterScale, outQ.scale);
   }
   let bias: Int32Array = new Int32Array(outC);
   if (b) {
@@ -97,7 +111,7 @@ export function convRequantization(ctx: KernelContext, x: RefTensor, w: RefTenso
     bias = b.data as Int32Array;
   }
   const [actMin, actMax] = activationRange(ctx, ctx.op.fusedActivation ?? 'NONE', outQ.scale, outQ.zeroPoint);
-  return { inputZeroPoint: inQ.zeroPoint, outputZeroPoint: outQ.zeroPoint, actMin, actMax, bias, multipliers, shifts };
+  return { inputZeroPoint: inQ.zeroPoint, outputZeroPoint: outQ.zeroPoint, actMin, actMax, bias, multipliers, shifts, xnnpackScales };
 }
 
 /**

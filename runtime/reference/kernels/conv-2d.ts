@@ -1,11 +1,11 @@
 // CONV_2D, int8 (facts §3.1; reference/integer_ops/conv.h): per output channel c,
 // acc = Σ over in-image taps of w[c,ky,kx,ic]·(x − zp_in) + bias[c] (taps outside the image are
 // skipped, i.e. padded with zp_in), y = MBQM(acc, M_c, shift_c) + zp_out, clamped. Filter OHWI.
+// With XNNPACK's arithmetic only the last step differs (requantize in ../conv-common.ts).
 // Speed, with the same integers: input values equal to the input's most frequent value c are skipped
 // (see conv2d), and two output channels share each float64 multiply-add (../packed-lanes.ts).
 import { mostFrequent } from '../common-value.js';
-import { multiplyByQuantizedMultiplier } from '../fixed-point.js';
-import { convRequantization, windowGeometry, type ConvGeometry, type Requantization } from '../conv-common.js';
+import { convRequantization, requantize, windowGeometry, type ConvGeometry, type Requantization } from '../conv-common.js';
 import { input, opError, output, type ReferenceKernel } from '../kernel.js';
 import { accumulateRows, choosePacking, packPair, unpackInto, type PackedWeights } from '../packed-lanes.js';
 
@@ -33,7 +33,8 @@ export interface Conv2DParams {
  */
 export function conv2d(p: Conv2DParams, x: Int8Array, y: Int8Array): void {
   const g = p.geometry;
-  const { inputZeroPoint, outputZeroPoint, actMin, actMax, bias, multipliers, shifts } = p.requant;
+  const r = p.requant;
+  const { inputZeroPoint, bias } = r;
   const { packedT, filterSums, shifted, sums, acc, offsets, values } = p;
   const common = mostFrequent(x, 0, x.length, p.counts);
   for (let i = 0; i < x.length; i++) shifted[i] = x[i] - common;
@@ -77,8 +78,7 @@ export function conv2d(p: Conv2DParams, x: Int8Array, y: Int8Array): void {
         unpackInto(p.packing, sums, outC, acc);
         for (let oc = 0; oc < outC; oc++) {
           const total = (acc[oc] + correction * filterSums[oc] + bias[oc]) | 0; // int32, as the C accumulator
-          const q = multiplyByQuantizedMultiplier(total, multipliers[oc], shifts[oc]) + outputZeroPoint;
-          y[out++] = q < actMin ? actMin : q > actMax ? actMax : q;
+          y[out++] = requantize(r, total, oc);
         }
       }
     }

@@ -1,8 +1,7 @@
 // DEPTHWISE_CONV_2D, int8 (facts §3.2; reference/integer_ops/depthwise_conv.h): output channel
 // oc = ic·multiplier + m uses filter[0,ky,kx,oc] and input channel ic; accumulation, multipliers
-// and clamp as in CONV_2D. Per-channel filters are quantized along dimension 3.
-import { multiplyByQuantizedMultiplier } from '../fixed-point.js';
-import { convRequantization, windowGeometry, windowTaps, type ConvGeometry, type Requantization } from '../conv-common.js';
+// and clamp as in CONV_2D (either arithmetic). Per-channel filters are quantized along dimension 3.
+import { convRequantization, requantize, windowGeometry, windowTaps, type ConvGeometry, type Requantization } from '../conv-common.js';
 import { input, opError, output, type ReferenceKernel } from '../kernel.js';
 
 export interface DepthwiseConv2DParams {
@@ -33,7 +32,8 @@ function multiplyAdd(acc: Float64Array, filter: Float64Array, wo: number, x: Flo
 
 export function depthwiseConv2d(p: DepthwiseConv2DParams, x: Int8Array, y: Int8Array): void {
   const g = p.geometry;
-  const { inputZeroPoint, outputZeroPoint, actMin, actMax, bias, multipliers, shifts } = p.requant;
+  const r = p.requant;
+  const { inputZeroPoint, bias } = r;
   const { filter, shifted, acc, tapW, tapX, multiplier } = p;
   // Input channel ic feeds output channels ic·m … ic·m + m − 1: with the input repeated m times per
   // pixel, output channel oc reads shifted[pixel·outC + oc], one contiguous loop for any m.
@@ -49,10 +49,7 @@ export function depthwiseConv2d(p: DepthwiseConv2DParams, x: Int8Array, y: Int8A
         const taps = windowTaps(g, b, oy, ox, outC, tapW, tapX);
         acc.fill(0);
         for (let t = 0; t < taps; t++) multiplyAdd(acc, filter, tapW[t], shifted, tapX[t] * multiplier, outC);
-        for (let oc = 0; oc < outC; oc++) {
-          const q = multiplyByQuantizedMultiplier((acc[oc] + bias[oc]) | 0, multipliers[oc], shifts[oc]) + outputZeroPoint;
-          y[out++] = q < actMin ? actMin : q > actMax ? actMax : q;
-        }
+        for (let oc = 0; oc < outC; oc++) y[out++] = requantize(r, (acc[oc] + bias[oc]) | 0, oc);
       }
     }
   }

@@ -1,7 +1,8 @@
 // FULLY_CONNECTED, int8 (facts §3.3; TF 2.21 reference/integer_ops/fully_connected.h, the
 // float-requantization overloads that BUILTIN_REF selects): acc = Σ (w − zp_w)(x − zp_in) + bias in
 // int32, then y = round_half_away(double(acc) · s_in·s_w[o]/s_out) + zp_out, clamped. No
-// fixed-point multiplier here, unlike CONV_2D.
+// fixed-point multiplier here, unlike CONV_2D. With XNNPACK's arithmetic: float32 scale and product,
+// ties to even (../xnnpack-arithmetic.ts).
 //
 // Speed, with the same integers:
 // - Inputs equal to one common value c (a RELU-ed activation's zero, an image's background) are
@@ -11,6 +12,7 @@ import { activationRange } from '../activation.js';
 import { mostFrequent } from '../common-value.js';
 import { elementCount, input, opError, option, output, perTensor, type ReferenceKernel } from '../kernel.js';
 import { accumulateRows, choosePacking, packPair, unpackInto, type PackedWeights } from '../packed-lanes.js';
+import { xnnpackConvScale, xnnpackRequantize } from '../xnnpack-arithmetic.js';
 
 export interface FullyConnectedParams {
   rows: number;
@@ -23,8 +25,9 @@ export interface FullyConnectedParams {
   rowSums: Int32Array;
   bias: Int32Array;
   inputZeroPoint: number;
-  /** Per output unit: double(s_in)·double(s_w[o]) / double(s_out). */
+  /** Per output unit: double(s_in)·double(s_w[o]) / double(s_out), or XNNPACK's float32 scale. */
   scales: Float64Array;
+  xnnpack: boolean;
   outputZeroPoint: number;
   actMin: number;
   actMax: number;
@@ -37,7 +40,7 @@ export interface FullyConnectedParams {
 }
 
 export function fullyConnected(p: FullyConnectedParams, x: Int8Array, y: Int8Array): void {
-  const { depth, units, rowSums, bias, inputZeroPoint, scales, outputZeroPoint, actMin, actMax, sums, acc, counts } = p;
+  const { depth, units, rowSums, bias, inputZeroPoint, scales, outputZeroPoint, actMin, actMax, sums, acc, counts, xnnpack } = p;
   for (let r = 0; r < p.rows; r++) {
     const xBase = r * depth;
     const common = mostFrequent(x, xBase, depth, counts);
@@ -48,6 +51,10 @@ export function fullyConnected(p: FullyConnectedParams, x: Int8Array, y: Int8Arr
     const yBase = r * units;
     for (let o = 0; o < units; o++) {
       const total = (acc[o] + correction * rowSums[o] + bias[o]) | 0; // int32, as the C accumulator
+      if (xnnpack) {
+        y[yBase + o] = xnnpackRequantize(total, scales[o], outputZeroPoint, actMin, actMax);
+        continue;
+      }
       const v = total * scales[o];
       const q = (v < 0 ? -Math.round(-v) : Math.round(v)) + outputZeroPoint;
       y[yBase + o] = q < actMin ? actMin : q > actMax ? actMax : q;
@@ -124,8 +131,12 @@ export const FULLY_CONNECTED: ReferenceKernel = {
     for (let i = 0; i < depth; i++) {
       for (let j = 0; j < packing.columns; j++) packed[i * packing.columns + j] = packPair(packing, units, j, (o) => weight(o, i));
     }
+    const xnnpack = ctx.arithmetic === 'xnnpack';
     const scales = new Float64Array(units);
-    for (let o = 0; o < units; o++) scales[o] = (inQ.scale * wq.scale[wq.scale.length === 1 ? 0 : o]) / outQ.scale;
+    for (let o = 0; o < units; o++) {
+      const ws = wq.scale[wq.scale.length === 1 ? 0 : o];
+      scales[o] = xnnpack ? xnnpackConvScale(inQ.scale, ws, outQ.scale) : (inQ.scale * ws) / outQ.scale;
+    }
     const [actMin, actMax] = activationRange(ctx, ctx.op.fusedActivation ?? 'NONE', outQ.scale, outQ.zeroPoint);
 
     const p: FullyConnectedParams = {
@@ -138,6 +149,7 @@ export const FULLY_CONNECTED: ReferenceKernel = {
       bias,
       inputZeroPoint: inQ.zeroPoint,
       scales,
+      xnnpack,
       outputZeroPoint: outQ.zeroPoint,
       actMin,
       actMax,

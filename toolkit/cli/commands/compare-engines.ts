@@ -1,8 +1,9 @@
 // `edgeqat compare-engines <model.tflite>`: runs the model on every engine over a data set's test
 // split and reports each engine's accuracy and the share of images whose outputs are identical to
 // the reference engine's (raw int8 outputs; for float-output models the dequantized floats,
-// compared exactly), and the largest difference in quantization steps of the output. Engines that
-// cannot run the model are listed with their reason. `--per-layer` adds, for each other engine, the
+// compared exactly), and the largest difference in quantization steps of the output; the same
+// against reference-xnnpack (the reference interpreter with XNNPACK's arithmetic, which is what the
+// WebAssembly engines should equal exactly). Engines that cannot run the model are listed with their reason. `--per-layer` adds, for each other engine, the
 // same comparison op by op (../../debug/layer-agreement.ts): what each op's kernel differs by alone,
 // and what the differences add up to through the model.
 import { readFileSync } from 'node:fs';
@@ -28,6 +29,20 @@ export interface CompareEnginesOptions {
   perLayer?: boolean;
 }
 
+/** How one engine's outputs compare with a baseline engine's on the same images. */
+export interface OutputAgreement {
+  /** Share of images whose outputs are identical. */
+  identical: number;
+  /** Share of images with the same predicted class. */
+  samePrediction: number;
+  /** Largest |difference| of one output value (raw units). */
+  maxAbsDiff: number;
+  /** maxAbsDiff in quantization steps of the output; null without a scale. */
+  maxSteps: number | null;
+  /** Share of output values that differ. */
+  differing: number;
+}
+
 export interface EngineComparison {
   engine: EngineName;
   accuracy: number;
@@ -42,6 +57,8 @@ export interface EngineComparison {
   maxSteps: number | null;
   /** Share of output values that differ from the reference engine's. */
   differing: number | null;
+  /** The same comparison against reference-xnnpack; null when that engine could not run the model. */
+  vsXnnpack: OutputAgreement | null;
   outputDtype: string;
   /** With --per-layer: each int8-output op compared with the reference engine's (not for the reference itself). */
   layers?: OpAgreement[];
@@ -77,6 +94,35 @@ function runAll(engine: Engine, images: Float32Array, count: number, onProgress:
   return all ?? new Float32Array(0);
 }
 
+function compareOutputs(outputs: OutputArray, baseline: OutputArray, count: number, classes: number, step: number): OutputAgreement {
+  let identical = 0;
+  let samePrediction = 0;
+  let maxAbsDiff = 0;
+  let differing = 0;
+  for (let i = 0; i < count; i++) {
+    const offset = i * classes;
+    let same = true;
+    for (let j = offset; j < offset + classes; j++) {
+      const d = Math.abs(outputs[j] - baseline[j]);
+      if (d !== 0) {
+        same = false;
+        differing++;
+      }
+      if (d > maxAbsDiff) maxAbsDiff = d;
+    }
+    if (same) identical++;
+    if (argmax(outputs, offset, classes) === argmax(baseline, offset, classes)) samePrediction++;
+  }
+  const n = Math.max(count, 1);
+  return {
+    identical: identical / n,
+    samePrediction: samePrediction / n,
+    maxAbsDiff,
+    maxSteps: step ? Math.round((maxAbsDiff / step) * 1000) / 1000 : null,
+    differing: differing / Math.max(count * classes, 1),
+  };
+}
+
 export async function runCompareEngines(modelPath: string, opts: CompareEnginesOptions = {}): Promise<CompareEnginesResult> {
   const summary = readTfliteFile(modelPath);
   const datasetSpec = opts.dataset ?? 'mnist';
@@ -92,6 +138,7 @@ export async function runCompareEngines(modelPath: string, opts: CompareEnginesO
   const engines: EngineComparison[] = [];
   const unavailable: EngineUnavailable[] = [];
   let reference: OutputArray | undefined;
+  let xnnpack: OutputArray | undefined;
   for (const name of ENGINE_NAMES) {
     let engine: Engine;
     try {
@@ -113,42 +160,25 @@ export async function runCompareEngines(modelPath: string, opts: CompareEnginesO
       const seconds = (performance.now() - start) / 1000;
       progress.done(`${count} images in ${seconds.toFixed(2)} s`);
       if (name === 'reference') reference = outputs;
+      if (name === 'reference-xnnpack') xnnpack = outputs;
 
       let correct = 0;
-      let identical = 0;
-      let samePrediction = 0;
-      let maxAbsDiff = 0;
-      let differing = 0;
-      for (let i = 0; i < count; i++) {
-        const offset = i * classes;
-        const p = argmax(outputs, offset, classes);
-        if (p === test.labels[i]) correct++;
-        if (!reference) continue;
-        let same = true;
-        for (let j = offset; j < offset + classes; j++) {
-          const d = Math.abs(outputs[j] - reference[j]);
-          if (d !== 0) {
-            same = false;
-            differing++;
-          }
-          if (d > maxAbsDiff) maxAbsDiff = d;
-        }
-        if (same) identical++;
-        if (p === argmax(reference, offset, classes)) samePrediction++;
-      }
+      for (let i = 0; i < count; i++) if (argmax(outputs, i * classes, classes) === test.labels[i]) correct++;
+      const vsReference = reference ? compareOutputs(outputs, reference, count, classes, step) : null;
       engines.push({
         engine: name,
         accuracy: count === 0 ? 0 : correct / count,
         correct,
-        identical: reference ? identical / Math.max(count, 1) : null,
-        samePrediction: reference ? samePrediction / Math.max(count, 1) : null,
-        maxAbsDiff: reference ? maxAbsDiff : null,
-        maxSteps: reference && step ? Math.round((maxAbsDiff / step) * 1000) / 1000 : null,
-        differing: reference ? differing / Math.max(count * classes, 1) : null,
+        identical: vsReference?.identical ?? null,
+        samePrediction: vsReference?.samePrediction ?? null,
+        maxAbsDiff: vsReference?.maxAbsDiff ?? null,
+        maxSteps: vsReference?.maxSteps ?? null,
+        differing: vsReference?.differing ?? null,
+        vsXnnpack: xnnpack ? compareOutputs(outputs, xnnpack, count, classes, step) : null,
         outputDtype: engine.output.dtype,
         seconds,
       });
-      if (opts.perLayer && name !== 'reference') {
+      if (opts.perLayer && name !== 'reference' && name !== 'reference-xnnpack') {
         const progress = createProgress(`compare per layer (${name})`, opts.quiet || opts.json);
         engines[engines.length - 1].layers = await compareLayers(name, bytes, modelPath, test.images, count, (done) => progress.update(done, count));
         progress.done(`${count} images`);
@@ -168,10 +198,12 @@ function percent(x: number | null, digits = 2): string {
 }
 
 export function formatComparison(r: CompareEnginesResult): string {
-  const rows = [['engine', 'accuracy', 'identical to reference', 'same prediction', 'max |diff|', 'in steps', 'values differing', 'seconds']];
+  const rows = [['engine', 'accuracy', 'identical to reference', 'same prediction', 'max |diff|', 'in steps', 'values differing', 'identical to reference-xnnpack', 'in steps', 'seconds']];
+  const steps = (x: number | null | undefined) => (x === null || x === undefined ? '-' : String(x));
   for (const e of r.engines) {
     const diff = e.maxAbsDiff === null ? '-' : String(Number(e.maxAbsDiff.toPrecision(6)));
-    rows.push([e.engine, e.accuracy.toFixed(4), percent(e.identical), percent(e.samePrediction), diff, e.maxSteps === null ? '-' : String(e.maxSteps), percent(e.differing), e.seconds.toFixed(2)]);
+    const x = e.vsXnnpack;
+    rows.push([e.engine, e.accuracy.toFixed(4), percent(e.identical), percent(e.samePrediction), diff, steps(e.maxSteps), percent(e.differing), percent(x?.identical ?? null), steps(x?.maxSteps), e.seconds.toFixed(2)]);
   }
   const lines = [`${r.model}: ${r.samples} ${r.dataset} test images`, ...table(rows)];
   for (const u of r.unavailable) lines.push(`${u.engine}: cannot run this model (${u.error})`);
