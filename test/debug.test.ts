@@ -28,11 +28,13 @@ describe('edgeqat debug', () => {
     const broken = join(tmp, 'broken.tflite');
     await exportWithShrunkRange(run, 'fc2', 0.2, broken); // deployed fc2 saturates at 1/5 of its range
 
-    const r = await runDebug(run, { samples: 50, model: broken, backend: 'wasm' });
-    expect(r.suspect).toBe('fc2');
-    const byName = Object.fromEntries(r.layers.map((l) => [l.layer, l]));
-    expect(byName.fc1.maxSteps).toBeLessThanOrEqual(1.0001);
-    expect(byName.fc2.mismatchShare).toBeGreaterThan(0.05);
+    for (const arithmetic of ['tflite-reference', 'xnnpack']) {
+      const r = await runDebug(run, { samples: 50, model: broken, backend: 'wasm', arithmetic });
+      expect(r.suspect, arithmetic).toBe('fc2');
+      const byName = Object.fromEntries(r.layers.map((l) => [l.layer, l]));
+      expect(byName.fc1.maxSteps).toBeLessThanOrEqual(1.0001);
+      expect(byName.fc2.mismatchShare).toBeGreaterThan(0.05);
+    }
   });
 
   it('prints the per-layer table through the real CLI', () => {
@@ -40,5 +42,8 @@ describe('edgeqat debug', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/fc1\s+FULLY_CONNECTED/);
     expect(r.stdout).toMatch(/deployment follows the simulation/);
+    const bad = runCli(['debug', run, '--arithmetic', 'gemmlowp']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toBe("edgeqat: error: --arithmetic must be one of tflite-reference, xnnpack, got 'gemmlowp'");
   });
 });

@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { createReferenceEngine } from '../../runtime/engines/reference.js';
 import { EdgeqatError } from '../../runtime/errors.js';
+import type { Arithmetic } from '../../runtime/reference/kernel.js';
 import { QuantizeStub } from '../trainer/layers/quantize-stub.js';
 import { QuantizeWrapper } from '../trainer/layers/quantize-wrapper.js';
 
@@ -46,7 +47,8 @@ export interface DivergenceReport {
 /** A layer is "departed" when its int8 values differ by more than rounding accounts for (judged on its own error when known). */
 export const DEPARTURE = { maxSteps: 2, mismatchShare: 0.05 };
 
-export function simulateVsDeploy(model: tfl.LayersModel, tflite: Uint8Array, images: Float32Array, samples: number): DivergenceReport {
+/** `arithmetic`: whose int8 kernels the deployed tensors follow (TFLite's reference kernels, or XNNPACK's as the WebAssembly engines run them). */
+export function simulateVsDeploy(model: tfl.LayersModel, tflite: Uint8Array, images: Float32Array, samples: number, arithmetic: Arithmetic = 'tflite-reference'): DivergenceReport {
   const probed = model.layers.filter((l) => l instanceof QuantizeStub || l instanceof QuantizeWrapper);
   const probe = tfl.model({ inputs: model.inputs, outputs: probed.map((l) => l.output as tfl.SymbolicTensor) });
   const inputShape = (model.inputs[0].shape as (number | null)[]).slice(1) as number[];
@@ -58,7 +60,7 @@ export function simulateVsDeploy(model: tfl.LayersModel, tflite: Uint8Array, ima
     return (Array.isArray(out) ? out : [out]).map((t) => t.dataSync() as Float32Array);
   });
 
-  const engine = createReferenceEngine(tflite, { label: 'model' });
+  const engine = createReferenceEngine(tflite, { label: 'model', arithmetic });
   const interpreter = engine.interpreter;
   const graph = interpreter.summary.subgraph;
   // Each probed layer's deployed tensor, the op writing it, and where that op's inputs come from.

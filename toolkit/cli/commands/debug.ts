@@ -3,7 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { loadDataset } from '../../../runtime/datasets/datasets.js';
+import { EdgeqatError } from '../../../runtime/errors.js';
 import { readTfliteFile } from '../../../runtime/model-reader.js';
+import type { Arithmetic } from '../../../runtime/reference/kernel.js';
 import { initBackend } from '../../backend.js';
 import { convertToTflite } from '../../converter/convert.js';
 import { simulateVsDeploy, type DivergenceReport } from '../../debug/simulate-vs-deploy.js';
@@ -17,9 +19,15 @@ export interface DebugOptions {
   samples?: number;
   json?: boolean;
   backend?: string;
+  /** Whose int8 arithmetic the deployed tensors follow (default: TFLite's reference kernels). */
+  arithmetic?: string;
 }
 
+const ARITHMETIC: readonly Arithmetic[] = ['tflite-reference', 'xnnpack'];
+
 export async function runDebug(runDir: string, opts: DebugOptions = {}): Promise<DivergenceReport> {
+  const arithmetic = (opts.arithmetic ?? 'tflite-reference') as Arithmetic;
+  if (!ARITHMETIC.includes(arithmetic)) throw new EdgeqatError('E_OPTION', `--arithmetic must be one of ${ARITHMETIC.join(', ')}, got '${opts.arithmetic}'`);
   await initBackend(opts.backend ?? 'auto');
   const { model, info } = await loadRun(runDir);
   let bytes: Uint8Array;
@@ -30,7 +38,7 @@ export async function runDebug(runDir: string, opts: DebugOptions = {}): Promise
     bytes = convertToTflite(model, { preprocessing: { dataset: info.dataset, ...info.normalization } });
   }
   const test = loadDataset(info.dataset, { split: 'test', normalization: info.normalization }).test!;
-  const report = simulateVsDeploy(model, bytes, test.images, opts.samples ?? 200);
+  const report = simulateVsDeploy(model, bytes, test.images, opts.samples ?? 200, arithmetic);
   model.dispose();
   return report;
 }
@@ -60,6 +68,7 @@ export function debugCommand(): Command {
     .argument('<run>', 'run folder written by `edgeqat train`')
     .option('--model <file>', 'deployed .tflite to compare (default: export the run now)')
     .option('--samples <n>', 'test images to compare on', positiveInt('--samples'), 200)
+    .option('--arithmetic <a>', "int8 arithmetic of the deployed model: tflite-reference (TFLite's reference kernels) or xnnpack (what tfjs-tflite and LiteRT.js compute)", 'tflite-reference')
     .option('--json', 'print one JSON object')
     .action(async (run: string, opts: DebugOptions) => {
       const r = await runDebug(run, opts);
