@@ -10,8 +10,11 @@ import { checkHost, scpArgs, sshArgs } from '../devices/deploy/ssh.js';
 import { remoteScript, shQuote } from '../devices/deploy/remote-shell.js';
 import { loadDeviceProfiles } from '../devices/profiles.js';
 import { bundleCommand } from '../toolkit/cli/commands/bundle.js';
+import { compareCommand } from '../toolkit/cli/commands/compare.js';
+import { reportCommand } from '../toolkit/cli/commands/report.js';
 import { configJson } from '../toolkit/init/scaffold.js';
 import { applyConfigDefaults, CONFIG_ENV, parseConfig } from '../toolkit/config.js';
+import { runCli } from './helpers/run-cli.js';
 
 const tmp = mkdtempSync(join(os.tmpdir(), 'edgeqat-config-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -64,7 +67,9 @@ describe('edgeqat.config.json', () => {
       [{ train: { lr: -1 } }, 'train.lr: expected a number > 0, got -1'],
       [{ train: { epochs: 1.5 } }, 'train.epochs: expected an integer ≥ 1, got 1.5'],
       [{ train: { perChannel: 'yes' } }, 'train.perChannel: expected true or false, got "yes"'],
-      [{ deplyo: {} }, 'deplyo: unknown key (known: $comment, train, export, eval, bench, bundle, deploy)'],
+      [{ deplyo: {} }, 'deplyo: unknown key (known: $comment, train, export, eval, bench, compare, report, bundle, deploy)'],
+      [{ compare: { qatLr: 0 } }, 'compare.qatLr: expected a number > 0, got 0'],
+      [{ report: { backend: 'gpu' } }, 'report.backend: expected one of "auto", "tensorflow", "wasm", "cpu", got "gpu"'],
       [{ eval: { engine: 'auto', limt: 5 } }, 'eval.limt: unknown key (known: model, engine, dataset, dataDir, limit, quiet)'],
       [{ deploy: [] }, 'deploy: expected a JSON object, got []'],
       [[], 'expected a JSON object, got []'],
@@ -85,6 +90,26 @@ describe('edgeqat.config.json', () => {
     } finally {
       delete process.env[CONFIG_ENV];
     }
+  });
+
+  it('fills compare\'s --model and --out and report\'s --backend; without them compare is one line, exit 2', async () => {
+    const path = write('edgeqat.config.json', { compare: { model: 'cnn', out: 'runs/cmp', qatEpochs: 3 }, report: { backend: 'cpu', iterations: 10 } });
+    process.env[CONFIG_ENV] = path;
+    try {
+      const compare = compareCommand().action(() => {});
+      compare.hook('preAction', applyConfigDefaults);
+      await compare.parseAsync(['--qat-lr', '0.0001'], { from: 'user' });
+      expect(compare.opts()).toMatchObject({ model: 'cnn', out: join(tmp, 'runs/cmp'), qatEpochs: 3, qatLr: 0.0001, dataset: 'mnist' });
+      const report = reportCommand().action(() => {});
+      report.hook('preAction', applyConfigDefaults);
+      await report.parseAsync(['runs/x'], { from: 'user' });
+      expect(report.opts()).toMatchObject({ backend: 'cpu', iterations: 10, engine: 'auto' });
+    } finally {
+      delete process.env[CONFIG_ENV];
+    }
+    const r = runCli(['compare', '--out', join(tmp, 'nowhere')], { cwd: mkdtempSync(join(os.tmpdir(), 'edgeqat-noconfig-')) });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('edgeqat: error: compare needs --model (or compare.model in edgeqat.config.json)');
   });
 });
 

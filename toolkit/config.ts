@@ -35,6 +35,12 @@ export const CONFIG_SCHEMA = {
   },
   eval: { model: 'path', engine: ENGINE_CHOICES, dataset: 'string', dataDir: 'path', limit: 'posInt', quiet: 'boolean' },
   bench: { model: 'path', engine: [...ENGINE_CHOICES, 'all'], batch: 'posInt', iterations: 'posInt', warmup: 'nonNegInt', dataset: 'string', dataDir: 'path' },
+  compare: {
+    model: 'string', dataset: 'string', dataDir: 'path', out: 'path', epochs: 'posInt', batchSize: 'posInt', lr: 'posNumber', qatEpochs: 'posInt', qatLr: 'posNumber',
+    freezeBnAfter: 'nonNegInt', freezeObserversAfter: 'nonNegInt', seed: 'nonNegInt', limit: 'posInt', evalLimit: 'posInt', calibrationSamples: 'posInt',
+    calibration: CALIBRATION_METHODS, percentile: 'posNumber', benchIterations: 'posInt', backend: BACKEND_CHOICES, quiet: 'boolean',
+  },
+  report: { engine: ENGINE_CHOICES, limit: 'posInt', debugSamples: 'posInt', iterations: 'posInt', layer: 'string', backend: BACKEND_CHOICES, quiet: 'boolean' },
   bundle: { model: 'path', device: 'string', engine: BUNDLE_ENGINES, withSamples: 'posInt', dataset: 'string', dataDir: 'path', out: 'path' },
   deploy: {
     model: 'path', device: 'string', host: 'string', dir: 'string', port: 'port', identity: 'path', engine: BUNDLE_ENGINES, withSamples: 'posInt',

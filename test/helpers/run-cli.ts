@@ -1,8 +1,11 @@
 // Runs the real edgeqat CLI (from source, through tsx) in a child process.
 import { spawn, spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
+// tsx resolved from the repository, so the CLI also runs from a working directory outside it.
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export interface CliRun {
   code: number | null;
@@ -11,7 +14,7 @@ export interface CliRun {
 }
 
 export function runCli(args: string[], opts: { cwd?: string; timeoutMs?: number } = {}): CliRun {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', `${repo}/toolkit/cli/index.ts`, ...args], {
+  const r = spawnSync(process.execPath, ['--import', tsx, `${repo}/toolkit/cli/index.ts`, ...args], {
     cwd: opts.cwd ?? repo,
     encoding: 'utf8',
     timeout: opts.timeoutMs ?? 120_000,
@@ -31,7 +34,7 @@ export function errorLines(stderr: string): string[] {
  */
 export function runCliAsync(args: string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `${repo}/toolkit/cli/index.ts`, ...args], {
+    const child = spawn(process.execPath, ['--import', tsx, `${repo}/toolkit/cli/index.ts`, ...args], {
       cwd: opts.cwd ?? repo,
       env: { ...process.env, FORCE_COLOR: '0' },
       timeout: opts.timeoutMs ?? 120_000,

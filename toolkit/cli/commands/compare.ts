@@ -110,6 +110,10 @@ function finishedFloatRun(dir: string, model: string, dataset: string): RunInfo 
 }
 
 export async function runCompare(opts: CompareOptions): Promise<CompareResult> {
+  // Not commander's requiredOption: that is checked before edgeqat.config.json fills options in.
+  for (const key of ['model', 'out'] as const) {
+    if (!opts[key]) throw new EdgeqatError('E_OPTION', `compare needs --${key} (or compare.${key} in edgeqat.config.json)`);
+  }
   const o = { ...COMPARE_DEFAULTS, ...definedOnly(opts), model: opts.model, dataset: opts.dataset ?? 'mnist', out: opts.out };
   if (existsSync(o.out) && !statSync(o.out).isDirectory()) throw new EdgeqatError('E_OPTION', `--out ${o.out} is a file, not a folder`);
   const dirs = { float: join(o.out, 'float'), ptq: join(o.out, 'ptq'), qat: join(o.out, 'qat') };
@@ -205,10 +209,10 @@ export function formatCompare(r: CompareResult): string {
 export function compareCommand(): Command {
   return new Command('compare')
     .description('float vs post-training quantization vs QAT for one model and data set, on the TFLite interpreter')
-    .requiredOption('--model <name|file>', 'built-in model (mlp, cnn, dscnn) or a TF.js layers model.json')
+    .option('--model <name|file>', 'built-in model (mlp, cnn, dscnn) or a TF.js layers model.json (required; or compare.model in edgeqat.config.json)')
     .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder>', 'mnist')
     .option('--data-dir <dir>', 'folder holding the data set files')
-    .requiredOption('--out <dir>', 'folder for float/, ptq/, qat/ and compare.json')
+    .option('--out <dir>', 'folder for float/, ptq/, qat/ and compare.json (required; or compare.out in edgeqat.config.json)')
     .option('--epochs <n>', `float training epochs (default ${COMPARE_DEFAULTS.epochs}; a finished float run in <out>/float is reused)`, positiveInt('--epochs'))
     .option('--batch-size <n>', `mini-batch size (default ${COMPARE_DEFAULTS.batchSize})`, positiveInt('--batch-size'))
     .option('--lr <x>', `float learning rate (default ${COMPARE_DEFAULTS.lr})`, positiveNumber('--lr'))

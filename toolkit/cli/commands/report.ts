@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { writeFileAtomic } from '../../../runtime/atomic-write.js';
 import { ENGINE_CHOICES } from '../../../runtime/engines/index.js';
+import { BACKENDS } from '../../backend.js';
 import { buildReport, type ReportOptions } from '../../report/build.js';
 import { oneOf, positiveInt } from '../options.js';
 import { createProgress } from '../progress.js';
@@ -39,6 +40,7 @@ export function reportCommand(): Command {
     .option('--debug-samples <n>', 'test images for simulate vs deploy', positiveInt('--debug-samples'), 100)
     .option('--iterations <n>', 'timed runs for the latency distribution', positiveInt('--iterations'), 1000)
     .option('--layer <name>', 'layer for the weight histogram (default: the one with the most weights)')
+    .option('--backend <name>', `TF.js backend for the simulate-vs-deploy section (${BACKENDS.join(', ')})`, oneOf('--backend', BACKENDS))
     .option('--quiet', 'no progress output')
     .action(async (run: string, opts: ReportCommandOptions) => {
       const r = await runReport(run, opts);
