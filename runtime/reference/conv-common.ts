@@ -4,7 +4,7 @@
 // activation clamp.
 import { activationRange } from './activation.js';
 import { multiplyByQuantizedMultiplier, quantizeMultiplier } from './fixed-point.js';
-import { elementCount, opError, option, perTensor, type KernelContext, type RefTensor } from './kernel.js';
+import { elementCount, opError, option, perTensor, tfliteArithmetic, type KernelContext, type RefTensor } from './kernel.js';
 import { outputSize, paddingBefore, type PaddingMode } from './padding.js';
 import { xnnpackConvScale, xnnpackRequantize } from './xnnpack-arithmetic.js';
 
@@ -110,7 +110,12 @@ export function convRequantization(ctx: KernelContext, x: RefTensor, w: RefTenso
     if (elementCount(b.shape) !== outC) throw opError(ctx, `bias has ${elementCount(b.shape)} values for ${outC} channels`, 'E_MODEL_FILE');
     bias = b.data as Int32Array;
   }
-  const [actMin, actMax] = activationRange(ctx, ctx.op.fusedActivation ?? 'NONE', outQ.scale, outQ.zeroPoint);
+  let [actMin, actMax] = activationRange(ctx, ctx.op.fusedActivation ?? 'NONE', outQ.scale, outQ.zeroPoint);
+  if (xnnpackScales && !(actMin < actMax)) {
+    // XNNPACK refuses a clamp that collapses to one value; the op stays on TFLite's kernel.
+    [actMin, actMax] = activationRange(tfliteArithmetic(ctx), ctx.op.fusedActivation ?? 'NONE', outQ.scale, outQ.zeroPoint);
+    return { inputZeroPoint: inQ.zeroPoint, outputZeroPoint: outQ.zeroPoint, actMin, actMax, bias, multipliers, shifts, xnnpackScales: null };
+  }
   return { inputZeroPoint: inQ.zeroPoint, outputZeroPoint: outQ.zeroPoint, actMin, actMax, bias, multipliers, shifts, xnnpackScales };
 }
 

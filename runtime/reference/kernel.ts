@@ -44,6 +44,14 @@ export interface KernelContext {
   readonly outputs: readonly RefTensor[];
 }
 
+/**
+ * The same op with TFLite's own arithmetic: what the WebAssembly engines compute for ops or cases
+ * the XNNPACK delegate does not take (they run on TFLite's kernels, reference-exact for these ops).
+ */
+export function tfliteArithmetic(ctx: KernelContext): KernelContext {
+  return ctx.arithmetic === 'tflite-reference' ? ctx : { ...ctx, arithmetic: 'tflite-reference' };
+}
+
 /** An op's evaluation: reads its input tensors' data, writes its output tensors' data. */
 export type EvalStep = () => void;
 

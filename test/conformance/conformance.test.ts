@@ -4,6 +4,8 @@
 // - Reference engine vs TFLite's reference kernels (BUILTIN_REF, TF 2.21): identical outputs,
 //   checked against builtin-ref.json (SHA-256 of BUILTIN_REF's outputs per case, made once with
 //   check-builtin-ref.py; see golden.ts).
+// - reference-xnnpack (the reference interpreter with XNNPACK's arithmetic) vs tfjs-tflite:
+//   identical on every case (except the cases where tfjs-tflite is wrong).
 // - tfjs-tflite vs the reference engine: identical, except where its optimized/XNNPACK kernels
 //   round differently. Those bounds are data (TFJS_TFLITE_DEVIATIONS), measured on these cases with
 //   tfjs-tflite 0.0.1-alpha.10 and confirmed against BUILTIN_REF with check-builtin-ref.py: in every
@@ -115,6 +117,27 @@ describe('reference engine vs tfjs-tflite (WebAssembly TFLite)', () => {
       const bound = TFJS_TFLITE_DEVIATIONS[c.op] ?? { maxStep: 0, maxShare: 0, why: 'bit-exact' };
       expect(maxDiff, bound.why).toBeLessThanOrEqual(bound.maxStep * step);
       expect(differing / tfjs.length, bound.why).toBeLessThanOrEqual(bound.maxShare);
+    });
+  }
+});
+
+describe('reference-xnnpack = tfjs-tflite (XNNPACK\'s arithmetic, bit for bit)', () => {
+  let previousSink: TfliteLogSink;
+  beforeAll(() => {
+    previousSink = setTfliteLogSink(null);
+  });
+  afterAll(() => {
+    setTfliteLogSink(previousSink);
+  });
+
+  for (const c of cases) {
+    if (TFJS_TFLITE_WRONG[label(c)]) continue;
+    it(label(c), async () => {
+      const simulated = createReferenceEngine(c.model, { label: c.name, arithmetic: 'xnnpack' }).run(c.input, c.samples);
+      const engine = await createTfjsTfliteEngine(c.model, { label: c.name });
+      const tfjs = engine.run(c.input, c.samples);
+      engine.dispose();
+      expect(Array.from(simulated)).toEqual(Array.from(tfjs));
     });
   }
 });

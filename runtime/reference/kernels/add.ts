@@ -5,11 +5,14 @@
 //   y = MBQM(MBQM((q1−zp1)·2^20, M1) + MBQM((q2−zp2)·2^20, M2), Mo) + zp_out, clamped.
 // NumPy broadcasting. The result depends only on the two int8 inputs, so prepare evaluates the
 // formula once for all 256 × 256 pairs and eval looks results up (same integers, one load each).
+// arithmetic 'xnnpack': the table holds XNNPACK's qs8 add instead (21-bit multipliers, one shift,
+// round half up; xnnpack-elementwise.ts), which the WebAssembly engines delegate ADD to.
 import { activationRange } from '../activation.js';
 import { prepareBroadcast } from '../broadcast.js';
 import { multiplyByQuantizedMultiplier, quantizeMultiplier } from '../fixed-point.js';
-import { input, opError, output, perTensor, type ReferenceKernel } from '../kernel.js';
+import { input, opError, output, perTensor, tfliteArithmetic, type ReferenceKernel } from '../kernel.js';
 import { lookupPairs, pairTable } from '../pair-table.js';
+import { xnnpackAddParams, xnnpackAddValue } from '../xnnpack-elementwise.js';
 
 const LEFT_SHIFT = 20;
 
@@ -45,14 +48,27 @@ export const ADD: ReferenceKernel = {
     const q1 = perTensor(ctx, a);
     const q2 = perTensor(ctx, b);
     const qo = perTensor(ctx, y);
+    const { indexA, indexB } = prepareBroadcast(ctx, a, b, y);
+    const ad = a.data as Int8Array;
+    const bd = b.data as Int8Array;
+    const yd = y.data as Int8Array;
+    if (ctx.arithmetic === 'xnnpack') {
+      // XNNPACK refuses scales out of its range and bounds that quantize to min ≥ max; the op then
+      // runs on TFLite's kernel (the reference arithmetic, TFLite's activation bounds).
+      const [lo, hi] = activationRange(ctx, ctx.op.fusedActivation ?? 'NONE', qo.scale, qo.zeroPoint);
+      const xnn = lo < hi ? xnnpackAddParams(q1.scale, q1.zeroPoint, q2.scale, q2.zeroPoint, qo.scale, qo.zeroPoint, lo, hi) : null;
+      if (xnn) {
+        const table = pairTable((q1, q2) => xnnpackAddValue(xnn, q1, q2));
+        return () => lookupPairs(table, ad, indexA, bd, indexB, yd);
+      }
+    }
+    const [actMin, actMax] = activationRange(tfliteArithmetic(ctx), ctx.op.fusedActivation ?? 'NONE', qo.scale, qo.zeroPoint);
     const twiceMax = 2 * Math.max(q1.scale, q2.scale);
     const m1 = quantizeMultiplier(q1.scale / twiceMax);
     const m2 = quantizeMultiplier(q2.scale / twiceMax);
     const realOut = twiceMax / (2 ** LEFT_SHIFT * qo.scale);
     if (!(realOut < 1)) throw opError(ctx, `output scale ${qo.scale} is too small for input scales ${q1.scale} and ${q2.scale}`);
     const mo = quantizeMultiplier(realOut);
-    const [actMin, actMax] = activationRange(ctx, ctx.op.fusedActivation ?? 'NONE', qo.scale, qo.zeroPoint);
-    const { indexA, indexB } = prepareBroadcast(ctx, a, b, y);
     const p: AddParams = {
       zeroPoint1: q1.zeroPoint,
       zeroPoint2: q2.zeroPoint,
@@ -67,9 +83,6 @@ export const ADD: ReferenceKernel = {
       actMax,
     };
     const table = pairTable((q1, q2) => addValue(p, q1, q2));
-    const ad = a.data as Int8Array;
-    const bd = b.data as Int8Array;
-    const yd = y.data as Int8Array;
     return () => lookupPairs(table, ad, indexA, bd, indexB, yd);
   },
 };

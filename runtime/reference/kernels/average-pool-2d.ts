@@ -1,8 +1,12 @@
 // AVERAGE_POOL_2D, int8 (facts §3.6; reference/integer_ops/pooling.h): sum of the raw int8 values
 // of the in-image cells (no zero-point subtraction), divided by their count with C truncating
 // division after adding ±count/2 (half away from zero), then clamped. Padding cells do not count.
+// arithmetic 'xnnpack': the same. The WebAssembly engines' XNNPACK delegate takes AVERAGE_POOL_2D
+// in float32 only (tensorflow/lite/delegates/xnnpack VisitAveragePool2DNode), so int8 runs on
+// TFLite's optimized kernel (optimized_ops/integer_ops/pooling.h), whose rounding and fused
+// activation clamp (TFLite's, not XNNPACK's) are the reference ones.
 import { preparePool, type PoolParams } from '../pool-common.js';
-import type { ReferenceKernel } from '../kernel.js';
+import { tfliteArithmetic, type ReferenceKernel } from '../kernel.js';
 
 export function averagePool2d(p: PoolParams, x: Int8Array, y: Int8Array): void {
   const g = p.geometry;
@@ -40,7 +44,7 @@ export function averagePool2d(p: PoolParams, x: Int8Array, y: Int8Array): void {
 export const AVERAGE_POOL_2D: ReferenceKernel = {
   builtin: 'AVERAGE_POOL_2D',
   prepare(ctx) {
-    const { params, x, y } = preparePool(ctx);
+    const { params, x, y } = preparePool(tfliteArithmetic(ctx));
     return () => averagePool2d(params, x, y);
   },
 };

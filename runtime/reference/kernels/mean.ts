@@ -2,8 +2,22 @@
 // over the reduced axes, n = their size; (M, s) = QuantizeMultiplier(double(s_in)/double(s_out));
 // k = min(floor(log2 n), 32, 31 + s); M' = (M·2^k) div n (int64, truncating); s' = s − k;
 // y = MBQM(S − zp_in·n, M', s') + zp_out, clamped to int8. keep_dims only changes the shape.
+//
+// arithmetic 'xnnpack' (what the WebAssembly engines compute):
+// - rank 4, axis tensor [2], [1,2] or [2,1]: the XNNPACK delegate runs it as a global average pooling
+//   (tensorflow/lite/delegates/xnnpack VisitMeanNode; XNNPACK src/operators/global-average-pooling-nwc.c,
+//   qs8-gavgpool fp32 kernels): y = round_half_even(f32(S − n·zp_in) · f32(s_in / f32(s_out·n))) + zp_out.
+// - otherwise TFLite's optimized kernel (kernels/reduce.cc EvalMean, kGenericOptimized):
+//   keep_dims over raw axes [1,2]/[2,1] of a rank-4 input (optimized/integer_ops/mean.h; reached only
+//   when XNNPACK refuses the scales): (M, s) = QuantizeMultiplier(f32(s_in / f32(n·s_out))),
+//   y = MBQM(S, M, s) + zp_out − round_away(f32(zp_in·s_in/s_out)); input and output quantized
+//   alike (reference_ops::Mean on the raw values): y = S / n truncated; anything else in float32
+//   (optimized/reduce.h QuantizedMeanOrSum): y = round_away(f32(S/n)·r + f32(−zp_in·r)) + zp_out,
+//   r = f32(s_in/s_out). All clamped to int8.
 import { multiplyByQuantizedMultiplier, quantizeMultiplier } from '../fixed-point.js';
-import { elementCount, input, opError, output, perTensor, type ReferenceKernel } from '../kernel.js';
+import { roundHalfAway } from '../../quant/rounding.js';
+import { xnnpackRequantize } from '../xnnpack-arithmetic.js';
+import { elementCount, input, opError, option, output, perTensor, type ReferenceKernel } from '../kernel.js';
 
 export interface MeanParams {
   /** For every input element, the flat index of the output element it adds to. */
@@ -23,6 +37,49 @@ export function mean(p: MeanParams, x: Int8Array, y: Int8Array): void {
   const offset = p.inputZeroPoint * p.count;
   for (let o = 0; o < sums.length; o++) {
     const q = multiplyByQuantizedMultiplier((sums[o] - offset) | 0, p.multiplier, p.shift) + p.outputZeroPoint;
+    y[o] = q < -128 ? -128 : q > 127 ? 127 : q;
+  }
+}
+
+const fround = Math.fround;
+
+/** XNNPACK's global average pooling: (sum − n·zp_in) requantized in float32, ties to even. */
+export function meanXnnpack(p: MeanParams, scale: number, x: Int8Array, y: Int8Array): void {
+  const { target, sums } = p;
+  sums.fill(0);
+  for (let i = 0; i < x.length; i++) sums[target[i]] += x[i];
+  const bias = -p.count * p.inputZeroPoint;
+  for (let o = 0; o < sums.length; o++) y[o] = xnnpackRequantize(sums[o] + bias, scale, p.outputZeroPoint, -128, 127);
+}
+
+/** Input and output quantized alike (reference_ops::Mean, integer): the sum divided by n, truncated. */
+export function meanSameParams(p: MeanParams, x: Int8Array, y: Int8Array): void {
+  const { target, sums } = p;
+  sums.fill(0);
+  for (let i = 0; i < x.length; i++) sums[target[i]] += x[i];
+  for (let o = 0; o < sums.length; o++) y[o] = Math.trunc(sums[o] / p.count);
+}
+
+/** The optimized 4D spatial mean (optimized/integer_ops/mean.h): raw sum, one multiplier, integer bias. */
+export function meanSpatialOptimized(p: MeanParams, x: Int8Array, y: Int8Array): void {
+  const { target, sums } = p;
+  sums.fill(0);
+  for (let i = 0; i < x.length; i++) sums[target[i]] += x[i];
+  for (let o = 0; o < sums.length; o++) {
+    const q = multiplyByQuantizedMultiplier(sums[o], p.multiplier, p.shift) + p.outputZeroPoint; // outputZeroPoint holds the bias
+    y[o] = q < -128 ? -128 : q > 127 ? 127 : q;
+  }
+}
+
+/** The optimized general mean (optimized/reduce.h QuantizedMeanOrSum): float32 arithmetic, C round. */
+export function meanFloat(p: MeanParams, scale: number, bias: number, x: Int8Array, y: Int8Array): void {
+  const { target, sums } = p;
+  sums.fill(0);
+  for (let i = 0; i < x.length; i++) sums[target[i]] += x[i];
+  const n = p.count;
+  for (let o = 0; o < sums.length; o++) {
+    const mean = fround(sums[o] / n);
+    const q = roundHalfAway(fround(fround(mean * scale) + bias)) + p.outputZeroPoint;
     y[o] = q < -128 ? -128 : q > 127 ? 127 : q;
   }
 }
@@ -60,8 +117,36 @@ export const MEAN: ReferenceKernel = {
     }
     const inQ = perTensor(ctx, x);
     const outQ = perTensor(ctx, y);
-    const m = quantizeMultiplier(inQ.scale / outQ.scale);
     if (count < 1) throw opError(ctx, 'reduces over an empty axis', 'E_MODEL_FILE');
+    const xd = x.data as Int8Array;
+    const yd = y.data as Int8Array;
+    if (ctx.arithmetic === 'xnnpack') {
+      const sums = new Int32Array(outCount);
+      const [sIn, sOut] = [fround(inQ.scale), fround(outQ.scale)];
+      const raw = Array.from(axisTensor.data);
+      const spatialPair = rank === 4 && raw.length === 2 && ((raw[0] === 1 && raw[1] === 2) || (raw[0] === 2 && raw[1] === 1));
+      const ratio = fround(sIn / sOut);
+      if ((spatialPair || (rank === 4 && raw.length === 1 && raw[0] === 2)) && ratio >= 2 ** -8 && ratio < 2 ** 8) {
+        const scale = fround(sIn / fround(sOut * count));
+        const p: MeanParams = { target, count, inputZeroPoint: inQ.zeroPoint, multiplier: 0, shift: 0, outputZeroPoint: outQ.zeroPoint, sums };
+        return () => meanXnnpack(p, scale, xd, yd);
+      }
+      if (spatialPair && option(ctx, 'keepDims', false)) {
+        const t = fround(fround(inQ.zeroPoint * sIn) / sOut);
+        const bias = outQ.zeroPoint - Math.trunc(t > 0 ? fround(t + 0.5) : fround(t - 0.5));
+        const m = quantizeMultiplier(fround(sIn / fround(count * sOut)));
+        const p: MeanParams = { target, count, inputZeroPoint: 0, multiplier: m.multiplier, shift: m.shift, outputZeroPoint: bias, sums };
+        return () => meanSpatialOptimized(p, xd, yd);
+      }
+      if (inQ.zeroPoint === outQ.zeroPoint && sIn === sOut) {
+        const p: MeanParams = { target, count, inputZeroPoint: 0, multiplier: 0, shift: 0, outputZeroPoint: 0, sums };
+        return () => meanSameParams(p, xd, yd);
+      }
+      const bias = fround(-inQ.zeroPoint * ratio);
+      const p: MeanParams = { target, count, inputZeroPoint: inQ.zeroPoint, multiplier: 0, shift: 0, outputZeroPoint: outQ.zeroPoint, sums };
+      return () => meanFloat(p, ratio, bias, xd, yd);
+    }
+    const m = quantizeMultiplier(inQ.scale / outQ.scale);
     const k = Math.min(31 - Math.clz32(count), 32, 31 + m.shift); // floor(log2 n)
     const multiplier = Number((BigInt(m.multiplier) << BigInt(k)) / BigInt(count)); // BigInt division truncates
     const p: MeanParams = {
@@ -73,8 +158,6 @@ export const MEAN: ReferenceKernel = {
       outputZeroPoint: outQ.zeroPoint,
       sums: new Int32Array(outCount),
     };
-    const xd = x.data as Int8Array;
-    const yd = y.data as Int8Array;
     return () => mean(p, xd, yd);
   },
 };

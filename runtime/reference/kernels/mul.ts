@@ -2,11 +2,14 @@
 // s1·s2/s_out is computed in float32 (as the C++ does with float scales), then
 // y = MBQM((q1−zp1)·(q2−zp2), M, shift) + zp_out, clamped. NumPy broadcasting; results come from a
 // 256 × 256 table of the formula made in prepare (as for ADD).
+// arithmetic 'xnnpack': the table holds XNNPACK's qs8 multiply instead (float32 scale s1·s2/s_out,
+// round half to even; xnnpack-elementwise.ts), which the WebAssembly engines delegate MUL to.
 import { activationRange } from '../activation.js';
 import { prepareBroadcast } from '../broadcast.js';
 import { multiplyByQuantizedMultiplier, quantizeMultiplier } from '../fixed-point.js';
-import { input, output, perTensor, type ReferenceKernel } from '../kernel.js';
+import { input, output, perTensor, tfliteArithmetic, type ReferenceKernel } from '../kernel.js';
 import { lookupPairs, pairTable } from '../pair-table.js';
+import { xnnpackMulParams, xnnpackMulValue } from '../xnnpack-elementwise.js';
 
 export interface MulParams {
   zeroPoint1: number;
@@ -33,10 +36,23 @@ export const MUL: ReferenceKernel = {
     const q1 = perTensor(ctx, a);
     const q2 = perTensor(ctx, b);
     const qo = perTensor(ctx, y);
+    const { indexA, indexB } = prepareBroadcast(ctx, a, b, y);
+    const ad = a.data as Int8Array;
+    const bd = b.data as Int8Array;
+    const yd = y.data as Int8Array;
+    if (ctx.arithmetic === 'xnnpack') {
+      // XNNPACK refuses scales out of its range and bounds that quantize to min ≥ max; the op then
+      // runs on TFLite's kernel (the reference arithmetic, TFLite's activation bounds).
+      const [lo, hi] = activationRange(ctx, ctx.op.fusedActivation ?? 'NONE', qo.scale, qo.zeroPoint);
+      const xnn = lo < hi ? xnnpackMulParams(q1.scale, q1.zeroPoint, q2.scale, q2.zeroPoint, qo.scale, qo.zeroPoint, lo, hi) : null;
+      if (xnn) {
+        const table = pairTable((q1, q2) => xnnpackMulValue(xnn, q1, q2));
+        return () => lookupPairs(table, ad, indexA, bd, indexB, yd);
+      }
+    }
+    const [actMin, actMax] = activationRange(tfliteArithmetic(ctx), ctx.op.fusedActivation ?? 'NONE', qo.scale, qo.zeroPoint);
     const f32 = Math.fround;
     const m = quantizeMultiplier(f32(f32(f32(q1.scale) * f32(q2.scale)) / f32(qo.scale)));
-    const [actMin, actMax] = activationRange(ctx, ctx.op.fusedActivation ?? 'NONE', qo.scale, qo.zeroPoint);
-    const { indexA, indexB } = prepareBroadcast(ctx, a, b, y);
     const p: MulParams = {
       zeroPoint1: q1.zeroPoint,
       zeroPoint2: q2.zeroPoint,
@@ -47,9 +63,6 @@ export const MUL: ReferenceKernel = {
       actMax,
     };
     const table = pairTable((q1, q2) => mulValue(p, q1, q2));
-    const ad = a.data as Int8Array;
-    const bd = b.data as Int8Array;
-    const yd = y.data as Int8Array;
     return () => lookupPairs(table, ad, indexA, bd, indexB, yd);
   },
 };
