@@ -7,7 +7,7 @@
 //   Measured with tfjs-tflite 0.0.1-alpha.10 and @litertjs/core 2.5.3: both identical to the
 //   reference on 9,995 images (99.95 %); on the other 5 one output value is one quantization step
 //   off; predicted classes agree on all 10,000. Native TFLite with XNNPACK (the default resolver)
-//   differs on the same number of images: XNNPACK requantizes FULLY_CONNECTED in fixed point, the
+//   differs on the same number of images: XNNPACK requantizes FULLY_CONNECTED in float32, the
 //   TF 2.21 reference kernel in double.
 // - mlp-int8-float-io.tflite: a 784-16-10 MLP from the TF converter (per-channel weights, no bias):
 //   identical on all 10,000 images for every engine.
