@@ -27,10 +27,10 @@ export interface RefTensor {
 
 /**
  * Whose integer arithmetic the kernels reproduce. `tflite-reference`: TFLite's reference kernels
- * (BUILTIN_REF; fixed-point multipliers with gemmlowp's double rounding). `xnnpack`: the XNNPACK
- * kernels that the WebAssembly engines (tfjs-tflite, LiteRT.js) delegate int8 ops to: float32
- * requantization rounded half to even. The two differ by one step where a value lies just below a
- * half (the reference rounds it twice, first to 2^-e of a step) — see xnnpack-arithmetic.ts.
+ * (BUILTIN_REF). `xnnpack`: what the WebAssembly engines (tfjs-tflite, LiteRT.js) compute — the
+ * XNNPACK kernels they delegate int8 ops to (float32 requantization rounded half to even for
+ * convolutions and fully-connected layers, XNNPACK's own formulas for ADD, MUL, MEAN, QUANTIZE), and
+ * TFLite's kernels for what XNNPACK does not take. Why they differ: xnnpack-arithmetic.ts.
  */
 export type Arithmetic = 'tflite-reference' | 'xnnpack';
 
