@@ -2,7 +2,31 @@
 // mid-2023), for the kernels' `arithmetic: 'xnnpack'` branch. Each function computes one output
 // value from its int8 inputs the way the XNNPACK micro-kernel does; the kernels tabulate them.
 // Float32 in JS: Math.fround after every operation (see xnnpack-arithmetic.ts).
+import { activationRange } from './activation.js';
+import type { KernelContext } from './kernel.js';
+import { pairTable } from './pair-table.js';
 import { roundHalfEven, xnnpackRequantize } from './xnnpack-arithmetic.js';
+
+export interface Quant {
+  scale: number;
+  zeroPoint: number;
+}
+
+/**
+ * XNNPACK's result table (pair-table.ts) for an int8 ADD or MUL, or null when XNNPACK refuses the
+ * op — scales out of its range, or activation bounds that quantize to min ≥ max — so that TFLite's
+ * kernel runs it (the reference arithmetic, with TFLite's bounds).
+ */
+export function xnnpackPairTable(ctx: KernelContext, op: 'ADD' | 'MUL', a: Quant, b: Quant, out: Quant): Int8Array | null {
+  const [min, max] = activationRange(ctx, ctx.op.fusedActivation ?? 'NONE', out.scale, out.zeroPoint);
+  if (!(min < max)) return null;
+  if (op === 'ADD') {
+    const p = xnnpackAddParams(a, b, out, min, max);
+    return p && pairTable((qa, qb) => xnnpackAddValue(p, qa, qb));
+  }
+  const p = xnnpackMulParams(a, b, out, min, max);
+  return p && pairTable((qa, qb) => xnnpackMulValue(p, qa, qb));
+}
 
 const fround = Math.fround;
 
@@ -31,25 +55,16 @@ export interface XnnpackAddParams {
  * (round half up). Returns null when a ratio is outside [2^-10, 2^8), which XNNPACK refuses (the op
  * then stays on TFLite's optimized kernel, whose arithmetic is the reference one).
  */
-export function xnnpackAddParams(
-  scaleA: number,
-  zeroPointA: number,
-  scaleB: number,
-  zeroPointB: number,
-  scaleOut: number,
-  zeroPointOut: number,
-  min: number,
-  max: number,
-): XnnpackAddParams | null {
-  const ra = fround(fround(scaleA) / fround(scaleOut));
-  const rb = fround(fround(scaleB) / fround(scaleOut));
+export function xnnpackAddParams(a: Quant, b: Quant, out: Quant, min: number, max: number): XnnpackAddParams | null {
+  const ra = fround(fround(a.scale) / fround(out.scale));
+  const rb = fround(fround(b.scale) / fround(out.scale));
   const inRange = (r: number) => r >= 2 ** -10 && r < 2 ** 8;
   if (!inRange(ra) || !inRange(rb)) return null;
   const shift = 20 - float32Exponent(Math.max(ra, rb)); // in [12, 30]
   const aMultiplier = roundHalfEven(ra * 2 ** shift); // scaling by 2^shift is exact
   const bMultiplier = roundHalfEven(rb * 2 ** shift);
-  const bias = 2 ** (shift - 1) - aMultiplier * zeroPointA - bMultiplier * zeroPointB;
-  return { aMultiplier, bMultiplier, bias, divisor: 2 ** shift, outputZeroPoint: zeroPointOut, min, max };
+  const bias = 2 ** (shift - 1) - aMultiplier * a.zeroPoint - bMultiplier * b.zeroPoint;
+  return { aMultiplier, bMultiplier, bias, divisor: 2 ** shift, outputZeroPoint: out.zeroPoint, min, max };
 }
 
 export function xnnpackAddValue(p: XnnpackAddParams, qa: number, qb: number): number {
@@ -73,19 +88,10 @@ export interface XnnpackMulParams {
  * y = round_half_even(f32((q_a − zp_a)·(q_b − zp_b)) · f32(f32(s_a·s_b) / s_out)) + zp_out, clamped.
  * Returns null when the scale is outside [2^-16, 2^8), which XNNPACK refuses.
  */
-export function xnnpackMulParams(
-  scaleA: number,
-  zeroPointA: number,
-  scaleB: number,
-  zeroPointB: number,
-  scaleOut: number,
-  zeroPointOut: number,
-  min: number,
-  max: number,
-): XnnpackMulParams | null {
-  const scale = fround(fround(fround(scaleA) * fround(scaleB)) / fround(scaleOut));
+export function xnnpackMulParams(a: Quant, b: Quant, out: Quant, min: number, max: number): XnnpackMulParams | null {
+  const scale = fround(fround(fround(a.scale) * fround(b.scale)) / fround(out.scale));
   if (!(scale >= 2 ** -16 && scale < 2 ** 8)) return null;
-  return { zeroPointA, zeroPointB, scale, outputZeroPoint: zeroPointOut, min, max };
+  return { zeroPointA: a.zeroPoint, zeroPointB: b.zeroPoint, scale, outputZeroPoint: out.zeroPoint, min, max };
 }
 
 export function xnnpackMulValue(p: XnnpackMulParams, qa: number, qb: number): number {

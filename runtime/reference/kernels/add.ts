@@ -12,7 +12,7 @@ import { prepareBroadcast } from '../broadcast.js';
 import { multiplyByQuantizedMultiplier, quantizeMultiplier } from '../fixed-point.js';
 import { input, opError, output, perTensor, tfliteArithmetic, type ReferenceKernel } from '../kernel.js';
 import { lookupPairs, pairTable } from '../pair-table.js';
-import { xnnpackAddParams, xnnpackAddValue } from '../xnnpack-elementwise.js';
+import { xnnpackPairTable } from '../xnnpack-elementwise.js';
 
 const LEFT_SHIFT = 20;
 
@@ -52,16 +52,8 @@ export const ADD: ReferenceKernel = {
     const ad = a.data as Int8Array;
     const bd = b.data as Int8Array;
     const yd = y.data as Int8Array;
-    if (ctx.arithmetic === 'xnnpack') {
-      // XNNPACK refuses scales out of its range and bounds that quantize to min ≥ max; the op then
-      // runs on TFLite's kernel (the reference arithmetic, TFLite's activation bounds).
-      const [lo, hi] = activationRange(ctx, ctx.op.fusedActivation ?? 'NONE', qo.scale, qo.zeroPoint);
-      const xnn = lo < hi ? xnnpackAddParams(q1.scale, q1.zeroPoint, q2.scale, q2.zeroPoint, qo.scale, qo.zeroPoint, lo, hi) : null;
-      if (xnn) {
-        const table = pairTable((q1, q2) => xnnpackAddValue(xnn, q1, q2));
-        return () => lookupPairs(table, ad, indexA, bd, indexB, yd);
-      }
-    }
+    const xnnpack = ctx.arithmetic === 'xnnpack' ? xnnpackPairTable(ctx, 'ADD', q1, q2, qo) : null;
+    if (xnnpack) return () => lookupPairs(xnnpack, ad, indexA, bd, indexB, yd);
     const [actMin, actMax] = activationRange(tfliteArithmetic(ctx), ctx.op.fusedActivation ?? 'NONE', qo.scale, qo.zeroPoint);
     const twiceMax = 2 * Math.max(q1.scale, q2.scale);
     const m1 = quantizeMultiplier(q1.scale / twiceMax);

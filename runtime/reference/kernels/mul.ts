@@ -9,7 +9,7 @@ import { prepareBroadcast } from '../broadcast.js';
 import { multiplyByQuantizedMultiplier, quantizeMultiplier } from '../fixed-point.js';
 import { input, output, perTensor, tfliteArithmetic, type ReferenceKernel } from '../kernel.js';
 import { lookupPairs, pairTable } from '../pair-table.js';
-import { xnnpackMulParams, xnnpackMulValue } from '../xnnpack-elementwise.js';
+import { xnnpackPairTable } from '../xnnpack-elementwise.js';
 
 export interface MulParams {
   zeroPoint1: number;
@@ -40,16 +40,8 @@ export const MUL: ReferenceKernel = {
     const ad = a.data as Int8Array;
     const bd = b.data as Int8Array;
     const yd = y.data as Int8Array;
-    if (ctx.arithmetic === 'xnnpack') {
-      // XNNPACK refuses scales out of its range and bounds that quantize to min ≥ max; the op then
-      // runs on TFLite's kernel (the reference arithmetic, TFLite's activation bounds).
-      const [lo, hi] = activationRange(ctx, ctx.op.fusedActivation ?? 'NONE', qo.scale, qo.zeroPoint);
-      const xnn = lo < hi ? xnnpackMulParams(q1.scale, q1.zeroPoint, q2.scale, q2.zeroPoint, qo.scale, qo.zeroPoint, lo, hi) : null;
-      if (xnn) {
-        const table = pairTable((q1, q2) => xnnpackMulValue(xnn, q1, q2));
-        return () => lookupPairs(table, ad, indexA, bd, indexB, yd);
-      }
-    }
+    const xnnpack = ctx.arithmetic === 'xnnpack' ? xnnpackPairTable(ctx, 'MUL', q1, q2, qo) : null;
+    if (xnnpack) return () => lookupPairs(xnnpack, ad, indexA, bd, indexB, yd);
     const [actMin, actMax] = activationRange(tfliteArithmetic(ctx), ctx.op.fusedActivation ?? 'NONE', qo.scale, qo.zeroPoint);
     const f32 = Math.fround;
     const m = quantizeMultiplier(f32(f32(f32(q1.scale) * f32(q2.scale)) / f32(qo.scale)));
