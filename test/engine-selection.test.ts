@@ -4,9 +4,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AUTO_ORDER, createEngine, ENGINE_NAMES } from '../runtime/engines/index.js';
+import { AUTO_ORDER, AUTO_ORDER_CONV, autoOrder, createEngine, ENGINE_NAMES } from '../runtime/engines/index.js';
 import { BuiltinOperator } from '../schemas/tflite.js';
 import { int8Activation, singleOpModel } from './conformance/build.js';
+import { CONFORMANCE_CASES } from './conformance/cases/index.js';
 import { errorLines, runCli } from './helpers/run-cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'edgeqat-engines-'));
@@ -50,6 +51,19 @@ describe('createEngine', () => {
       expect(engine.name).toBe(AUTO_ORDER[0]);
       engine.dispose();
     }
+  });
+
+  it('auto puts LiteRT.js first for models with convolutions (faster there), tfjs-tflite when LiteRT.js cannot run them', async () => {
+    expect(AUTO_ORDER_CONV).toEqual(['litert', 'tfjs-tflite', 'reference']);
+    expect(autoOrder(['QUANTIZE', 'FULLY_CONNECTED'])).toBe(AUTO_ORDER);
+    expect(autoOrder(['QUANTIZE', 'DEPTHWISE_CONV_2D'])).toBe(AUTO_ORDER_CONV);
+    const dscnn = await createEngine('auto', fixture('edgeqat-dscnn'), 'dscnn');
+    expect(dscnn.name).toBe('litert');
+    dscnn.dispose();
+    const conv = CONFORMANCE_CASES.CONV_2D()[0].model; // int8 I/O: LiteRT.js refuses it
+    const engine = await createEngine('auto', conv, 'conv');
+    expect(engine.name).toBe('tfjs-tflite');
+    engine.dispose();
   });
 
   it('unknown engine: E_OPTION naming the choices', async () => {

@@ -1,8 +1,12 @@
-// Engine selection: by name, or `auto` = the fastest engine that can run the model. The order is
-// measured with `edgeqat bench test/fixtures/edgeqat-mlp.tflite --engine all` (the 784-100-100-10
-// MLP edgeqat exports, float I/O, batch 1, MNIST inputs; 2-core x86 build machine, shared and noisy;
-// p50 over 3 runs): tfjs-tflite ≈ 7 µs, litert ≈ 13-21 µs, reference ≈ 34 µs. An engine that
-// cannot load or run a model is skipped (litert: int8 I/O; reference: an op it lacks).
+// Engine selection: by name, or `auto` = the fastest engine that can run the model, in an order
+// measured with `edgeqat bench <model> --engine all` and `npm run bench` (batch 1, MNIST inputs,
+// 2-core x86 build machine, p50):
+// - models without convolutions (the 784-100-100-10 MLP): tfjs-tflite 7-10 µs, litert 13-22 µs,
+//   reference 20-35 µs;
+// - models with CONV_2D / DEPTHWISE_CONV_2D: LiteRT.js first. CNN 104-107 µs vs tfjs-tflite
+//   165-179 µs in every run; DSCNN 72-80 µs vs 83-91 µs in 4 of 5 runs (102 vs 91 in the fifth);
+//   eval throughput 1.7x / 1.2x tfjs-tflite's. LiteRT.js's p99 is the worse one on these (longer tail).
+// An engine that cannot load or run a model is skipped (litert: int8 I/O; reference: an op it lacks).
 // `reference-xnnpack` is the reference interpreter with XNNPACK's arithmetic (what the two
 // WebAssembly engines compute); never picked by `auto`, which prefers the real thing.
 import { EdgeqatError, isEdgeqatError } from '../errors.js';
@@ -17,8 +21,15 @@ export type EngineName = (typeof ENGINE_NAMES)[number];
 export type EngineChoice = 'auto' | EngineName;
 export const ENGINE_CHOICES: readonly EngineChoice[] = ['auto', ...ENGINE_NAMES];
 
-/** Fastest first (see the header). */
+/** Fastest first (see the header), for models without convolutions. */
 export const AUTO_ORDER: readonly EngineName[] = ['tfjs-tflite', 'litert', 'reference'];
+/** Fastest first for models with a CONV_2D or DEPTHWISE_CONV_2D operator. */
+export const AUTO_ORDER_CONV: readonly EngineName[] = ['litert', 'tfjs-tflite', 'reference'];
+
+/** The order `auto` tries engines in for a model with these operators. */
+export function autoOrder(ops: readonly string[]): readonly EngineName[] {
+  return ops.some((op) => op === 'CONV_2D' || op === 'DEPTHWISE_CONV_2D') ? AUTO_ORDER_CONV : AUTO_ORDER;
+}
 
 export interface CreateEngineOptions {
   /** Requested CPU threads, passed to the engines that take a thread count; see Engine.threads for what they use. */
@@ -37,7 +48,7 @@ export function isEngineName(name: string): name is EngineName {
 }
 
 /**
- * Loads `bytes` on the named engine, or with `auto` on the first engine of AUTO_ORDER that can run
+ * Loads `bytes` on the named engine, or with `auto` on the first engine of autoOrder() that can run
  * it. `label` names the model in messages. Unknown names are E_OPTION; when no engine can run the
  * model, one line gives each engine's reason.
  */
@@ -46,10 +57,10 @@ export async function createEngine(name: string, bytes: Uint8Array, label: strin
     throw new EdgeqatError('E_OPTION', `unknown engine '${name}' (choose from ${ENGINE_CHOICES.join(', ')})`);
   }
   if (name !== 'auto') return FACTORIES[name](bytes, label, opts);
-  readTfliteModel(bytes, label); // a corrupt file is one E_MODEL_FILE error, not three
+  const summary = readTfliteModel(bytes, label); // a corrupt file is one E_MODEL_FILE error, not three
   const reasons: string[] = [];
   let last: unknown;
-  for (const candidate of AUTO_ORDER) {
+  for (const candidate of autoOrder(summary.subgraph.operators.map((o) => o.op))) {
     try {
       return await FACTORIES[candidate](bytes, label, opts);
     } catch (e) {
