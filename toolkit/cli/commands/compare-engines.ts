@@ -2,10 +2,11 @@
 // split and reports each engine's accuracy and the share of images whose outputs are identical to
 // the reference engine's (raw int8 outputs; for float-output models the dequantized floats,
 // compared exactly), and the largest difference in quantization steps of the output; the same
-// against reference-xnnpack (the reference interpreter with XNNPACK's arithmetic, which is what the
-// WebAssembly engines should equal exactly). Engines that cannot run the model are listed with their reason. `--per-layer` adds, for each other engine, the
-// same comparison op by op (../../debug/layer-agreement.ts): what each op's kernel differs by alone,
-// and what the differences add up to through the model.
+// against reference-xnnpack (the reference interpreter with XNNPACK's arithmetic, which the
+// WebAssembly engines should equal exactly). Engines that cannot run the model are listed with
+// their reason. `--per-layer` adds, for each WebAssembly engine, the comparison with the reference
+// engine op by op (../../debug/layer-agreement.ts): what each op's kernel differs by alone, and
+// what the differences add up to through the model.
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { argmax } from '../../../runtime/accuracy.js';
