@@ -9,7 +9,7 @@ import { createReferenceEngine } from '../runtime/engines/reference.js';
 import { readTfliteModel } from '../runtime/model-reader.js';
 import { BuiltinOperator } from '../schemas/tflite.js';
 import { runBench, type BenchAllResult, type BenchResult } from '../toolkit/cli/commands/bench.js';
-import { runCompareEngines } from '../toolkit/cli/commands/compare-engines.js';
+import { formatComparison, runCompareEngines } from '../toolkit/cli/commands/compare-engines.js';
 import { truncatedModel } from '../toolkit/debug/layer-agreement.js';
 import { int8Activation, singleOpModel } from './conformance/build.js';
 import { runCli } from './helpers/run-cli.js';
@@ -114,6 +114,24 @@ describe('edgeqat compare-engines --per-layer (the edgeqat DSCNN: conv, depthwis
       expect(layers[0].accumulated.maxSteps).toBe(0); // QUANTIZE of the same float input
       expect(layers[layers.length - 1].accumulated.maxSteps).toBe(e.maxSteps);
     }
+  });
+
+  it('--baseline reference-xnnpack: every op of both WebAssembly engines equals XNNPACK\'s arithmetic, alone and accumulated', async () => {
+    const r = await runCompareEngines(fixturePath('edgeqat-dscnn'), { limit: 40, quiet: true, perLayer: true, baseline: 'reference-xnnpack' });
+    expect(r.baseline).toBe('reference-xnnpack');
+    const others = r.engines.filter((e) => e.layers);
+    expect(others.map((e) => e.engine)).toEqual(['tfjs-tflite', 'litert']);
+    for (const e of others) {
+      expect(e.layers).toHaveLength(12);
+      for (const l of e.layers!) {
+        expect(l.alone, `${e.engine} ${l.tensor}`).toMatchObject({ maxSteps: 0, differing: 0 });
+        expect(l.accumulated, `${e.engine} ${l.tensor}`).toMatchObject({ maxSteps: 0, differing: 0, identicalImages: 1 });
+      }
+    }
+    expect(formatComparison(r)).toMatch(/tfjs-tflite vs reference-xnnpack, per op/);
+    const bad = runCli(['compare-engines', fixturePath('edgeqat-mlp'), '--per-layer', '--baseline', 'xnnpack']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toBe("edgeqat: error: --baseline must be one of reference, reference-xnnpack, got 'xnnpack'");
   });
 
   it('a cut model computes exactly the whole model\'s tensor (reference engine)', () => {

@@ -13,6 +13,7 @@ import { createReferenceEngine } from '../../runtime/engines/reference.js';
 import { EdgeqatError } from '../../runtime/errors.js';
 import { readTfliteBufferData, readTfliteModel, type ModelSummary, type TensorSummary } from '../../runtime/model-reader.js';
 import { ReferenceInterpreter } from '../../runtime/reference/interpreter.js';
+import type { Arithmetic } from '../../runtime/reference/kernel.js';
 import { BuiltinOperator, ByteBuffer, Model, TensorType } from '../../schemas/tflite.js';
 import { TfliteGraph } from '../converter/tflite-graph.js';
 
@@ -106,7 +107,7 @@ const CHUNK = 64;
 
 /**
  * Runs `engineName` on a cut copy of the model per int8-output operator and compares every op's
- * output with the reference engine's, accumulated and alone (see the header). `images` holds
+ * output with the reference engine's (with the given arithmetic), accumulated and alone (see the header). `images` holds
  * float samples as the model's input takes them.
  */
 export async function compareLayers(
@@ -116,6 +117,7 @@ export async function compareLayers(
   images: Float32Array,
   samples: number,
   onProgress?: (done: number) => void,
+  arithmetic: Arithmetic = 'tflite-reference',
 ): Promise<OpAgreement[]> {
   const summary = readTfliteModel(bytes, label);
   const graph = summary.subgraph;
@@ -124,8 +126,8 @@ export async function compareLayers(
   const producer = new Map<number, number>(ops.map((o) => [o.outputs[0], o.index]));
   const modelInput = graph.inputs[0];
 
-  const full = createReferenceEngine(bytes, { label });
-  const alone = new ReferenceInterpreter(bytes, label);
+  const full = createReferenceEngine(bytes, { label, arithmetic });
+  const alone = new ReferenceInterpreter(bytes, label, arithmetic);
   const engines: Engine[] = [];
   try {
     for (const o of ops) engines.push(await createEngine(engineName, truncatedModel(bytes, o.index, summary), `${label} (cut after op #${o.index})`));

@@ -28,6 +28,8 @@ export interface CompareEnginesOptions {
   quiet?: boolean;
   /** Also compare every op's output (slower: one cut copy of the model per op and engine). */
   perLayer?: boolean;
+  /** What --per-layer compares with: reference (TFLite's reference kernels, default) or reference-xnnpack. */
+  baseline?: string;
 }
 
 /** How one engine's outputs compare with a baseline engine's on the same images. */
@@ -61,7 +63,7 @@ export interface EngineComparison {
   /** The same comparison against reference-xnnpack; null when that engine could not run the model. */
   vsXnnpack: OutputAgreement | null;
   outputDtype: string;
-  /** With --per-layer: each int8-output op compared with the reference engine's (not for the reference itself). */
+  /** With --per-layer: each int8-output op compared with the baseline engine's (not for the reference engines themselves). */
   layers?: OpAgreement[];
   seconds: number;
 }
@@ -75,6 +77,8 @@ export interface CompareEnginesResult {
   model: string;
   dataset: string;
   samples: number;
+  /** The engine the per-layer tables compare with. */
+  baseline: string;
   engines: EngineComparison[];
   unavailable: EngineUnavailable[];
 }
@@ -124,7 +128,11 @@ function compareOutputs(outputs: OutputArray, baseline: OutputArray, count: numb
   };
 }
 
+const BASELINES = ['reference', 'reference-xnnpack'] as const;
+
 export async function runCompareEngines(modelPath: string, opts: CompareEnginesOptions = {}): Promise<CompareEnginesResult> {
+  const baseline = opts.baseline ?? 'reference';
+  if (!(BASELINES as readonly string[]).includes(baseline)) throw new EdgeqatError('E_OPTION', `--baseline must be one of ${BASELINES.join(', ')}, got '${baseline}'`);
   const summary = readTfliteFile(modelPath);
   const datasetSpec = opts.dataset ?? 'mnist';
   const data = loadDataset(datasetSpec, { split: 'test', dataDir: opts.dataDir, normalization: modelPreprocessing(summary) });
@@ -181,7 +189,8 @@ export async function runCompareEngines(modelPath: string, opts: CompareEnginesO
       });
       if (opts.perLayer && name !== 'reference' && name !== 'reference-xnnpack') {
         const progress = createProgress(`compare per layer (${name})`, opts.quiet || opts.json);
-        engines[engines.length - 1].layers = await compareLayers(name, bytes, modelPath, test.images, count, (done) => progress.update(done, count));
+        const arithmetic = baseline === 'reference-xnnpack' ? 'xnnpack' : 'tflite-reference';
+        engines[engines.length - 1].layers = await compareLayers(name, bytes, modelPath, test.images, count, (done) => progress.update(done, count), arithmetic);
         progress.done(`${count} images`);
       }
     } finally {
@@ -191,7 +200,7 @@ export async function runCompareEngines(modelPath: string, opts: CompareEnginesO
   if (engines.length === 0) {
     throw new EdgeqatError('E_UNSUPPORTED', `${modelPath}: no engine can run this model (${unavailable.map((u) => `${u.engine}: ${u.error}`).join('; ')})`);
   }
-  return { model: modelPath, dataset: datasetSpec, samples: count, engines, unavailable };
+  return { model: modelPath, dataset: datasetSpec, samples: count, baseline, engines, unavailable };
 }
 
 function percent(x: number | null, digits = 2): string {
@@ -210,7 +219,7 @@ export function formatComparison(r: CompareEnginesResult): string {
   for (const u of r.unavailable) lines.push(`${u.engine}: cannot run this model (${u.error})`);
   for (const e of r.engines) {
     if (!e.layers) continue;
-    lines.push('', `${e.engine} vs reference, per op (|difference| in steps of the op's output; alone = the op's kernel on ${e.engine}'s own inputs):`);
+    lines.push('', `${e.engine} vs ${r.baseline}, per op (|difference| in steps of the op's output; alone = the op's kernel on ${e.engine}'s own inputs):`);
     const layerRows = [['#', 'op', 'tensor', 'alone: max', 'differing', 'accumulated: max', 'differing', 'images identical']];
     for (const l of e.layers) {
       layerRows.push([String(l.index), l.op, l.tensor, l.alone ? String(l.alone.maxSteps) : '-', l.alone ? percent(l.alone.differing, 3) : '-', String(l.accumulated.maxSteps), percent(l.accumulated.differing, 3), percent(l.accumulated.identicalImages)]);
@@ -234,6 +243,7 @@ export function compareEnginesCommand(): Command {
     .option('--limit <n>', 'use the first n test images', positiveInt('--limit'))
     .option('--json', 'print one JSON object')
     .option('--per-layer', 'also compare every op\'s output with the reference engine\'s (alone and accumulated)')
+    .option('--baseline <engine>', 'what --per-layer compares with: reference (TFLite\'s reference kernels) or reference-xnnpack (XNNPACK\'s arithmetic)', 'reference')
     .option('--quiet', 'no progress output')
     .action(async (model: string, opts: CompareEnginesOptions) => {
       const r = await runCompareEngines(model, opts);
