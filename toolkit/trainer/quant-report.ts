@@ -1,4 +1,5 @@
 // What the observers and weight quantizers learned, per layer: for the CLI and the run folder.
+import { formatTable } from '../cli/text-table.js';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { QuantizeStub } from './layers/quantize-stub.js';
 import { QuantizeWrapper } from './layers/quantize-wrapper.js';
@@ -80,10 +81,4 @@ export function formatQuantReport(rows: LayerQuantReport[]): string {
     String(r.zeroPoint),
   ]);
   return formatTable(header, body);
-}
-
-export function formatTable(header: string[], body: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }

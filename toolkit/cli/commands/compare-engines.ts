@@ -9,6 +9,7 @@
 // what the differences add up to through the model.
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { formatTable } from '../text-table.js';
 import { argmax } from '../../../runtime/accuracy.js';
 import { loadDataset } from '../../../runtime/datasets/datasets.js';
 import { elementsPerSample, type Engine, type OutputArray } from '../../../runtime/engines/engine.js';
@@ -208,31 +209,26 @@ function percent(x: number | null, digits = 2): string {
 }
 
 export function formatComparison(r: CompareEnginesResult): string {
-  const rows = [['engine', 'accuracy', 'identical to reference', 'same prediction', 'max |diff|', 'in steps', 'values differing', 'identical to reference-xnnpack', 'in steps', 'seconds']];
+  const header = ['engine', 'accuracy', 'identical to reference', 'same prediction', 'max |diff|', 'in steps', 'values differing', 'identical to reference-xnnpack', 'in steps', 'seconds'];
+  const rows: string[][] = [];
   const steps = (x: number | null | undefined) => (x === null || x === undefined ? '-' : String(x));
   for (const e of r.engines) {
     const diff = e.maxAbsDiff === null ? '-' : String(Number(e.maxAbsDiff.toPrecision(6)));
     const x = e.vsXnnpack;
     rows.push([e.engine, e.accuracy.toFixed(4), percent(e.identical), percent(e.samePrediction), diff, steps(e.maxSteps), percent(e.differing), percent(x?.identical ?? null), steps(x?.maxSteps), e.seconds.toFixed(2)]);
   }
-  const lines = [`${r.model}: ${r.samples} ${r.dataset} test images`, ...table(rows)];
+  const lines = [`${r.model}: ${r.samples} ${r.dataset} test images`, formatTable(header, rows, { rule: false })];
   for (const u of r.unavailable) lines.push(`${u.engine}: cannot run this model (${u.error})`);
   for (const e of r.engines) {
     if (!e.layers) continue;
     lines.push('', `${e.engine} vs ${r.baseline}, per op (|difference| in steps of the op's output; alone = the op's kernel on ${e.engine}'s own inputs):`);
-    const layerRows = [['#', 'op', 'tensor', 'alone: max', 'differing', 'accumulated: max', 'differing', 'images identical']];
-    for (const l of e.layers) {
-      layerRows.push([String(l.index), l.op, l.tensor, l.alone ? String(l.alone.maxSteps) : '-', l.alone ? percent(l.alone.differing, 3) : '-', String(l.accumulated.maxSteps), percent(l.accumulated.differing, 3), percent(l.accumulated.identicalImages)]);
-    }
-    lines.push(...table(layerRows));
+    const layerHeader = ['#', 'op', 'tensor', 'alone: max', 'differing', 'accumulated: max', 'differing', 'images identical'];
+    const layerRows = e.layers.map((l) => [String(l.index), l.op, l.tensor, l.alone ? String(l.alone.maxSteps) : '-', l.alone ? percent(l.alone.differing, 3) : '-', String(l.accumulated.maxSteps), percent(l.accumulated.differing, 3), percent(l.accumulated.identicalImages)]);
+    lines.push(formatTable(layerHeader, layerRows, { rule: false }));
   }
   return lines.join('\n');
 }
 
-function table(rows: string[][]): string[] {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
-  return rows.map((row) => row.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
-}
 
 export function compareEnginesCommand(): Command {
   return new Command('compare-engines')

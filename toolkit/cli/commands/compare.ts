@@ -9,6 +9,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { formatTable } from '../text-table.js';
 import { writeFileAtomic, writeJsonAtomic } from '../../../runtime/atomic-write.js';
 import { loadDataset } from '../../../runtime/datasets/datasets.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
@@ -201,9 +202,7 @@ export function formatCompare(r: CompareResult): string {
     return [k, e.accuracy.toFixed(4), k === 'float' ? '—' : e.drop_points.toFixed(2), e.size_bytes.toLocaleString('en-US'), `${e.p50_us.toFixed(1)} µs`];
   });
   const header = ['model', 'accuracy', 'drop vs float (points)', 'size (bytes)', 'latency p50'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [`${r.model} on ${r.dataset}, TFLite interpreter (tfjs-tflite), ${r.machine}`, line(header), ...rows.map(line)].join('\n');
+  return [`${r.model} on ${r.dataset}, TFLite interpreter (tfjs-tflite), ${r.machine}`, formatTable(header, rows, { rule: false, alignNumbers: true })].join('\n');
 }
 
 export function compareCommand(): Command {

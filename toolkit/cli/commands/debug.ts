@@ -9,7 +9,7 @@ import type { Arithmetic } from '../../../runtime/reference/kernel.js';
 import { initBackend } from '../../backend.js';
 import { convertToTflite } from '../../converter/convert.js';
 import { simulateVsDeploy, type DivergenceReport } from '../../debug/simulate-vs-deploy.js';
-import { formatTable } from '../../trainer/quant-report.js';
+import { formatTable } from '../text-table.js';
 import { loadRun } from '../../run-folder.js';
 import { positiveInt } from '../options.js';
 

@@ -3,7 +3,8 @@
 // interpreter next to the fake-quant accuracy in TF.js.
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { formatQuantReport, formatTable } from '../../trainer/quant-report.js';
+import { formatQuantReport } from '../../trainer/quant-report.js';
+import { formatTable } from '../text-table.js';
 import { runEval } from './eval.js';
 import { runExport } from './export.js';
 import { addTrainOptions, runTrain, type TrainCommandOptions } from './train.js';
