@@ -104,7 +104,8 @@ export function writeRunFiles(dir: string, info: RunInfo, metrics: RunMetrics): 
   writeJsonAtomic(join(dir, 'run.json'), info);
 }
 
-function readJson<T>(path: string, what: string): T {
+/** A JSON file of a run folder; unreadable or invalid is one E_RUN_FOLDER line naming it. */
+export function readJson<T>(path: string, what: string): T {
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as T;
   } catch (e) {

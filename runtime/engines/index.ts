@@ -3,8 +3,8 @@
 // 2-core x86 build machine, p50):
 // - models without convolutions (the 784-100-100-10 MLP): tfjs-tflite 7-10 µs, litert 13-22 µs,
 //   reference 20-35 µs;
-// - models with CONV_2D / DEPTHWISE_CONV_2D: LiteRT.js first. CNN 104-107 µs vs tfjs-tflite
-//   165-179 µs in every run; DSCNN 72-80 µs vs 83-91 µs in 4 of 5 runs (102 vs 91 in the fifth);
+// - models with CONV_2D / DEPTHWISE_CONV_2D: LiteRT.js first. CNN 104-134 µs vs tfjs-tflite
+//   164-179 µs in each of 4 runs; DSCNN 72-80 µs vs 83-91 µs in 3 of 4 runs (102 vs 91 in the fourth);
 //   eval throughput 1.7x / 1.2x tfjs-tflite's. LiteRT.js's p99 is the worse one on these (longer tail).
 // An engine that cannot load or run a model is skipped (litert: int8 I/O; reference: an op it lacks).
 // `reference-xnnpack` is the reference interpreter with XNNPACK's arithmetic (what the two

@@ -9,7 +9,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { EdgeqatError } from '../../runtime/errors.js';
 import { readTfliteModel, type ModelSummary } from '../../runtime/model-reader.js';
-import type { RunInfo, RunMetrics } from '../run-folder.js';
+import { readJson, type RunInfo, type RunMetrics } from '../run-folder.js';
 
 export interface CompareEntry {
   accuracy: number;
@@ -52,11 +52,7 @@ export interface ReportInputs {
 
 function readJsonFile<T>(path: string, what: string, hint: string): T {
   if (!existsSync(path)) throw new EdgeqatError('E_RUN_FOLDER', `${path}: missing (${hint})`);
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as T;
-  } catch (e) {
-    throw new EdgeqatError('E_RUN_FOLDER', `${path}: cannot read ${what} (${(e as Error).message.split('\n')[0]})`);
-  }
+  return readJson<T>(path, what);
 }
 
 function readRunFiles(dir: string): RunFiles {
