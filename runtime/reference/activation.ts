@@ -32,3 +32,12 @@ export function activationRange(ctx: KernelContext, activation: string, scale: n
 export function fusedActivationRange(ctx: KernelContext, scale: number, zeroPoint: number): [number, number] {
   return activationRange(ctx, ctx.op.fusedActivation ?? 'NONE', scale, zeroPoint);
 }
+
+/**
+ * With XNNPACK's arithmetic: XNNPACK's clamp for the op's fused activation, or null when it
+ * collapses to one value (min ≥ max) — XNNPACK refuses such a node and TFLite's kernel runs it.
+ */
+export function xnnpackFusedClamp(ctx: KernelContext, scale: number, zeroPoint: number): [number, number] | null {
+  const [min, max] = fusedActivationRange(ctx, scale, zeroPoint);
+  return min < max ? [min, max] : null;
+}

@@ -2,7 +2,7 @@
 // fixed-point multipliers (facts §3.1: QuantizeMultiplier(double(s_in)·double(s_w[c]) / double(s_out))),
 // or with XNNPACK's arithmetic float32 scales (xnnpack-arithmetic.ts), bias, and the fused
 // activation clamp.
-import { activationRange } from './activation.js';
+import { fusedActivationRange, xnnpackFusedClamp } from './activation.js';
 import { multiplyByQuantizedMultiplier, quantizeMultiplier } from './fixed-point.js';
 import { elementCount, opError, option, perTensor, tfliteArithmetic, type KernelContext, type RefTensor } from './kernel.js';
 import { outputSize, paddingBefore, type PaddingMode } from './padding.js';
@@ -93,9 +93,12 @@ export function convRequantization(ctx: KernelContext, x: RefTensor, w: RefTenso
   if (n > 1 && wq.quantizedDimension !== channelDim) {
     throw opError(ctx, `filter is quantized along dimension ${wq.quantizedDimension}, expected ${channelDim}`, 'E_MODEL_FILE');
   }
+  // XNNPACK's clamp; null (TFLite's kernel and clamp) with the reference arithmetic or where XNNPACK refuses the op.
+  const clamp = ctx.arithmetic === 'xnnpack' ? xnnpackFusedClamp(ctx, outQ.scale, outQ.zeroPoint) : null;
+  const [actMin, actMax] = clamp ?? fusedActivationRange(tfliteArithmetic(ctx), outQ.scale, outQ.zeroPoint);
   const multipliers = new Int32Array(outC);
   const shifts = new Int32Array(outC);
-  const xnnpackScales = ctx.arithmetic === 'xnnpack' ? new Float64Array(outC) : null;
+  const xnnpackScales = clamp ? new Float64Array(outC) : null;
   for (let c = 0; c < outC; c++) {
     const filterScale = wq.scale[n === 1 ? 0 : c];
     const m = quantizeMultiplier((inQ.scale * filterScale) / outQ.scale);
@@ -109,12 +112,6 @@ export function convRequantization(ctx: KernelContext, x: RefTensor, w: RefTenso
     if (!b.constant) throw opError(ctx, 'bias is not constant');
     if (elementCount(b.shape) !== outC) throw opError(ctx, `bias has ${elementCount(b.shape)} values for ${outC} channels`, 'E_MODEL_FILE');
     bias = b.data as Int32Array;
-  }
-  let [actMin, actMax] = activationRange(ctx, ctx.op.fusedActivation ?? 'NONE', outQ.scale, outQ.zeroPoint);
-  if (xnnpackScales && !(actMin < actMax)) {
-    // XNNPACK refuses a clamp that collapses to one value; the op stays on TFLite's kernel.
-    [actMin, actMax] = activationRange(tfliteArithmetic(ctx), ctx.op.fusedActivation ?? 'NONE', outQ.scale, outQ.zeroPoint);
-    return { inputZeroPoint: inQ.zeroPoint, outputZeroPoint: outQ.zeroPoint, actMin, actMax, bias, multipliers, shifts, xnnpackScales: null };
   }
   return { inputZeroPoint: inQ.zeroPoint, outputZeroPoint: outQ.zeroPoint, actMin, actMax, bias, multipliers, shifts, xnnpackScales };
 }

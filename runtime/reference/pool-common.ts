@@ -1,7 +1,7 @@
 // Prepare shared by AVERAGE_POOL_2D and MAX_POOL_2D: window geometry from Pool2DOptions and the
 // fused activation clamp from the output's parameters. Pools do not requantize: the raw int8
 // values pass through (facts §1: the kernels do not check that scales match).
-import { activationRange } from './activation.js';
+import { fusedActivationRange } from './activation.js';
 import { windowGeometry, type ConvGeometry } from './conv-common.js';
 import { input, option, output, perTensor, type KernelContext } from './kernel.js';
 
@@ -20,6 +20,6 @@ export function preparePool(ctx: KernelContext): { params: PoolParams; x: Int8Ar
   const kW = option(ctx, 'filterWidth', 0);
   const geometry = windowGeometry(ctx, x, y, kH, kW, x.shape[3] ?? 0);
   const outQ = perTensor(ctx, y);
-  const [actMin, actMax] = activationRange(ctx, ctx.op.fusedActivation ?? 'NONE', outQ.scale, outQ.zeroPoint);
+  const [actMin, actMax] = fusedActivationRange(ctx, outQ.scale, outQ.zeroPoint);
   return { params: { geometry, actMin, actMax, scratch: new Int32Array(geometry.inC) }, x: x.data as Int8Array, y: y.data as Int8Array };
 }

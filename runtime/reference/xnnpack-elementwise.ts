@@ -2,7 +2,7 @@
 // mid-2023), for the kernels' `arithmetic: 'xnnpack'` branch. Each function computes one output
 // value from its int8 inputs the way the XNNPACK micro-kernel does; the kernels tabulate them.
 // Float32 in JS: Math.fround after every operation (see xnnpack-arithmetic.ts).
-import { activationRange } from './activation.js';
+import { xnnpackFusedClamp } from './activation.js';
 import type { KernelContext } from './kernel.js';
 import { pairTable } from './pair-table.js';
 import { roundHalfEven, xnnpackRequantize } from './xnnpack-arithmetic.js';
@@ -18,8 +18,9 @@ export interface Quant {
  * kernel runs it (the reference arithmetic, with TFLite's bounds).
  */
 export function xnnpackPairTable(ctx: KernelContext, op: 'ADD' | 'MUL', a: Quant, b: Quant, out: Quant): Int8Array | null {
-  const [min, max] = activationRange(ctx, ctx.op.fusedActivation ?? 'NONE', out.scale, out.zeroPoint);
-  if (!(min < max)) return null;
+  const clamp = xnnpackFusedClamp(ctx, out.scale, out.zeroPoint);
+  if (!clamp) return null;
+  const [min, max] = clamp;
   if (op === 'ADD') {
     const p = xnnpackAddParams(a, b, out, min, max);
     return p && pairTable((qa, qb) => xnnpackAddValue(p, qa, qb));

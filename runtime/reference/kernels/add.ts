@@ -7,7 +7,7 @@
 // formula once for all 256 × 256 pairs and eval looks results up (same integers, one load each).
 // arithmetic 'xnnpack': the table holds XNNPACK's qs8 add instead (21-bit multipliers, one shift,
 // round half up; xnnpack-elementwise.ts), which the WebAssembly engines delegate ADD to.
-import { activationRange } from '../activation.js';
+import { fusedActivationRange } from '../activation.js';
 import { prepareBroadcast } from '../broadcast.js';
 import { multiplyByQuantizedMultiplier, quantizeMultiplier } from '../fixed-point.js';
 import { input, opError, output, perTensor, tfliteArithmetic, type ReferenceKernel } from '../kernel.js';
@@ -54,7 +54,7 @@ export const ADD: ReferenceKernel = {
     const yd = y.data as Int8Array;
     const xnnpack = ctx.arithmetic === 'xnnpack' ? xnnpackPairTable(ctx, 'ADD', q1, q2, qo) : null;
     if (xnnpack) return () => lookupPairs(xnnpack, ad, indexA, bd, indexB, yd);
-    const [actMin, actMax] = activationRange(tfliteArithmetic(ctx), ctx.op.fusedActivation ?? 'NONE', qo.scale, qo.zeroPoint);
+    const [actMin, actMax] = fusedActivationRange(tfliteArithmetic(ctx), qo.scale, qo.zeroPoint);
     const twiceMax = 2 * Math.max(q1.scale, q2.scale);
     const m1 = quantizeMultiplier(q1.scale / twiceMax);
     const m2 = quantizeMultiplier(q2.scale / twiceMax);

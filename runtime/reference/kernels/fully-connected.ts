@@ -8,7 +8,7 @@
 // - Inputs equal to one common value c (a RELU-ed activation's zero, an image's background) are
 //   skipped: Σ_i w·(x − zp) = Σ_{x≠c} w·(x − c) + (c − zp)·Σ_i w; c is each row's most frequent value.
 // - Two output units share each float64 multiply-add (../packed-lanes.ts).
-import { activationRange } from '../activation.js';
+import { fusedActivationRange, xnnpackFusedClamp } from '../activation.js';
 import { mostFrequent } from '../common-value.js';
 import { elementCount, input, opError, option, output, perTensor, tfliteArithmetic, type ReferenceKernel } from '../kernel.js';
 import { accumulateRows, choosePacking, packPair, unpackInto, type PackedWeights } from '../packed-lanes.js';
@@ -131,11 +131,11 @@ export const FULLY_CONNECTED: ReferenceKernel = {
     for (let i = 0; i < depth; i++) {
       for (let j = 0; j < packing.columns; j++) packed[i * packing.columns + j] = packPair(packing, units, j, (o) => weight(o, i));
     }
-    let [actMin, actMax] = activationRange(ctx, ctx.op.fusedActivation ?? 'NONE', outQ.scale, outQ.zeroPoint);
     // XNNPACK's int8 weights are symmetric (zero point 0; a nonzero one is not covered by a
     // conformance case) and it refuses a clamp that collapses to one value; such ops stay on TFLite's kernel.
-    const xnnpack = ctx.arithmetic === 'xnnpack' && weightZp === 0 && actMin < actMax;
-    if (ctx.arithmetic === 'xnnpack' && !xnnpack) [actMin, actMax] = activationRange(tfliteArithmetic(ctx), ctx.op.fusedActivation ?? 'NONE', outQ.scale, outQ.zeroPoint);
+    const clamp = ctx.arithmetic === 'xnnpack' && weightZp === 0 ? xnnpackFusedClamp(ctx, outQ.scale, outQ.zeroPoint) : null;
+    const xnnpack = clamp !== null;
+    const [actMin, actMax] = clamp ?? fusedActivationRange(tfliteArithmetic(ctx), outQ.scale, outQ.zeroPoint);
     const scales = new Float64Array(units);
     for (let o = 0; o < units; o++) {
       const ws = wq.scale[wq.scale.length === 1 ? 0 : o];

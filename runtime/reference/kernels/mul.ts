@@ -4,7 +4,7 @@
 // 256 × 256 table of the formula made in prepare (as for ADD).
 // arithmetic 'xnnpack': the table holds XNNPACK's qs8 multiply instead (float32 scale s1·s2/s_out,
 // round half to even; xnnpack-elementwise.ts), which the WebAssembly engines delegate MUL to.
-import { activationRange } from '../activation.js';
+import { fusedActivationRange } from '../activation.js';
 import { prepareBroadcast } from '../broadcast.js';
 import { multiplyByQuantizedMultiplier, quantizeMultiplier } from '../fixed-point.js';
 import { input, output, perTensor, tfliteArithmetic, type ReferenceKernel } from '../kernel.js';
@@ -42,7 +42,7 @@ export const MUL: ReferenceKernel = {
     const yd = y.data as Int8Array;
     const xnnpack = ctx.arithmetic === 'xnnpack' ? xnnpackPairTable(ctx, 'MUL', q1, q2, qo) : null;
     if (xnnpack) return () => lookupPairs(xnnpack, ad, indexA, bd, indexB, yd);
-    const [actMin, actMax] = activationRange(tfliteArithmetic(ctx), ctx.op.fusedActivation ?? 'NONE', qo.scale, qo.zeroPoint);
+    const [actMin, actMax] = fusedActivationRange(tfliteArithmetic(ctx), qo.scale, qo.zeroPoint);
     const f32 = Math.fround;
     const m = quantizeMultiplier(f32(f32(f32(q1.scale) * f32(q2.scale)) / f32(qo.scale)));
     const p: MulParams = {
