@@ -1,6 +1,7 @@
 // Latency distribution of the exported model: a short bench here (batch 1, test images, the same
 // timing as `edgeqat bench`) whose per-run times are kept for a histogram, plus the figures of a
 // <run>/bench.json (`edgeqat bench --json > bench.json`) when there is one.
+import { percentile, timeRuns } from '../../devices/runner/latency.js';
 import { elementsPerSample } from '../../runtime/engines/engine.js';
 import { createEngine } from '../../runtime/engines/index.js';
 import { bin, histogram } from './histogram.js';
@@ -25,25 +26,12 @@ export async function measureLatency(tflite: Uint8Array, label: string, test: Te
     const samples = Math.min(64, test.count);
     const inputs = Array.from({ length: samples }, (_, i) => test.images.subarray(i * per, (i + 1) * per));
     const progress = opts.progress?.(`report: bench (${engine.name})`);
-    for (let i = 0; i < warmup; i++) engine.run(inputs[i % samples], 1);
-    const times = new Float64Array(iterations);
-    for (let i = 0; i < iterations; i++) {
-      const t = process.hrtime.bigint();
-      engine.run(inputs[i % samples], 1);
-      times[i] = Number(process.hrtime.bigint() - t) / 1000;
-      if ((i + 1) % 250 === 0) progress?.update(i + 1, iterations);
-    }
+    const times = timeRuns((i) => engine.run(inputs[i % samples], 1), iterations, warmup).latencies;
     progress?.done(`${iterations} runs`);
     return { engine: engine.name, iterations, warmup, times };
   } finally {
     engine.dispose();
   }
-}
-
-/** Nearest-rank percentile of sorted values, as `edgeqat bench` computes it. */
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
 }
 
 function benchRows(data: unknown): { engine: string; p50: number; p90: number; p99: number; batch: number }[] {

@@ -10,6 +10,7 @@ import { elementsPerSample, type Engine } from '../../../runtime/engines/engine.
 import { createEngine, ENGINE_CHOICES, ENGINE_NAMES } from '../../../runtime/engines/index.js';
 import { EdgeqatError, isEdgeqatError } from '../../../runtime/errors.js';
 import { readTfliteFile, type ModelSummary } from '../../../runtime/model-reader.js';
+import { latencyFigures, timeRuns } from '../../../devices/runner/latency.js';
 import { nonNegativeInt, oneOf, positiveInt } from '../options.js';
 import { modelPreprocessing } from './eval.js';
 
@@ -64,12 +65,6 @@ export interface BenchAllResult {
 const BENCH_ENGINES = [...ENGINE_CHOICES, 'all'] as const;
 const MNIST_SIZE = 28 * 28;
 
-/** Nearest-rank percentile of sorted values. */
-export function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
-}
-
 function inputs(summary: ModelSummary, per: number, opts: BenchOptions): { images: Float32Array; count: number; what: string } {
   if (opts.dataset || per === MNIST_SIZE) {
     const spec = opts.dataset ?? 'mnist';
@@ -101,21 +96,8 @@ async function benchOne(modelPath: string, bytes: Uint8Array, summary: ModelSumm
     }
     if (batches[0].length !== batch * per) throw new EdgeqatError('E_OPTION', `--batch ${batch} is larger than the ${data.count} available inputs`);
 
-    let t = process.hrtime.bigint();
-    engine.run(batches[0], batch);
-    const firstRunUs = Number(process.hrtime.bigint() - t) / 1000;
-    for (let i = 0; i < warmup; i++) engine.run(batches[i % batches.length], batch);
-
-    const latencies = new Float64Array(iterations);
-    const startAll = process.hrtime.bigint();
-    for (let i = 0; i < iterations; i++) {
-      t = process.hrtime.bigint();
-      engine.run(batches[i % batches.length], batch);
-      latencies[i] = Number(process.hrtime.bigint() - t) / 1000;
-    }
-    const totalUs = Number(process.hrtime.bigint() - startAll) / 1000;
-    const sorted = latencies.slice().sort();
-    const round = (x: number) => Math.round(x * 10) / 10;
+    const runs = timeRuns((i) => engine.run(batches[i % batches.length], batch), iterations, warmup);
+    const figures = latencyFigures(runs, warmup, batch);
     return {
       model: modelPath,
       engine: engine.name,
@@ -125,15 +107,15 @@ async function benchOne(modelPath: string, bytes: Uint8Array, summary: ModelSumm
       iterations,
       warmup,
       input: data.what,
-      load_us: round(loadUs),
-      first_run_us: round(firstRunUs),
-      min_us: round(sorted[0] ?? 0),
-      p50_us: round(percentile(sorted, 0.5)),
-      p90_us: round(percentile(sorted, 0.9)),
-      p99_us: round(percentile(sorted, 0.99)),
-      mean_us: round(iterations ? latencies.reduce((a, b) => a + b, 0) / iterations : 0),
-      max_us: round(sorted[sorted.length - 1] ?? 0),
-      throughput_per_s: Math.round(totalUs > 0 ? (iterations * batch * 1e6) / totalUs : 0),
+      load_us: Math.round(loadUs * 10) / 10,
+      first_run_us: figures.first_run_us,
+      min_us: figures.min_us,
+      p50_us: figures.p50_us,
+      p90_us: figures.p90_us,
+      p99_us: figures.p99_us,
+      mean_us: figures.mean_us,
+      max_us: figures.max_us,
+      throughput_per_s: figures.throughput_per_s,
       peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
     };
   } finally {
