@@ -4,20 +4,17 @@
 // Float32 in JS: Math.fround after every operation (see xnnpack-arithmetic.ts).
 import { xnnpackFusedClamp } from './activation.js';
 import type { KernelContext } from './kernel.js';
-import { pairTable } from './pair-table.js';
+import { pairTable, type PairQuant as Quant } from './pair-table.js';
 import { roundHalfEven, xnnpackRequantize } from './xnnpack-arithmetic.js';
 
-export interface Quant {
-  scale: number;
-  zeroPoint: number;
-}
-
 /**
- * XNNPACK's result table (pair-table.ts) for an int8 ADD or MUL, or null when XNNPACK refuses the
- * op — scales out of its range, or activation bounds that quantize to min ≥ max — so that TFLite's
- * kernel runs it (the reference arithmetic, with TFLite's bounds).
+ * With XNNPACK's arithmetic, XNNPACK's result table (pair-table.ts) for an int8 ADD or MUL; null with
+ * the reference arithmetic or when XNNPACK refuses the op — scales out of its range, or activation
+ * bounds that quantize to min ≥ max — so that TFLite's kernel runs it (the reference arithmetic, with
+ * TFLite's bounds).
  */
 export function xnnpackPairTable(ctx: KernelContext, op: 'ADD' | 'MUL', a: Quant, b: Quant, out: Quant): Int8Array | null {
+  if (ctx.arithmetic !== 'xnnpack') return null;
   const clamp = xnnpackFusedClamp(ctx, out.scale, out.zeroPoint);
   if (!clamp) return null;
   const [min, max] = clamp;

@@ -8,10 +8,9 @@
 // arithmetic 'xnnpack': the table holds XNNPACK's qs8 add instead (21-bit multipliers, one shift,
 // round half up; xnnpack-elementwise.ts), which the WebAssembly engines delegate ADD to.
 import { fusedActivationRange } from '../activation.js';
-import { prepareBroadcast } from '../broadcast.js';
 import { multiplyByQuantizedMultiplier, quantizeMultiplier } from '../fixed-point.js';
-import { input, opError, output, perTensor, tfliteArithmetic, type ReferenceKernel } from '../kernel.js';
-import { lookupPairs, pairTable } from '../pair-table.js';
+import { opError, tfliteArithmetic, type KernelContext, type ReferenceKernel } from '../kernel.js';
+import { pairTable, preparePairOp, type PairQuant } from '../pair-table.js';
 import { xnnpackPairTable } from '../xnnpack-elementwise.js';
 
 const LEFT_SHIFT = 20;
@@ -42,39 +41,31 @@ export function addValue(p: AddParams, q1: number, q2: number): number {
 export const ADD: ReferenceKernel = {
   builtin: 'ADD',
   prepare(ctx) {
-    const a = input(ctx, 0, 'int8');
-    const b = input(ctx, 1, 'int8');
-    const y = output(ctx, 0, 'int8');
-    const q1 = perTensor(ctx, a);
-    const q2 = perTensor(ctx, b);
-    const qo = perTensor(ctx, y);
-    const { indexA, indexB } = prepareBroadcast(ctx, a, b, y);
-    const ad = a.data as Int8Array;
-    const bd = b.data as Int8Array;
-    const yd = y.data as Int8Array;
-    const xnnpack = ctx.arithmetic === 'xnnpack' ? xnnpackPairTable(ctx, 'ADD', q1, q2, qo) : null;
-    if (xnnpack) return () => lookupPairs(xnnpack, ad, indexA, bd, indexB, yd);
-    const [actMin, actMax] = fusedActivationRange(tfliteArithmetic(ctx), qo.scale, qo.zeroPoint);
-    const twiceMax = 2 * Math.max(q1.scale, q2.scale);
-    const m1 = quantizeMultiplier(q1.scale / twiceMax);
-    const m2 = quantizeMultiplier(q2.scale / twiceMax);
-    const realOut = twiceMax / (2 ** LEFT_SHIFT * qo.scale);
-    if (!(realOut < 1)) throw opError(ctx, `output scale ${qo.scale} is too small for input scales ${q1.scale} and ${q2.scale}`);
-    const mo = quantizeMultiplier(realOut);
-    const p: AddParams = {
-      zeroPoint1: q1.zeroPoint,
-      zeroPoint2: q2.zeroPoint,
-      multiplier1: m1.multiplier,
-      shift1: m1.shift,
-      multiplier2: m2.multiplier,
-      shift2: m2.shift,
-      outputMultiplier: mo.multiplier,
-      outputShift: mo.shift,
-      outputZeroPoint: qo.zeroPoint,
-      actMin,
-      actMax,
-    };
-    const table = pairTable((q1, q2) => addValue(p, q1, q2));
-    return () => lookupPairs(table, ad, indexA, bd, indexB, yd);
+    return preparePairOp(ctx, (q1, q2, qo) => xnnpackPairTable(ctx, 'ADD', q1, q2, qo) ?? addTable(ctx, q1, q2, qo));
   },
 };
+
+/** The reference formula's table (also what the WebAssembly engines run where XNNPACK refuses the op). */
+function addTable(ctx: KernelContext, q1: PairQuant, q2: PairQuant, qo: PairQuant): Int8Array {
+  const [actMin, actMax] = fusedActivationRange(tfliteArithmetic(ctx), qo.scale, qo.zeroPoint);
+  const twiceMax = 2 * Math.max(q1.scale, q2.scale);
+  const m1 = quantizeMultiplier(q1.scale / twiceMax);
+  const m2 = quantizeMultiplier(q2.scale / twiceMax);
+  const realOut = twiceMax / (2 ** LEFT_SHIFT * qo.scale);
+  if (!(realOut < 1)) throw opError(ctx, `output scale ${qo.scale} is too small for input scales ${q1.scale} and ${q2.scale}`);
+  const mo = quantizeMultiplier(realOut);
+  const p: AddParams = {
+    zeroPoint1: q1.zeroPoint,
+    zeroPoint2: q2.zeroPoint,
+    multiplier1: m1.multiplier,
+    shift1: m1.shift,
+    multiplier2: m2.multiplier,
+    shift2: m2.shift,
+    outputMultiplier: mo.multiplier,
+    outputShift: mo.shift,
+    outputZeroPoint: qo.zeroPoint,
+    actMin,
+    actMax,
+  };
+  return pairTable((q1, q2) => addValue(p, q1, q2));
+}

@@ -5,10 +5,9 @@
 // arithmetic 'xnnpack': the table holds XNNPACK's qs8 multiply instead (float32 scale s1·s2/s_out,
 // round half to even; xnnpack-elementwise.ts), which the WebAssembly engines delegate MUL to.
 import { fusedActivationRange } from '../activation.js';
-import { prepareBroadcast } from '../broadcast.js';
 import { multiplyByQuantizedMultiplier, quantizeMultiplier } from '../fixed-point.js';
-import { input, output, perTensor, tfliteArithmetic, type ReferenceKernel } from '../kernel.js';
-import { lookupPairs, pairTable } from '../pair-table.js';
+import { tfliteArithmetic, type KernelContext, type ReferenceKernel } from '../kernel.js';
+import { pairTable, preparePairOp, type PairQuant } from '../pair-table.js';
 import { xnnpackPairTable } from '../xnnpack-elementwise.js';
 
 export interface MulParams {
@@ -30,31 +29,23 @@ export function mulValue(p: MulParams, q1: number, q2: number): number {
 export const MUL: ReferenceKernel = {
   builtin: 'MUL',
   prepare(ctx) {
-    const a = input(ctx, 0, 'int8');
-    const b = input(ctx, 1, 'int8');
-    const y = output(ctx, 0, 'int8');
-    const q1 = perTensor(ctx, a);
-    const q2 = perTensor(ctx, b);
-    const qo = perTensor(ctx, y);
-    const { indexA, indexB } = prepareBroadcast(ctx, a, b, y);
-    const ad = a.data as Int8Array;
-    const bd = b.data as Int8Array;
-    const yd = y.data as Int8Array;
-    const xnnpack = ctx.arithmetic === 'xnnpack' ? xnnpackPairTable(ctx, 'MUL', q1, q2, qo) : null;
-    if (xnnpack) return () => lookupPairs(xnnpack, ad, indexA, bd, indexB, yd);
-    const [actMin, actMax] = fusedActivationRange(tfliteArithmetic(ctx), qo.scale, qo.zeroPoint);
-    const f32 = Math.fround;
-    const m = quantizeMultiplier(f32(f32(f32(q1.scale) * f32(q2.scale)) / f32(qo.scale)));
-    const p: MulParams = {
-      zeroPoint1: q1.zeroPoint,
-      zeroPoint2: q2.zeroPoint,
-      multiplier: m.multiplier,
-      shift: m.shift,
-      outputZeroPoint: qo.zeroPoint,
-      actMin,
-      actMax,
-    };
-    const table = pairTable((q1, q2) => mulValue(p, q1, q2));
-    return () => lookupPairs(table, ad, indexA, bd, indexB, yd);
+    return preparePairOp(ctx, (q1, q2, qo) => xnnpackPairTable(ctx, 'MUL', q1, q2, qo) ?? mulTable(ctx, q1, q2, qo));
   },
 };
+
+/** The reference formula's table (also what the WebAssembly engines run where XNNPACK refuses the op). */
+function mulTable(ctx: KernelContext, q1: PairQuant, q2: PairQuant, qo: PairQuant): Int8Array {
+  const [actMin, actMax] = fusedActivationRange(tfliteArithmetic(ctx), qo.scale, qo.zeroPoint);
+  const f32 = Math.fround;
+  const m = quantizeMultiplier(f32(f32(f32(q1.scale) * f32(q2.scale)) / f32(qo.scale)));
+  const p: MulParams = {
+    zeroPoint1: q1.zeroPoint,
+    zeroPoint2: q2.zeroPoint,
+    multiplier: m.multiplier,
+    shift: m.shift,
+    outputZeroPoint: qo.zeroPoint,
+    actMin,
+    actMax,
+  };
+  return pairTable((q1, q2) => mulValue(p, q1, q2));
+}
