@@ -30,10 +30,16 @@ export interface MeanParams {
   sums: Int32Array;
 }
 
-export function mean(p: MeanParams, x: Int8Array, y: Int8Array): void {
+/** The raw sum of the input values reduced into each output element (p.sums, returned). */
+function sumInto(p: MeanParams, x: Int8Array): Int32Array {
   const { target, sums } = p;
   sums.fill(0);
   for (let i = 0; i < x.length; i++) sums[target[i]] += x[i];
+  return sums;
+}
+
+export function mean(p: MeanParams, x: Int8Array, y: Int8Array): void {
+  const sums = sumInto(p, x);
   const offset = p.inputZeroPoint * p.count;
   for (let o = 0; o < sums.length; o++) {
     const q = multiplyByQuantizedMultiplier((sums[o] - offset) | 0, p.multiplier, p.shift) + p.outputZeroPoint;
@@ -45,37 +51,29 @@ const fround = Math.fround;
 
 /** XNNPACK's global average pooling: (sum − n·zp_in) requantized in float32, ties to even. */
 export function meanXnnpack(p: MeanParams, scale: number, x: Int8Array, y: Int8Array): void {
-  const { target, sums } = p;
-  sums.fill(0);
-  for (let i = 0; i < x.length; i++) sums[target[i]] += x[i];
+  const sums = sumInto(p, x);
   const bias = -p.count * p.inputZeroPoint;
   for (let o = 0; o < sums.length; o++) y[o] = xnnpackRequantize(sums[o] + bias, scale, p.outputZeroPoint, -128, 127);
 }
 
 /** Input and output quantized alike (reference_ops::Mean, integer): the sum divided by n, truncated. */
 export function meanSameParams(p: MeanParams, x: Int8Array, y: Int8Array): void {
-  const { target, sums } = p;
-  sums.fill(0);
-  for (let i = 0; i < x.length; i++) sums[target[i]] += x[i];
+  const sums = sumInto(p, x);
   for (let o = 0; o < sums.length; o++) y[o] = Math.trunc(sums[o] / p.count);
 }
 
 /** The optimized 4D spatial mean (optimized/integer_ops/mean.h): raw sum, one multiplier, integer bias. */
-export function meanSpatialOptimized(p: MeanParams, x: Int8Array, y: Int8Array): void {
-  const { target, sums } = p;
-  sums.fill(0);
-  for (let i = 0; i < x.length; i++) sums[target[i]] += x[i];
+export function meanSpatialOptimized(p: MeanParams, bias: number, x: Int8Array, y: Int8Array): void {
+  const sums = sumInto(p, x);
   for (let o = 0; o < sums.length; o++) {
-    const q = multiplyByQuantizedMultiplier(sums[o], p.multiplier, p.shift) + p.outputZeroPoint; // outputZeroPoint holds the bias
+    const q = multiplyByQuantizedMultiplier(sums[o], p.multiplier, p.shift) + bias;
     y[o] = q < -128 ? -128 : q > 127 ? 127 : q;
   }
 }
 
 /** The optimized general mean (optimized/reduce.h QuantizedMeanOrSum): float32 arithmetic, C round. */
 export function meanFloat(p: MeanParams, scale: number, bias: number, x: Int8Array, y: Int8Array): void {
-  const { target, sums } = p;
-  sums.fill(0);
-  for (let i = 0; i < x.length; i++) sums[target[i]] += x[i];
+  const sums = sumInto(p, x);
   const n = p.count;
   for (let o = 0; o < sums.length; o++) {
     const mean = fround(sums[o] / n);
@@ -135,8 +133,8 @@ export const MEAN: ReferenceKernel = {
         const t = fround(fround(inQ.zeroPoint * sIn) / sOut);
         const bias = outQ.zeroPoint - Math.trunc(t > 0 ? fround(t + 0.5) : fround(t - 0.5));
         const m = quantizeMultiplier(fround(sIn / fround(count * sOut)));
-        const p: MeanParams = { target, count, inputZeroPoint: 0, multiplier: m.multiplier, shift: m.shift, outputZeroPoint: bias, sums };
-        return () => meanSpatialOptimized(p, xd, yd);
+        const p: MeanParams = { target, count, inputZeroPoint: inQ.zeroPoint, multiplier: m.multiplier, shift: m.shift, outputZeroPoint: outQ.zeroPoint, sums };
+        return () => meanSpatialOptimized(p, bias, xd, yd);
       }
       if (inQ.zeroPoint === outQ.zeroPoint && sIn === sOut) {
         const p: MeanParams = { target, count, inputZeroPoint: 0, multiplier: 0, shift: 0, outputZeroPoint: 0, sums };
