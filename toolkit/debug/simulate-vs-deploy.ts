@@ -104,11 +104,8 @@ export function simulateVsDeploy(model: tfl.LayersModel, tflite: Uint8Array, ima
   };
   for (let i = 0; i < n; i++) {
     const image = images.subarray(i * perSample, (i + 1) * perSample);
-    const trace = engine.trace(image);
-    tensors.forEach((t, k) => {
-      const v = trace.find((x) => x.index === t.index)!;
-      measure(stats[k], v.data, t.scale, t.zeroPoint, simulated[k], i * v.data.length);
-    });
+    engine.run(image, 1); // the interpreter keeps every tensor of the run: read the probed ones in place
+    tensors.forEach((t, k) => measure(stats[k], t.data, t.scale, t.zeroPoint, simulated[k], i * t.data.length));
     tensors.forEach((t, k) => {
       const plan = plans[k];
       if (!plan) return;
