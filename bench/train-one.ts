@@ -2,12 +2,12 @@
 // trains `model` on `images` MNIST images with QAT or float, prints one JSON line.
 //   tsx bench/train-one.ts <model> <backend> <batch> <qat|float> <images> [no-simd]
 import { loadDataset } from '../runtime/datasets/datasets.js';
-import { initBackend } from '../toolkit/backend.js';
+import { initBackend } from '../toolkit/engine/backend.js';
 import { builtinModel } from '../toolkit/models/index.js';
-import { prepareQat } from '../toolkit/trainer/prepare.js';
-import { trainModel } from '../toolkit/trainer/train.js';
+import { prepareQat } from '../toolkit/qat/prepare.js';
+import { trainModel } from '../toolkit/engine/train.js';
 import { convertToTflite } from '../toolkit/converter/convert.js';
-import { setSimdEnabled } from '../toolkit/trainer/kernels/fake-quant-math.js';
+import { setSimdEnabled } from '../toolkit/qat/kernels/fake-quant-math.js';
 
 const [modelName, backendName, batchArg, mode, imagesArg, simdArg] = process.argv.slice(2);
 setSimdEnabled(simdArg !== 'no-simd'); // the JS loops, to measure what the SIMD kernels save

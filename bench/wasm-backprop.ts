@@ -10,11 +10,11 @@
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { initBackend } from '../toolkit/backend.js';
+import { initBackend } from '../toolkit/engine/backend.js';
 import { buildCnn } from '../toolkit/models/cnn.js';
 import { buildDscnn } from '../toolkit/models/dscnn.js';
-import { mulberry32 } from '../toolkit/trainer/seeded-random.js';
-import { registerWasmBackpropKernels, useFastWasmConv2DBackpropInput } from '../toolkit/trainer/kernels/wasm-backprop/index.js';
+import { mulberry32 } from '../toolkit/engine/seeded-random.js';
+import { registerWasmBackpropKernels, useFastWasmConv2DBackpropInput } from '../toolkit/engine/kernels/wasm-backprop/index.js';
 
 const { values: opts } = parseArgs({
   options: {

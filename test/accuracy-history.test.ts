@@ -3,7 +3,7 @@
 // a resumed run keeps only the points up to its checkpoint.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AccuracyRecorder, WINDOW_SAMPLES } from '../toolkit/accuracy-history.js';
-import { initBackend } from '../toolkit/backend.js';
+import { initBackend } from '../toolkit/engine/backend.js';
 import { builtinModel } from '../toolkit/models/index.js';
 
 const test = { images: new Float32Array(2000 * 784).map((_, i) => (i % 7) / 7), labels: new Uint8Array(2000).map((_, i) => i % 10), count: 2000 };

@@ -2,10 +2,10 @@
 // its state survives export/import (what checkpoints do) and memory growth (many variables).
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { initBackend } from '../toolkit/backend.js';
-import { JsAdam } from '../toolkit/trainer/optim/adam.js';
-import { AdamMemory } from '../toolkit/trainer/optim/adam-memory.js';
-import { mulberry32 } from '../toolkit/trainer/seeded-random.js';
+import { initBackend } from '../toolkit/engine/backend.js';
+import { JsAdam } from '../toolkit/engine/optim/adam.js';
+import { AdamMemory } from '../toolkit/engine/optim/adam-memory.js';
+import { mulberry32 } from '../toolkit/engine/seeded-random.js';
 
 function problem(seed: number) {
   const rand = mulberry32(seed);

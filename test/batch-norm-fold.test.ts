@@ -1,4 +1,4 @@
-// BatchNormalization folded into the convolution before it (toolkit/trainer/layers/batch-norm-fold.ts):
+// BatchNormalization folded into the convolution before it (toolkit/qat/layers/batch-norm-fold.ts):
 // the batch-statistics training form equals float batch norm on c = conv(x, fq(w_f))/s + b and
 // updates the moving statistics; frozen statistics make training compute exactly what inference
 // (and the deployed model) computes; the exported CONV_2D / DEPTHWISE_CONV_2D carry the folded
@@ -10,14 +10,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ByteBuffer, Model } from '../schemas/tflite.js';
 import { readTfliteModel } from '../runtime/model-reader.js';
 import { f32, roundHalfAway } from '../runtime/quant/rounding.js';
-import { initBackend } from '../toolkit/backend.js';
+import { initBackend } from '../toolkit/engine/backend.js';
 import { convertToTflite } from '../toolkit/converter/convert.js';
-import { BatchNormFold } from '../toolkit/trainer/layers/batch-norm-fold.js';
-import { QuantizeWrapper } from '../toolkit/trainer/layers/quantize-wrapper.js';
-import { findWeight } from '../toolkit/trainer/layers/weights.js';
-import { prepareQat, qatScheduleHook } from '../toolkit/trainer/prepare.js';
-import { symmetricParams } from '../toolkit/trainer/quant/quant-params.js';
-import { mulberry32 } from '../toolkit/trainer/seeded-random.js';
+import { BatchNormFold } from '../toolkit/qat/layers/batch-norm-fold.js';
+import { QuantizeWrapper } from '../toolkit/qat/layers/quantize-wrapper.js';
+import { findWeight } from '../toolkit/qat/layers/weights.js';
+import { prepareQat, qatScheduleHook } from '../toolkit/qat/prepare.js';
+import { symmetricParams } from '../toolkit/qat/quant/quant-params.js';
+import { mulberry32 } from '../toolkit/engine/seeded-random.js';
 
 const L = tfl.layers;
 type Sym = tfl.SymbolicTensor;

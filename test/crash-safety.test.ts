@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readTfliteFile } from '../runtime/model-reader.js';
-import { initBackend } from '../toolkit/backend.js';
+import { initBackend } from '../toolkit/engine/backend.js';
 import { loadRun } from '../toolkit/run-folder.js';
-import { mulberry32 } from '../toolkit/trainer/seeded-random.js';
+import { mulberry32 } from '../toolkit/engine/seeded-random.js';
 import { runCli } from './helpers/run-cli.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));

@@ -2,8 +2,8 @@
 // matmul flags elsewhere — give TF.js's own fused matMul values and gradients on wasm and cpu.
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { initBackend } from '../toolkit/backend.js';
-import { dense, DENSE, type DenseActivation } from '../toolkit/trainer/kernels/dense-kernel.js';
+import { initBackend } from '../toolkit/engine/backend.js';
+import { dense, DENSE, type DenseActivation } from '../toolkit/engine/kernels/dense-kernel.js';
 
 function maxDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);

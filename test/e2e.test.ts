@@ -8,9 +8,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/run-cli.js';
 import { readTfliteFile } from '../runtime/model-reader.js';
 import { loadDataset } from '../runtime/datasets/datasets.js';
-import { initBackend } from '../toolkit/backend.js';
+import { initBackend } from '../toolkit/engine/backend.js';
 import { loadRun } from '../toolkit/run-folder.js';
-import { predictClasses } from '../toolkit/trainer/train.js';
+import { predictClasses } from '../toolkit/engine/train.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'edgeqat-e2e-'));
 const run = join(tmp, 'mlp');

@@ -6,14 +6,14 @@ import * as tf from '@tensorflow/tfjs-core';
 // Registers the gradients of the core ops (as every trainer entry point does through tfjs-layers).
 import '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../toolkit/backend.js';
-import { hasFusedFakeQuant, runFusedFakeQuant } from '../toolkit/trainer/kernels/fake-quant-kernel.js';
-import type { FakeQuantAttrs } from '../toolkit/trainer/kernels/fake-quant-math.js';
-import { fakeQuant, roundHalfAwayTensor } from '../toolkit/trainer/quant/fake-quant.js';
-import { INT8_ACTIVATION, INT8_WEIGHT, MIN_SCALE } from '../toolkit/trainer/quant/quant-params.js';
-import { fakeQuantActivation, fakeQuantWeight } from '../toolkit/trainer/quant/quantizers.js';
-import { fakeQuantWeightComposite, weightScaleTensor } from '../toolkit/trainer/quant/weight-quantizer.js';
-import { mulberry32 } from '../toolkit/trainer/seeded-random.js';
+import { initBackend } from '../toolkit/engine/backend.js';
+import { hasFusedFakeQuant, runFusedFakeQuant } from '../toolkit/qat/kernels/fake-quant-kernel.js';
+import type { FakeQuantAttrs } from '../toolkit/qat/kernels/fake-quant-math.js';
+import { fakeQuant, roundHalfAwayTensor } from '../toolkit/qat/quant/fake-quant.js';
+import { INT8_ACTIVATION, INT8_WEIGHT, MIN_SCALE } from '../toolkit/qat/quant/quant-params.js';
+import { fakeQuantActivation, fakeQuantWeight } from '../toolkit/qat/quant/quantizers.js';
+import { fakeQuantWeightComposite, weightScaleTensor } from '../toolkit/qat/quant/weight-quantizer.js';
+import { mulberry32 } from '../toolkit/engine/seeded-random.js';
 import { dequantizeValue, quantizeValue } from '../runtime/quant/rounding.js';
 
 const { qmin, qmax } = INT8_ACTIVATION;

@@ -2,11 +2,11 @@
 // training loop applies it at every step (recorded in the loss history), and constant stays put.
 import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../runtime/datasets/datasets.js';
-import { initBackend } from '../toolkit/backend.js';
+import { initBackend } from '../toolkit/engine/backend.js';
 import { buildMlp } from '../toolkit/models/mlp.js';
-import { learningRateAt } from '../toolkit/trainer/optim/lr-schedule.js';
-import { JsAdam } from '../toolkit/trainer/optim/adam.js';
-import { trainModel } from '../toolkit/trainer/train.js';
+import { learningRateAt } from '../toolkit/engine/optim/lr-schedule.js';
+import { JsAdam } from '../toolkit/engine/optim/adam.js';
+import { trainModel } from '../toolkit/engine/train.js';
 
 describe('learningRateAt', () => {
   it('cosine starts at the base rate, halves at mid-run, ends at zero and never rises', () => {

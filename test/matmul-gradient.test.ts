@@ -2,7 +2,7 @@
 // same gradients as the textbook formulas for every transpose combination.
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { initBackend } from '../toolkit/backend.js';
+import { initBackend } from '../toolkit/engine/backend.js';
 
 describe('fast BatchMatMul gradient', () => {
   it('matches dA = dY·op(B)ᵀ, dB = op(A)ᵀ·dY for all transpose flags, on wasm and cpu', async () => {

@@ -5,10 +5,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../toolkit/backend.js';
-import { QuantizeStub } from '../toolkit/trainer/layers/quantize-stub.js';
-import { type ObserverConfig } from '../toolkit/trainer/quant/observers.js';
-import { asymmetricParams, MIN_SCALE, symmetricParams } from '../toolkit/trainer/quant/quant-params.js';
+import { initBackend } from '../toolkit/engine/backend.js';
+import { QuantizeStub } from '../toolkit/qat/layers/quantize-stub.js';
+import { type ObserverConfig } from '../toolkit/qat/quant/observers.js';
+import { asymmetricParams, MIN_SCALE, symmetricParams } from '../toolkit/qat/quant/quant-params.js';
 import { dequantizeValue, quantizeValue } from '../runtime/quant/rounding.js';
 
 const f32 = Math.fround;

@@ -7,14 +7,14 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset, type Split } from '../runtime/datasets/datasets.js';
 import { EdgeqatError } from '../runtime/errors.js';
-import { initBackend } from '../toolkit/backend.js';
+import { initBackend } from '../toolkit/engine/backend.js';
 import { buildMlp } from '../toolkit/models/mlp.js';
-import { DequantizeStub } from '../toolkit/trainer/layers/dequantize-stub.js';
-import { QuantizeStub } from '../toolkit/trainer/layers/quantize-stub.js';
-import { QuantizeWrapper } from '../toolkit/trainer/layers/quantize-wrapper.js';
-import { checkQuantizable, prepareQat, setObserving } from '../toolkit/trainer/prepare.js';
-import type { ObservedRange } from '../toolkit/trainer/quant/observers.js';
-import { trainModel } from '../toolkit/trainer/train.js';
+import { DequantizeStub } from '../toolkit/qat/layers/dequantize-stub.js';
+import { QuantizeStub } from '../toolkit/qat/layers/quantize-stub.js';
+import { QuantizeWrapper } from '../toolkit/qat/layers/quantize-wrapper.js';
+import { checkQuantizable, prepareQat, setObserving } from '../toolkit/qat/prepare.js';
+import type { ObservedRange } from '../toolkit/qat/quant/observers.js';
+import { trainModel } from '../toolkit/engine/train.js';
 
 const FEATURES = 784;
 

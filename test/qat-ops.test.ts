@@ -14,10 +14,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset, type Split } from '../runtime/datasets/datasets.js';
 import { readTfliteModel } from '../runtime/model-reader.js';
 import { REFERENCE_KERNELS } from '../runtime/reference/registry.js';
-import { initBackend } from '../toolkit/backend.js';
+import { initBackend } from '../toolkit/engine/backend.js';
 import { CONVERTER_EMITTERS } from '../toolkit/converter/emitters/index.js';
-import { TRAINER_OPS } from '../toolkit/trainer/ops/index.js';
-import { QUANTIZE_REGISTRY } from '../toolkit/trainer/quantize-registry.js';
+import { TRAINER_OPS } from '../toolkit/qat/ops/index.js';
+import { QUANTIZE_REGISTRY } from '../toolkit/qat/quantize-registry.js';
 import { qatParity } from './helpers/qat-parity.js';
 import { OP_CASES } from './op-cases/index.js';
 

@@ -1,20 +1,20 @@
-// The prepare rewrites (toolkit/trainer/rewrites/), each on its own pattern, then what prepareQat
+// The prepare rewrites (toolkit/qat/rewrites/), each on its own pattern, then what prepareQat
 // builds from the rewritten graph: one-line errors for what cannot be merged, a tfl.Sequential for
 // chains and a functional model for residual graphs, the quantization defaults per op.
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EdgeqatError } from '../runtime/errors.js';
-import { initBackend } from '../toolkit/backend.js';
+import { initBackend } from '../toolkit/engine/backend.js';
 import { buildCnn } from '../toolkit/models/cnn.js';
 import { buildDscnn } from '../toolkit/models/dscnn.js';
-import { QuantizeWrapper } from '../toolkit/trainer/layers/quantize-wrapper.js';
-import { prepareQat, rewriteForQat } from '../toolkit/trainer/prepare.js';
-import { AddActivation } from '../toolkit/trainer/rewrites/add-activation.js';
-import { ConvBatchNormActivation } from '../toolkit/trainer/rewrites/conv-batch-norm-activation.js';
-import { DenseActivation } from '../toolkit/trainer/rewrites/dense-activation.js';
-import { DenseSoftmaxSplit } from '../toolkit/trainer/rewrites/dense-softmax-split.js';
-import { QatGraph } from '../toolkit/trainer/rewrites/graph.js';
-import { REWRITES } from '../toolkit/trainer/rewrites/index.js';
+import { QuantizeWrapper } from '../toolkit/qat/layers/quantize-wrapper.js';
+import { prepareQat, rewriteForQat } from '../toolkit/qat/prepare.js';
+import { AddActivation } from '../toolkit/qat/rewrites/add-activation.js';
+import { ConvBatchNormActivation } from '../toolkit/qat/rewrites/conv-batch-norm-activation.js';
+import { DenseActivation } from '../toolkit/qat/rewrites/dense-activation.js';
+import { DenseSoftmaxSplit } from '../toolkit/qat/rewrites/dense-softmax-split.js';
+import { QatGraph } from '../toolkit/qat/rewrites/graph.js';
+import { REWRITES } from '../toolkit/qat/rewrites/index.js';
 
 type Sym = tfl.SymbolicTensor;
 const L = tfl.layers;

@@ -9,10 +9,10 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../runtime/datasets/datasets.js';
-import { initBackend } from '../toolkit/backend.js';
+import { initBackend } from '../toolkit/engine/backend.js';
 import { buildMlp } from '../toolkit/models/mlp.js';
-import { prepareQat } from '../toolkit/trainer/prepare.js';
-import { predictClasses, trainModel } from '../toolkit/trainer/train.js';
+import { prepareQat } from '../toolkit/qat/prepare.js';
+import { predictClasses, trainModel } from '../toolkit/engine/train.js';
 import { errorLines, runCli } from './helpers/run-cli.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));

@@ -7,9 +7,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fakeQuantBackward, fakeQuantForward, resolveParams, setSimdEnabled, useSimd, type FakeQuantAttrs } from '../toolkit/trainer/kernels/fake-quant-math.js';
-import { simdMinMax } from '../toolkit/trainer/kernels/simd/simd-kernels.js';
-import { mulberry32 } from '../toolkit/trainer/seeded-random.js';
+import { fakeQuantBackward, fakeQuantForward, resolveParams, setSimdEnabled, useSimd, type FakeQuantAttrs } from '../toolkit/qat/kernels/fake-quant-math.js';
+import { simdMinMax } from '../toolkit/qat/kernels/simd/simd-kernels.js';
+import { mulberry32 } from '../toolkit/engine/seeded-random.js';
 
 const repoRoot = join(import.meta.dirname, '..');
 
@@ -121,15 +121,18 @@ describe('SIMD fake-quant kernels', () => {
   });
 });
 
-describe('toolkit/trainer/kernels/simd/generated', () => {
+describe('generated SIMD kernels (toolkit/engine and toolkit/qat kernels/simd/generated)', () => {
   const freshDir = mkdtempSync(join(tmpdir(), 'edgeqat-gen-simd-'));
   afterAll(() => rmSync(freshDir, { recursive: true, force: true }));
 
-  it('matches a fresh run of scripts/gen-simd.mjs (run `npm run gen:simd` if not)', () => {
+  it('match a fresh run of scripts/gen-simd.mjs (run `npm run gen:simd` if not)', () => {
     execFileSync(process.execPath, [join(repoRoot, 'scripts', 'gen-simd.mjs'), freshDir], { stdio: 'pipe' });
-    const committedDir = join(repoRoot, 'toolkit', 'trainer', 'kernels', 'simd', 'generated');
-    const names = readdirSync(freshDir).sort();
-    expect(readdirSync(committedDir).sort()).toEqual(names);
-    for (const name of names) expect(readFileSync(join(committedDir, name), 'utf8')).toBe(readFileSync(join(freshDir, name), 'utf8'));
+    for (const stage of ['engine', 'qat']) {
+      const committedDir = join(repoRoot, 'toolkit', stage, 'kernels', 'simd', 'generated');
+      const names = readdirSync(join(freshDir, stage)).sort();
+      expect(names.length).toBeGreaterThan(0);
+      expect(readdirSync(committedDir).sort()).toEqual(names);
+      for (const name of names) expect(readFileSync(join(committedDir, name), 'utf8')).toBe(readFileSync(join(freshDir, stage, name), 'utf8'));
+    }
   });
 });

@@ -11,10 +11,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../runtime/datasets/datasets.js';
-import { initBackend } from '../toolkit/backend.js';
+import { initBackend } from '../toolkit/engine/backend.js';
 import { loadModelFile, saveModelFile } from '../toolkit/models/file-io.js';
 import { loadRun } from '../toolkit/run-folder.js';
-import { predictClasses } from '../toolkit/trainer/train.js';
+import { predictClasses } from '../toolkit/engine/train.js';
 import { errorLines, runCli } from './helpers/run-cli.js';
 
 type Sym = tfl.SymbolicTensor;

@@ -7,10 +7,10 @@ import * as tf from '@tensorflow/tfjs-core';
 // Registers the gradients of the core ops (as every trainer entry point does through tfjs-layers).
 import '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { initBackend } from '../toolkit/backend.js';
-import { mulberry32 } from '../toolkit/trainer/seeded-random.js';
-import { registerWasmBackpropKernels, useFastWasmConv2DBackpropInput, WASM_BACKPROP_KERNELS } from '../toolkit/trainer/kernels/wasm-backprop/index.js';
-import { setIm2colChunkFloats } from '../toolkit/trainer/kernels/wasm-backprop/conv2d-backprop-filter.js';
+import { initBackend } from '../toolkit/engine/backend.js';
+import { mulberry32 } from '../toolkit/engine/seeded-random.js';
+import { registerWasmBackpropKernels, useFastWasmConv2DBackpropInput, WASM_BACKPROP_KERNELS } from '../toolkit/engine/kernels/wasm-backprop/index.js';
+import { setIm2colChunkFloats } from '../toolkit/engine/kernels/wasm-backprop/conv2d-backprop-filter.js';
 import { isEdgeqatError } from '../runtime/errors.js';
 
 type Shape4 = [number, number, number, number];

@@ -5,7 +5,7 @@
 // keeps the points up to its checkpoint. Evaluation changes no weights and no optimizer state.
 // Cost: 1,000 CNN images take ≈0.8 s on wasm, ≈10 s per 6,000-step epoch (≈2% of its training).
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { predictClasses, type TrainProgress } from './trainer/train.js';
+import { predictClasses, type TrainProgress } from './engine/train.js';
 
 export interface AccuracyPoint {
   step: number;

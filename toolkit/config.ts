@@ -11,7 +11,7 @@ import type { Command } from 'commander';
 import { BUNDLE_ENGINES } from '../devices/bundle/manifest.js';
 import { ENGINE_CHOICES } from '../runtime/engines/index.js';
 import { EdgeqatError } from '../runtime/errors.js';
-import { LR_SCHEDULES } from './trainer/optim/lr-schedule.js';
+import { LR_SCHEDULES } from './engine/optim/lr-schedule.js';
 import { CALIBRATION_METHODS } from './ptq/range-estimators.js';
 import { JsonFields, parseJson } from '../runtime/json-fields.js';
 
@@ -20,8 +20,8 @@ export const CONFIG_ENV = 'EDGEQAT_CONFIG';
 
 type FieldType = 'string' | 'path' | 'posInt' | 'nonNegInt' | 'posNumber' | 'boolean' | 'port' | readonly string[];
 
-const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const; // toolkit/backend.ts BACKENDS
-const OBSERVER_CHOICES = ['minmax', 'moving-average'] as const; // trainer/quant/observers.ts
+const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const; // toolkit/engine/backend.ts BACKENDS
+const OBSERVER_CHOICES = ['minmax', 'moving-average'] as const; // toolkit/qat/quant/observers.ts
 
 /** Every key a section may hold and its type. Keys are the commands' option names. */
 export const CONFIG_SCHEMA = {

@@ -14,10 +14,10 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { writeFileAtomic, writeJsonAtomic } from '../runtime/atomic-write.js';
 import { EdgeqatError } from '../runtime/errors.js';
 import type { AccuracyPoint } from './accuracy-history.js';
-import type { JsAdam } from './trainer/optim/adam.js';
-import type { LossPoint, TrainPosition } from './trainer/train.js';
+import type { JsAdam } from './engine/optim/adam.js';
+import type { LossPoint, TrainPosition } from './engine/train.js';
 // Side effect: registers the QAT layer classes so checkpoints deserialize.
-import './trainer/layers/index.js';
+import './qat/layers/index.js';
 
 export interface RunInfo {
   model: string;

@@ -1,6 +1,6 @@
 // Seeded PRNG (mulberry32): every fuzz case is a pure function of (run seed, case number), so any
 // case replays alone with `npm run fuzz -- --seed S --case N`.
-import { mulberry32 } from '../../toolkit/trainer/seeded-random.js';
+import { mulberry32 } from '../../toolkit/engine/seeded-random.js';
 
 export { mulberry32 };
 export type Rng = () => number;

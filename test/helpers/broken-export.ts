@@ -2,10 +2,10 @@
 // one layer's output range shrunk, so the int8 model saturates there and nowhere else.
 import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../toolkit/backend.js';
+import { initBackend } from '../../toolkit/engine/backend.js';
 import { convertToTflite } from '../../toolkit/converter/convert.js';
 import { loadRun } from '../../toolkit/run-folder.js';
-import { QuantizeWrapper } from '../../toolkit/trainer/layers/quantize-wrapper.js';
+import { QuantizeWrapper } from '../../toolkit/qat/layers/quantize-wrapper.js';
 
 export async function exportWithShrunkRange(run: string, layer: string, factor: number, out: string): Promise<void> {
   await initBackend('wasm');

@@ -7,9 +7,9 @@ import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import type { Split } from '../../runtime/datasets/datasets.js';
 import { createTfjsTfliteEngine } from '../../runtime/engines/tfjs-tflite.js';
 import { convertToTflite } from '../../toolkit/converter/convert.js';
-import { outputParamsOf } from '../../toolkit/trainer/layers/output-params.js';
-import { prepareQat, type PrepareOptions } from '../../toolkit/trainer/prepare.js';
-import { trainModel } from '../../toolkit/trainer/train.js';
+import { outputParamsOf } from '../../toolkit/qat/layers/output-params.js';
+import { prepareQat, type PrepareOptions } from '../../toolkit/qat/prepare.js';
+import { trainModel } from '../../toolkit/engine/train.js';
 
 export const FEATURES = 784;
 

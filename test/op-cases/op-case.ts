@@ -2,7 +2,7 @@
 // model holding the op, built in [28, 28, 1] -> 10 logits form so it trains on real MNIST. The
 // suite (test/qat-ops.test.ts) runs each through prepare -> QAT steps -> export -> TFLite.
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { PrepareOptions } from '../../toolkit/trainer/prepare.js';
+import type { PrepareOptions } from '../../toolkit/qat/prepare.js';
 
 export interface OpCase {
   /** What the case checks, e.g. 'CONV_2D SAME stride 1 + BatchNormalization + ReLU6'. */

@@ -5,14 +5,14 @@
 // With `float: true` the same walk writes a float32 model (convertFloatToTflite prepares a plain
 // float model for it): the graph rewrites fold batch norms and fuse activations as for int8.
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { prepareQat } from '../trainer/prepare.js';
+import { prepareQat } from '../qat/prepare.js';
 import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import { TensorType } from '../../schemas/tflite.js';
 import { EdgeqatError } from '../../runtime/errors.js';
-import { DequantizeStub } from '../trainer/layers/dequantize-stub.js';
-import { QuantizeStub } from '../trainer/layers/quantize-stub.js';
-import { QuantizeWrapper } from '../trainer/layers/quantize-wrapper.js';
-import { ruleFor } from '../trainer/quantize-registry.js';
+import { DequantizeStub } from '../qat/layers/dequantize-stub.js';
+import { QuantizeStub } from '../qat/layers/quantize-stub.js';
+import { QuantizeWrapper } from '../qat/layers/quantize-wrapper.js';
+import { ruleFor } from '../qat/quantize-registry.js';
 import { CONVERTER_EMITTERS } from './emitters/index.js';
 import { batchShape, type ActivationTensor, type EmitOptions, type LayerEmitter } from './emitters/emitter.js';
 import { TfliteGraph } from './tflite-graph.js';

@@ -1,7 +1,7 @@
 // Weight and bias quantization at export, with the same float32 formulas as the trainer's
 // fake-quant (quant-params.ts), so the int8 weights are exactly the ones training simulated.
 import { clamp, f32, roundHalfAway } from '../../runtime/quant/rounding.js';
-import { INT8_WEIGHT, symmetricParams } from '../trainer/quant/quant-params.js';
+import { INT8_WEIGHT, symmetricParams } from '../qat/quant/quant-params.js';
 
 export interface QuantizedWeights {
   values: Int8Array;

@@ -14,8 +14,8 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { createReferenceEngine } from '../../runtime/engines/reference.js';
 import { EdgeqatError } from '../../runtime/errors.js';
 import type { Arithmetic } from '../../runtime/reference/kernel.js';
-import { QuantizeStub } from '../trainer/layers/quantize-stub.js';
-import { QuantizeWrapper } from '../trainer/layers/quantize-wrapper.js';
+import { QuantizeStub } from '../qat/layers/quantize-stub.js';
+import { QuantizeWrapper } from '../qat/layers/quantize-wrapper.js';
 
 export interface DivergenceStats {
   maxSteps: number;

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { writeFileAtomic, writeJsonAtomic } from '../../runtime/atomic-write.js';
 import { EdgeqatError } from '../../runtime/errors.js';
-import { ruleFor, supportedClassNames } from '../trainer/quantize-registry.js';
+import { ruleFor, supportedClassNames } from '../qat/quantize-registry.js';
 
 const MODEL_JSON = 'model.json';
 const WEIGHTS_BIN = 'weights.bin';

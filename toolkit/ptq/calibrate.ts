@@ -7,10 +7,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { EdgeqatError } from '../../runtime/errors.js';
-import { QuantizeStub } from '../trainer/layers/quantize-stub.js';
-import { QuantizeWrapper } from '../trainer/layers/quantize-wrapper.js';
-import { prepareQat, type PrepareOptions } from '../trainer/prepare.js';
-import type { QuantParams } from '../trainer/quant/quant-params.js';
+import { QuantizeStub } from '../qat/layers/quantize-stub.js';
+import { QuantizeWrapper } from '../qat/layers/quantize-wrapper.js';
+import { prepareQat, type PrepareOptions } from '../qat/prepare.js';
+import type { QuantParams } from '../qat/quant/quant-params.js';
 import { DEFAULT_PERCENTILE, MinMax, MIN_CALIBRATED_RANGE, Tails, usableRange, type CalibrationMethod, type ValueRange } from './range-estimators.js';
 
 export interface CalibrationOptions {

@@ -4,10 +4,10 @@
 import { join } from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { EdgeqatError, isEdgeqatError } from '../../runtime/errors.js';
-import { initBackend } from '../backend.js';
+import { initBackend } from '../engine/backend.js';
 import { simulateVsDeploy, type DivergenceReport } from '../debug/simulate-vs-deploy.js';
 import { loadRun } from '../run-folder.js';
-import { QuantizeWrapper } from '../trainer/layers/quantize-wrapper.js';
+import { QuantizeWrapper } from '../qat/layers/quantize-wrapper.js';
 import { compareSection } from './compare-section.js';
 import { confusionOf, confusionSection } from './confusion-section.js';
 import { debugSection } from './debug-section.js';

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { readTfliteBufferData, type ModelSummary, type TensorSummary } from '../../runtime/model-reader.js';
-import { QuantizeWrapper } from '../trainer/layers/quantize-wrapper.js';
+import { QuantizeWrapper } from '../qat/layers/quantize-wrapper.js';
 import { bin, histogram } from './histogram.js';
 import { missing, num, table, type Section } from './html.js';
 

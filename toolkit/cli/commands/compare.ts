@@ -13,7 +13,7 @@ import { formatTable } from '../text-table.js';
 import { writeFileAtomic, writeJsonAtomic } from '../../../runtime/atomic-write.js';
 import { loadDataset } from '../../../runtime/datasets/datasets.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
-import { BACKENDS } from '../../backend.js';
+import { BACKENDS } from '../../engine/backend.js';
 import { convertToTflite } from '../../converter/convert.js';
 import { loadModelFile } from '../../models/file-io.js';
 import { CALIBRATION_METHODS, type CalibrationMethod } from '../../ptq/range-estimators.js';

@@ -6,7 +6,7 @@ import { loadDataset } from '../../../runtime/datasets/datasets.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
 import { readTfliteFile } from '../../../runtime/model-reader.js';
 import type { Arithmetic } from '../../../runtime/reference/kernel.js';
-import { initBackend } from '../../backend.js';
+import { initBackend } from '../../engine/backend.js';
 import { convertToTflite } from '../../converter/convert.js';
 import { simulateVsDeploy, type DivergenceReport } from '../../debug/simulate-vs-deploy.js';
 import { formatTable } from '../text-table.js';

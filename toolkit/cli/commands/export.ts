@@ -12,7 +12,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { writeFileAtomic } from '../../../runtime/atomic-write.js';
 import { loadDataset, type Dataset } from '../../../runtime/datasets/datasets.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
-import { initBackend } from '../../backend.js';
+import { initBackend } from '../../engine/backend.js';
 import { convertFloatToTflite, convertToTflite, type ConvertOptions } from '../../converter/convert.js';
 import { loadModelFile, modelJsonPath } from '../../models/file-io.js';
 import { calibrationImages } from '../../ptq/calibration-data.js';
@@ -20,7 +20,7 @@ import { quantizePostTraining, type CalibrationResult } from '../../ptq/calibrat
 import { CALIBRATION_METHODS, DEFAULT_PERCENTILE, type CalibrationMethod } from '../../ptq/range-estimators.js';
 import { configValue } from '../../config.js';
 import { loadRun } from '../../run-folder.js';
-import { QuantizeStub } from '../../trainer/layers/quantize-stub.js';
+import { QuantizeStub } from '../../qat/layers/quantize-stub.js';
 import { oneOf, positiveInt, positiveNumber } from '../options.js';
 import { createProgress } from '../progress.js';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { writeFileAtomic } from '../../../runtime/atomic-write.js';
 import { ENGINE_CHOICES } from '../../../runtime/engines/index.js';
-import { BACKENDS } from '../../backend.js';
+import { BACKENDS } from '../../engine/backend.js';
 import { buildReport, type ReportOptions } from '../../report/build.js';
 import { oneOf, positiveInt } from '../options.js';
 import { createProgress } from '../progress.js';

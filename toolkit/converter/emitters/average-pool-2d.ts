@@ -2,7 +2,7 @@
 // AVERAGE_POOL_2D over the whole image ([1, 1, C]) + RESHAPE to [C] — one well-defined kernel on
 // every TFLite resolver, where MEAN differs between them (facts 3.8). Outputs keep the input's params.
 import { BuiltinOperator } from '../../../schemas/tflite.js';
-import type { PoolSettings } from '../../trainer/ops/max-pool-2d.js';
+import type { PoolSettings } from '../../qat/ops/max-pool-2d.js';
 import { asWrapper, outputShapeOf, type LayerEmitter } from './emitter.js';
 import { emitPool } from './max-pool-2d.js';
 import { emitReshape } from './reshape.js';

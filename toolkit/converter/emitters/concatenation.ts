@@ -2,7 +2,7 @@
 // output's scale and zero point, so each input whose params differ is first requantized to them
 // by an int8 -> int8 QUANTIZE op; the output has the concat observer's params.
 import { ActivationFunctionType, BuiltinOperator, BuiltinOptions, ConcatenationOptionsT, TensorType } from '../../../schemas/tflite.js';
-import type { ConcatSettings } from '../../trainer/ops/concatenation.js';
+import type { ConcatSettings } from '../../qat/ops/concatenation.js';
 import { addOutputTensor, asWrapper, batchShape, opVersion, outputShapeOf, quantOf, sameParams, type LayerEmitter } from './emitter.js';
 import { QUANTIZE_VERSION } from './quantize.js';
 

@@ -2,7 +2,7 @@
 // per-output-channel scales on quantized dimension 0 (or one per-tensor scale), int32 bias (a
 // folded batch norm included) with scales s_in·s_w[c], SAME/VALID padding, strides, fused activation.
 import { ActivationFunctionType, BuiltinOperator, BuiltinOptions, Conv2DOptionsT, Padding } from '../../../schemas/tflite.js';
-import type { ConvSettings } from '../../trainer/ops/conv-2d.js';
+import type { ConvSettings } from '../../qat/ops/conv-2d.js';
 import { addBias, addKernel, addOutputTensor, asWrapper, fusedActivationOf, opVersion, outputShapeOf, type LayerEmitter } from './emitter.js';
 
 /** TF converter's CONV_2D version for int8 (facts section 5). */

@@ -2,7 +2,7 @@
 // [1, kh, kw, in·mult] as it is (channel ic·mult + m in both, no transpose), quantized per output
 // channel on dimension 3 (or per tensor, on dimension 0); int32 bias per channel (dimension 0).
 import { ActivationFunctionType, BuiltinOperator, BuiltinOptions, DepthwiseConv2DOptionsT } from '../../../schemas/tflite.js';
-import type { DepthwiseSettings } from '../../trainer/ops/depthwise-conv-2d.js';
+import type { DepthwiseSettings } from '../../qat/ops/depthwise-conv-2d.js';
 import { paddingEnum } from './conv-2d.js';
 import { addBias, addKernel, addOutputTensor, asWrapper, fusedActivationOf, opVersion, outputShapeOf, type LayerEmitter } from './emitter.js';
 

@@ -5,9 +5,9 @@
 import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import { TensorType } from '../../../schemas/tflite.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
-import { QuantizeWrapper } from '../../trainer/layers/quantize-wrapper.js';
-import { FUSABLE_ACTIVATIONS } from '../../trainer/ops/trainer-op-spec.js';
-import type { QuantParams } from '../../trainer/quant/quant-params.js';
+import { QuantizeWrapper } from '../../qat/layers/quantize-wrapper.js';
+import { FUSABLE_ACTIVATIONS } from '../../qat/ops/trainer-op-spec.js';
+import type { QuantParams } from '../../qat/quant/quant-params.js';
 import { bytesOf, type TfliteGraph } from '../tflite-graph.js';
 import { quantizeBias, quantizeWeightsPerAxis, type QuantizedWeights } from '../weight-quantization.js';
 

@@ -1,6 +1,6 @@
 // Converter emitter for MAX_POOL_2D: the output tensor keeps the input's scale and zero point.
 import { ActivationFunctionType, BuiltinOperator, BuiltinOptions, Padding, Pool2DOptionsT } from '../../../schemas/tflite.js';
-import type { PoolSettings } from '../../trainer/ops/max-pool-2d.js';
+import type { PoolSettings } from '../../qat/ops/max-pool-2d.js';
 import { paddingEnum } from './conv-2d.js';
 import { addActivation, asWrapper, opVersion, outputShapeOf, type ActivationTensor, type EmitOptions, type LayerEmitter } from './emitter.js';
 import type { TfliteGraph } from '../tflite-graph.js';

@@ -2,7 +2,7 @@
 // observer's scale/zero-point. With --int8-io the int8 tensor itself is the model input; a float
 // model has no QUANTIZE (its float input feeds the first op).
 import { BuiltinOperator, TensorType } from '../../../schemas/tflite.js';
-import { QuantizeStub } from '../../trainer/layers/quantize-stub.js';
+import { QuantizeStub } from '../../qat/layers/quantize-stub.js';
 import { batchShape, quantOf, type ActivationTensor, type LayerEmitter } from './emitter.js';
 
 /** TF converter's QUANTIZE version for float32 -> int8 and int8 -> int8 (op_version.cc). */

@@ -3,7 +3,7 @@
 // arithmetic, dominates a small-batch training step. Backends without these kernels (tfjs-node)
 // use the composite ops in quant/fake-quant.ts, which compute the same values.
 import * as tf from '@tensorflow/tfjs-core';
-import { readF32, writableF32 } from './backend-data.js';
+import { readF32, writableF32 } from '../../engine/kernels/backend-data.js';
 import { fakeQuantBackward, fakeQuantForward, resolveParams, type FakeQuantAttrs } from './fake-quant-math.js';
 
 export const FAKE_QUANT = 'EdgeqatFakeQuant';

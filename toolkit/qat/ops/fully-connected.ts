@@ -2,7 +2,7 @@
 // per-tensor by default, per output channel on request) and its activation fused.
 import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
-import { dense } from '../kernels/dense-kernel.js';
+import { dense } from '../../engine/kernels/dense-kernel.js';
 import { applyFusedActivation, type TrainerOpSpec } from './trainer-op-spec.js';
 
 export const FULLY_CONNECTED: TrainerOpSpec = {

@@ -6,7 +6,7 @@ import type { LayerVariable } from '@tensorflow/tfjs-layers';
 import { asymmetricParams, type QuantParams } from './quant-params.js';
 import { useSimd } from '../kernels/fake-quant-math.js';
 import { simdMinMax } from '../kernels/simd/simd-kernels.js';
-import { tensorF32 } from '../kernels/backend-data.js';
+import { tensorF32 } from '../../engine/kernels/backend-data.js';
 
 export type ObserverKind = 'minmax' | 'moving-average';
 export const OBSERVER_KINDS: readonly ObserverKind[] = ['minmax', 'moving-average'];

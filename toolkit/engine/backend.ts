@@ -6,9 +6,9 @@ import '@tensorflow/tfjs-backend-wasm';
 // tfjs-layers registers all of TF.js's gradients when it loads; installFastMatMulGradient (run
 // later, in initBackend) must replace the BatchMatMul one after that.
 import '@tensorflow/tfjs-layers';
-import { EdgeqatError } from '../runtime/errors.js';
-import { installFastMatMulGradient } from './trainer/kernels/matmul-gradient.js';
-import { registerWasmBackpropKernels, useFastWasmConv2DBackpropInput } from './trainer/kernels/wasm-backprop/index.js';
+import { EdgeqatError } from '../../runtime/errors.js';
+import { installFastMatMulGradient } from './kernels/matmul-gradient.js';
+import { registerWasmBackpropKernels, useFastWasmConv2DBackpropInput } from './kernels/wasm-backprop/index.js';
 
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
