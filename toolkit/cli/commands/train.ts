@@ -6,10 +6,12 @@ import { Command } from 'commander';
 import { loadDataset } from '../../../runtime/datasets/datasets.js';
 import { initBackend, BACKENDS } from '../../engine/backend.js';
 import { builtinModel, isModelFile } from '../../models/index.js';
-import { loadModelFile, saveModelFile } from '../../models/file-io.js';
+import { isImportedModelFile } from '../../models/import/index.js';
+import { addInputPreprocessingOptions, missingPreprocessing, statedPreprocessing, type InputPreprocessingOptions } from '../../models/input-preprocessing.js';
+import { loadModelFile, modelJsonPath, saveModelFile } from '../../models/file-io.js';
 import { logitsModel } from '../../models/logits.js';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { EdgeqatError, isEdgeqatError } from '../../../runtime/errors.js';
 import { loadRun, restoreOptimizer, saveCheckpoint, writeRunFiles, type RunInfo, type RunMetrics } from '../../run-folder.js';
 import { JsAdam } from '../../engine/optim/adam.js';
@@ -24,7 +26,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { oneOf, positiveInt, positiveNumber, nonNegativeInt } from '../options.js';
 import { createProgress } from '../progress.js';
 
-export interface TrainCommandOptions {
+export interface TrainCommandOptions extends InputPreprocessingOptions {
   model: string;
   dataset: string;
   epochs: number;
@@ -95,6 +97,22 @@ async function loadUserModel(path: string, floatOnly: boolean): Promise<tfl.Laye
   return model;
 }
 
+/** A model.json saved in a run folder (train --float-only) comes with the run's preprocessing. */
+function recordedPreprocessing(modelPath: string): RunInfo['normalization'] | undefined {
+  try {
+    const info = JSON.parse(readFileSync(join(dirname(modelJsonPath(modelPath)), 'run.json'), 'utf8')) as Partial<RunInfo>;
+    const n = info.normalization;
+    return n && typeof n.mean === 'number' && typeof n.std === 'number' ? { mean: n.mean, std: n.std } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function inputChannels(model: tfl.LayersModel): number {
+  const shape = model.inputs[0]!.shape;
+  return shape.length >= 4 ? (shape[shape.length - 1] ?? 1) : 1;
+}
+
 /** The model's input must hold one image of the data set, its output one logit per class. */
 function checkModelFitsData(model: tfl.LayersModel, spec: string, dataset: string, inputSize: number, numClasses: number): void {
   const input = (model.inputs[0].shape as (number | null)[]).slice(1);
@@ -115,9 +133,13 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
   const settings = resumed ? settingsOf(resumed.info, opts) : opts;
   const runDir = opts.resume ?? opts.out;
   const fromFile = isModelFile(settings.model);
+  const stated = resumed ? undefined : statedPreprocessing(opts);
+  if (!resumed && !stated && isImportedModelFile(settings.model)) throw missingPreprocessing(settings.model);
   const userModel = fromFile && !resumed ? await loadUserModel(settings.model, !!settings.floatOnly) : null;
   const builder = fromFile ? null : builtinModel(settings.model);
-  const data = loadDataset(settings.dataset, { dataDir: settings.dataDir });
+  // The preprocessing the user stated (checked against the model's channels), else the run's, else the data set's.
+  const normalization = resumed ? resumed.info.normalization : userModel ? (statedPreprocessing(opts, inputChannels(userModel)) ?? recordedPreprocessing(settings.model)) : stated;
+  const data = loadDataset(settings.dataset, { dataDir: settings.dataDir, normalization });
   const train = data.train!;
   const test = data.test!;
   const count = Math.min(settings.limit ?? train.count, train.count);
@@ -287,8 +309,8 @@ export function formatTrainSummary(s: TrainSummary): string {
 }
 
 export function addTrainOptions(cmd: Command): Command {
-  return cmd
-    .option('--model <name|file>', 'built-in model (mlp, cnn, dscnn) or a TF.js layers model.json', TRAIN_DEFAULTS.model)
+  const withModel = cmd
+    .option('--model <name|file>', 'built-in model (mlp, cnn, dscnn), or your model: Keras .keras/.h5, float .tflite, TF.js model.json', TRAIN_DEFAULTS.model)
     .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder>', TRAIN_DEFAULTS.dataset)
     .option('--data-dir <dir>', 'folder holding the data set files')
     .option('--epochs <n>', 'training epochs', positiveInt('--epochs'), TRAIN_DEFAULTS.epochs)
@@ -305,6 +327,7 @@ export function addTrainOptions(cmd: Command): Command {
     .option('--observer <kind>', `activation observer (${OBSERVER_KINDS.join(', ')})`, oneOf('--observer', OBSERVER_KINDS))
     .option('--backend <name>', `TF.js backend (${BACKENDS.join(', ')})`, oneOf('--backend', BACKENDS), TRAIN_DEFAULTS.backend)
     .option('--quiet', 'no progress output');
+  return addInputPreprocessingOptions(withModel);
 }
 
 export function trainCommand(): Command {
