@@ -48,6 +48,16 @@ describe('imported models predict as Keras does', () => {
     imported.model.dispose();
   });
 
+  it.each(MODELS)('%s: the .keras and .h5 files give bit-identical weights (so QAT runs on either are the same run)', async (model) => {
+    const [zip, h5] = [await importModel(`${FIXTURES}/${model}.keras`), await importModel(`${FIXTURES}/${model}.h5`)];
+    const a = zip.model.getWeights().map((w) => Array.from(w.dataSync()));
+    const b = h5.model.getWeights().map((w) => Array.from(w.dataSync()));
+    expect(a.length).toBeGreaterThan(0);
+    expect(b).toEqual(a);
+    zip.model.dispose();
+    h5.model.dispose();
+  });
+
   it('the float .tflite route rebuilds folded convolutions (no batch norm) with the fused activations', async () => {
     const { model } = await importModel(`${FIXTURES}/dsconv.tflite`);
     expect(model.layers.map((l) => l.getClassName())).toEqual(['InputLayer', 'Conv2D', 'DepthwiseConv2D', 'Conv2D', 'DepthwiseConv2D', 'Conv2D', 'GlobalAveragePooling2D', 'Dense']);

@@ -38,7 +38,7 @@ export function statedPreprocessing(opts: InputPreprocessingOptions, channels = 
     const offset = opts.inputOffset === undefined ? 0 : parseNumber('--input-offset', opts.inputOffset);
     if (scale <= 0) throw new EdgeqatError('E_OPTION', `--input-scale must be positive, got '${opts.inputScale}'`);
     const std = 1 / (255 * scale);
-    return { mean: -offset * std, std };
+    return { mean: -offset * std || 0, std }; // no -0 in the recorded metadata
   }
   if (normalize) {
     const means = perChannel('--input-mean', opts.inputMean ?? '0');
