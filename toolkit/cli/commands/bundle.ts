@@ -8,7 +8,7 @@ import { makeBundle, type BundleResult, type SampleSource } from '../../../devic
 import { loadDataset } from '../../../runtime/datasets/datasets.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
 import { readTfliteFile } from '../../../runtime/model-reader.js';
-import { configValue } from '../../config.js';
+import { configValue } from '../config.js';
 import { PREPROCESSING_METADATA } from '../../converter/convert.js';
 import { edgeqatVersion } from '../../version.js';
 import { oneOf, positiveInt } from '../options.js';

@@ -13,7 +13,7 @@ import { exec, lastLine } from '../../../devices/deploy/ssh.js';
 import { deviceProfile } from '../../../devices/profiles.js';
 import type { RunnerReport } from '../../../devices/runner/run-bundle.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
-import { configValue } from '../../config.js';
+import { configValue } from '../config.js';
 import { oneOf, positiveInt } from '../options.js';
 import { runBundle } from './bundle.js';
 
