@@ -24,12 +24,12 @@ function folderBytes(dir: string): number {
 
 /** Runs the bundle the way a device does: plain node, from a folder with no node_modules above it. */
 function runBundle(dir: string, args: string[] = ['--json']) {
-  return spawnSync(process.execPath, [join(dir, 'run.js'), ...args], { cwd: tmpdir(), encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH ?? '' } });
+  return spawnSync(process.execPath, [join(dir, 'run.js'), ...args], { cwd: tmpdir(), encoding: 'utf8', timeout: 600_000, env: { PATH: process.env.PATH ?? '' } });
 }
 
 beforeAll(() => {
   model = exportMlp(tmp);
-}, 300_000);
+}, 600_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('edgeqat bundle --engine reference', () => {

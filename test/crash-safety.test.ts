@@ -118,10 +118,10 @@ describe('SIGKILL at every named point of every atomic write', () => {
       await checkRunFolder(run, last);
     }
 
-    const finished = await runCliAsync(resume, { timeoutMs: 300_000 });
+    const finished = await runCliAsync(resume);
     expect(finished.code, finished.stderr).toBe(0);
     const unkilled = join(tmp, 'unkilled');
-    const reference = await runCliAsync(['train', ...TRAIN, '--out', unkilled], { timeoutMs: 300_000 });
+    const reference = await runCliAsync(['train', ...TRAIN, '--out', unkilled]);
     expect(reference.code, reference.stderr).toBe(0);
     expect(finalWeights(run)).toEqual(finalWeights(unkilled));
     expect(readRunInfo(run).qatAccuracy).toBe(readRunInfo(unkilled).qatAccuracy);
@@ -139,5 +139,5 @@ describe('SIGKILL at every named point of every atomic write', () => {
       else expect(now.equals(previous)).toBe(true);
       expect(readdirSync(tmp).filter((f) => f !== 'model.tflite' && f.startsWith('.model.tflite')).every((f) => TEMP.test(f))).toBe(true);
     }
-  }, 300_000);
+  }, 600_000);
 });
