@@ -1,8 +1,8 @@
 // Converter emitter for MAX_POOL_2D: the output tensor keeps the input's scale and zero point.
 import { ActivationFunctionType, BuiltinOperator, BuiltinOptions, Padding, Pool2DOptionsT } from '../../../schemas/tflite.js';
-import type { PoolSettings } from '../../qat/ops/max-pool-2d.js';
+import { MAX_POOL_2D as MAX_POOL_2D_SPEC, type PoolSettings } from '../../qat/ops/max-pool-2d.js';
 import { paddingEnum } from './conv-2d.js';
-import { addActivation, asWrapper, opVersion, outputShapeOf, type ActivationTensor, type EmitOptions, type LayerEmitter } from './emitter.js';
+import { addActivation, opEmitter, opVersion, outputShapeOf, type ActivationTensor, type EmitOptions } from './emitter.js';
 import type { TfliteGraph } from '../tflite-graph.js';
 
 /** TF converter's pool versions for int8 (facts section 5). */
@@ -26,10 +26,6 @@ export function emitPool(
   return output;
 }
 
-export const MAX_POOL_2D: LayerEmitter = {
-  builtin: 'MAX_POOL_2D',
-  emit(graph, layer, [input], opts) {
-    const wrapper = asWrapper(layer, 'MAX_POOL_2D');
-    return emitPool(graph, BuiltinOperator.MAX_POOL_2D, wrapper.name, input, wrapper.settings as PoolSettings, outputShapeOf(wrapper), opts);
-  },
-};
+export const MAX_POOL_2D = opEmitter(MAX_POOL_2D_SPEC, (graph, wrapper, [input], opts) =>
+  emitPool(graph, BuiltinOperator.MAX_POOL_2D, wrapper.name, input, wrapper.settings, outputShapeOf(wrapper), opts),
+);

@@ -7,17 +7,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { poolSettings, type PoolSettings } from './max-pool-2d.js';
 import type { TrainerOpSpec } from './trainer-op-spec.js';
 
-export const AVERAGE_POOL_2D: TrainerOpSpec = {
+export const AVERAGE_POOL_2D: TrainerOpSpec<PoolSettings> = {
   builtin: 'AVERAGE_POOL_2D',
-  layerClassNames: ['AveragePooling2D', 'GlobalAveragePooling2D'],
   quantizedWeights: [],
   defaultPerChannel: false,
   output: { kind: 'input', requantize: true },
   fusesActivation: false,
   foldsBatchNorm: false,
   settings: poolSettings,
-  call([input], _weights, _bias, settings) {
-    const s = settings as PoolSettings;
+  call([input], _weights, _bias, s) {
     if (s.global) return tf.mean(input, [1, 2]);
     return tf.avgPool(input as tf.Tensor4D, s.poolSize, s.strides, s.padding);
   },

@@ -21,17 +21,15 @@ export function poolSettings(layer: Layer): PoolSettings {
   return { activation: 'linear', poolSize, strides: pair(c.strides, poolSize), padding: paddingOf(layer, c.padding ?? 'valid'), global: false };
 }
 
-export const MAX_POOL_2D: TrainerOpSpec = {
+export const MAX_POOL_2D: TrainerOpSpec<PoolSettings> = {
   builtin: 'MAX_POOL_2D',
-  layerClassNames: ['MaxPooling2D'],
   quantizedWeights: [],
   defaultPerChannel: false,
   output: { kind: 'input', requantize: false },
   fusesActivation: false,
   foldsBatchNorm: false,
   settings: poolSettings,
-  call([input], _weights, _bias, settings) {
-    const s = settings as PoolSettings;
+  call([input], _weights, _bias, s) {
     return tf.maxPool(input as tf.Tensor4D, s.poolSize, s.strides, s.padding);
   },
 };
