@@ -12,6 +12,7 @@ import { MAX_POOL_2D } from '../max-pool-2d.js';
 import { QUANTIZE } from '../quantize.js';
 import { RESHAPE } from '../reshape.js';
 import { SOFTMAX } from '../softmax.js';
+import { TANH } from '../tanh.js';
 
 export const EMITTER_FILES: Readonly<Record<string, LayerEmitter>> = {
   ADD,
@@ -25,4 +26,5 @@ export const EMITTER_FILES: Readonly<Record<string, LayerEmitter>> = {
   QUANTIZE,
   RESHAPE,
   SOFTMAX,
+  TANH,
 };

@@ -10,6 +10,7 @@ import { FULLY_CONNECTED } from '../fully-connected.js';
 import { MAX_POOL_2D } from '../max-pool-2d.js';
 import { RESHAPE } from '../reshape.js';
 import { SOFTMAX } from '../softmax.js';
+import { TANH } from '../tanh.js';
 
 export const TRAINER_OP_FILES: Readonly<Record<string, TrainerOpSpec>> = {
   ADD,
@@ -21,4 +22,5 @@ export const TRAINER_OP_FILES: Readonly<Record<string, TrainerOpSpec>> = {
   MAX_POOL_2D,
   RESHAPE,
   SOFTMAX,
+  TANH,
 };
