@@ -92,6 +92,7 @@ export interface FixedRangeActivation {
 export const FIXED_RANGE_ACTIVATIONS: Readonly<Record<string, FixedRangeActivation>> = {
   softmax: { op: 'SOFTMAX', output: { scale: 1 / 256, zeroPoint: -128 }, appliedByLoss: true },
   tanh: { op: 'TANH', output: { scale: 1 / 128, zeroPoint: 0 } },
+  sigmoid: { op: 'LOGISTIC', output: { scale: 1 / 256, zeroPoint: -128 } },
 };
 
 export function ruleFor(className: string): LayerRule | undefined {

@@ -8,6 +8,7 @@ import { CONV_2D } from '../conv-2d.js';
 import { DEPTHWISE_CONV_2D } from '../depthwise-conv-2d.js';
 import { DEQUANTIZE } from '../dequantize.js';
 import { FULLY_CONNECTED } from '../fully-connected.js';
+import { LOGISTIC } from '../logistic.js';
 import { MAX_POOL_2D } from '../max-pool-2d.js';
 import { QUANTIZE } from '../quantize.js';
 import { RESHAPE } from '../reshape.js';
@@ -22,6 +23,7 @@ export const EMITTER_FILES: Readonly<Record<string, LayerEmitter>> = {
   DEPTHWISE_CONV_2D,
   DEQUANTIZE,
   FULLY_CONNECTED,
+  LOGISTIC,
   MAX_POOL_2D,
   QUANTIZE,
   RESHAPE,

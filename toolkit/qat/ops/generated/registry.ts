@@ -7,6 +7,7 @@ import { CONCATENATION } from '../concatenation.js';
 import { CONV_2D } from '../conv-2d.js';
 import { DEPTHWISE_CONV_2D } from '../depthwise-conv-2d.js';
 import { FULLY_CONNECTED } from '../fully-connected.js';
+import { LOGISTIC } from '../logistic.js';
 import { MAX_POOL_2D } from '../max-pool-2d.js';
 import { RESHAPE } from '../reshape.js';
 import { SOFTMAX } from '../softmax.js';
@@ -19,6 +20,7 @@ export const TRAINER_OP_FILES: Readonly<Record<string, TrainerOpSpec>> = {
   CONV_2D,
   DEPTHWISE_CONV_2D,
   FULLY_CONNECTED,
+  LOGISTIC,
   MAX_POOL_2D,
   RESHAPE,
   SOFTMAX,
