@@ -10,6 +10,7 @@ import { DEQUANTIZE } from '../dequantize.js';
 import { FULLY_CONNECTED } from '../fully-connected.js';
 import { LOGISTIC } from '../logistic.js';
 import { MAX_POOL_2D } from '../max-pool-2d.js';
+import { MUL } from '../mul.js';
 import { QUANTIZE } from '../quantize.js';
 import { RESHAPE } from '../reshape.js';
 import { SOFTMAX } from '../softmax.js';
@@ -25,6 +26,7 @@ export const EMITTER_FILES: Readonly<Record<string, LayerEmitter>> = {
   FULLY_CONNECTED,
   LOGISTIC,
   MAX_POOL_2D,
+  MUL,
   QUANTIZE,
   RESHAPE,
   SOFTMAX,

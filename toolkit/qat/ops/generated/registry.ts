@@ -9,6 +9,7 @@ import { DEPTHWISE_CONV_2D } from '../depthwise-conv-2d.js';
 import { FULLY_CONNECTED } from '../fully-connected.js';
 import { LOGISTIC } from '../logistic.js';
 import { MAX_POOL_2D } from '../max-pool-2d.js';
+import { MUL } from '../mul.js';
 import { RESHAPE } from '../reshape.js';
 import { SOFTMAX } from '../softmax.js';
 import { TANH } from '../tanh.js';
@@ -22,6 +23,7 @@ export const TRAINER_OP_FILES: Readonly<Record<string, TrainerOpSpec>> = {
   FULLY_CONNECTED,
   LOGISTIC,
   MAX_POOL_2D,
+  MUL,
   RESHAPE,
   SOFTMAX,
   TANH,
