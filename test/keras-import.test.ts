@@ -36,7 +36,7 @@ describe('imported models predict as Keras does', () => {
     const { outputs, labels } = golden(model);
     const shape = imported.model.inputs[0]!.shape.slice(1) as number[];
     const [out, pred] = tf.tidy(() => {
-      const y = imported.model.predict(tf.tensor(test.images, [test.count, ...shape]), { batchSize: 1000 }) as tf.Tensor;
+      const y = imported.model.predict(tf.tensor(test.inputs, [test.count, ...shape]), { batchSize: 1000 }) as tf.Tensor;
       return [y.dataSync() as Float32Array, tf.argMax(y, 1).dataSync() as Int32Array];
     });
     let same = 0;

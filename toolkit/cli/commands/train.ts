@@ -3,7 +3,7 @@
 // the fake-quant model, and save a run folder. With --float-only: plain float training, and the
 // trained model saved as <run>/model.json + weights.bin (feed it back with --model).
 import { Command } from 'commander';
-import { loadDataset } from '../../../runtime/datasets/datasets.js';
+import { loadDataset, sampleSize } from '../../../runtime/datasets/datasets.js';
 import { initBackend, BACKENDS } from '../../engine/backend.js';
 import { builtinModel, isModelFile } from '../../models/index.js';
 import { isImportedModelFile } from '../../models/import/index.js';
@@ -13,7 +13,7 @@ import { logitsModel } from '../../models/logits.js';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { EdgeqatError, isEdgeqatError } from '../../../runtime/errors.js';
-import { loadRun, restoreOptimizer, saveCheckpoint, writeRunFiles, type RunInfo, type RunMetrics } from '../../run-folder.js';
+import { hasCheckpoint, loadRun, readRunInfo, readRunMetricsOrNull, restoreOptimizer, saveCheckpoint, writeRunFiles, type RunInfo } from '../../run-folder.js';
 import { JsAdam } from '../../engine/optim/adam.js';
 import { AccuracyRecorder } from '../../accuracy-history.js';
 import { DEFAULT_LR_SCHEDULE, LR_SCHEDULES, type LrSchedule } from '../../engine/optim/lr-schedule.js';
@@ -128,24 +128,29 @@ function checkModelFitsData(model: tfl.LayersModel, spec: string, dataset: strin
 
 export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary> {
   const backend = await initBackend(opts.backend);
-  const resumed = opts.resume ? await loadRun(opts.resume) : null;
+  // --resume of a run stopped before its first checkpoint (run.json, no checkpoints/latest): the run
+  // starts again from step 0 with the settings it saved.
+  const restarted = opts.resume && !hasCheckpoint(opts.resume) ? readRunInfo(opts.resume) : null;
+  if (restarted) process.stderr.write(`${opts.resume}: no checkpoint yet (stopped before the first one): training from step 0 with the run's saved settings\n`);
+  const resumed = opts.resume && !restarted ? await loadRun(opts.resume) : null;
   // A resumed run continues with its own settings; the other options are ignored.
-  const settings = resumed ? settingsOf(resumed.info, opts) : opts;
+  const saved = resumed?.info ?? restarted;
+  const settings = saved ? settingsOf(saved, opts) : opts;
   const runDir = opts.resume ?? opts.out;
   const fromFile = isModelFile(settings.model);
-  const stated = resumed ? undefined : statedPreprocessing(opts);
-  if (!resumed && !stated && isImportedModelFile(settings.model)) throw missingPreprocessing(settings.model);
+  const stated = saved ? undefined : statedPreprocessing(opts);
+  if (!saved && !stated && isImportedModelFile(settings.model)) throw missingPreprocessing(settings.model);
   const userModel = fromFile && !resumed ? await loadUserModel(settings.model, !!settings.floatOnly) : null;
   const builder = fromFile ? null : builtinModel(settings.model);
   // The preprocessing the user stated (checked against the model's channels), else the run's, else the data set's.
-  const normalization = resumed ? resumed.info.normalization : userModel ? (statedPreprocessing(opts, inputChannels(userModel)) ?? recordedPreprocessing(settings.model)) : stated;
+  const normalization = saved ? saved.normalization : userModel ? (statedPreprocessing(opts, inputChannels(userModel)) ?? recordedPreprocessing(settings.model)) : stated;
   const data = loadDataset(settings.dataset, { dataDir: settings.dataDir, normalization });
   const train = data.train!;
   const test = data.test!;
   const count = Math.min(settings.limit ?? train.count, train.count);
-  const inputSize = data.rows * data.cols;
+  const inputSize = sampleSize(data.sampleShape);
 
-  const float = userModel ?? (resumed ? null : builder!.build(settings.seed, inputSize, data.numClasses, { rows: data.rows, cols: data.cols }));
+  const float = userModel ?? (resumed ? null : builder!.build(settings.seed, data.sampleShape, data.numClasses));
   if (float) checkModelFitsData(float, settings.model, settings.dataset, inputSize, data.numClasses);
   const observer = { ...DEFAULT_ACTIVATION_OBSERVER, kind: settings.observer ?? DEFAULT_ACTIVATION_OBSERVER.kind };
   const model = resumed
@@ -167,6 +172,8 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
     dataset: settings.dataset,
     normalization: data.normalization,
     numClasses: data.numClasses,
+    classNames: data.classNames,
+    sampleShape: data.sampleShape,
     inputShape: modelInputShape,
     options: {
       epochs: settings.epochs,
@@ -184,10 +191,10 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
       floatOnly: !!settings.floatOnly,
     },
     backend,
-    createdAt: resumed?.info.createdAt ?? new Date().toISOString(),
+    createdAt: saved?.createdAt ?? new Date().toISOString(),
     trainSeconds: resumed?.info.trainSeconds ?? 0,
   };
-  const priorMetrics = resumed ? readMetrics(runDir) : null;
+  const priorMetrics = resumed ? readRunMetricsOrNull(runDir) : null;
   const history: LossPoint[] = priorMetrics?.history ?? [];
   // Accuracy curves for `edgeqat report` (metrics.json: accuracy, epochAccuracy).
   const accuracy = new AccuracyRecorder(model, test, priorMetrics, resumed?.state.position.step ?? 0);
@@ -200,7 +207,7 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
   try {
     result = await trainModel(
       trainee,
-      { images: train.images, labels: train.labels, count, featureSize: inputSize },
+      { inputs: train.inputs, labels: train.labels, count, featureSize: inputSize },
       {
         epochs: settings.epochs,
         batchSize: settings.batchSize,
@@ -243,7 +250,7 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
   }
   progress.done(`${result.steps} steps in ${result.seconds.toFixed(1)} s, loss ${result.finalLoss.toFixed(4)}`);
 
-  const qatPredictions = predictClasses(model, test.images, test.count);
+  const qatPredictions = predictClasses(model, test.inputs, test.count);
   let correct = 0;
   for (let i = 0; i < test.count; i++) if (qatPredictions[i] === test.labels[i]) correct++;
   const qatAccuracy = correct / test.count;
@@ -290,14 +297,6 @@ function settingsOf(info: RunInfo, cli: TrainCommandOptions): TrainCommandOption
     freezeBnAfter: o.freezeBnAfter,
     floatOnly: o.floatOnly,
   };
-}
-
-function readMetrics(dir: string): RunMetrics | null {
-  try {
-    return JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as RunMetrics;
-  } catch {
-    return null;
-  }
 }
 
 export function formatTrainSummary(s: TrainSummary): string {
