@@ -9,6 +9,8 @@ import { loadDataset } from '../runtime/datasets/datasets.js';
 import { initBackend } from '../toolkit/engine/backend.js';
 import { importModel, quantizeProblems } from '../toolkit/models/import/index.js';
 import { runInspectKeras } from '../toolkit/cli/commands/inspect.js';
+import { importableClassNames, KERAS_LAYERS } from '../toolkit/models/import/keras-layers.js';
+import { supportedClassNames } from '../toolkit/qat/quantize-registry.js';
 
 const FIXTURES = 'test/fixtures/keras';
 const MODELS = ['mlp', 'cnn-bn', 'residual', 'dsconv'] as const;
@@ -23,6 +25,19 @@ function golden(model: string) {
     labels: new Uint8Array(readFileSync(`${FIXTURES}/${model}.labels.bin`)),
   };
 }
+
+describe('the import table', () => {
+  it('has a row for every layer class the quantize registry supports (rows are added as the registry grows)', () => {
+    const missing = supportedClassNames().filter((c) => !importableClassNames().includes(c));
+    expect(missing).toEqual([]);
+  });
+
+  it('names a TF.js layer class that exists for every row', async () => {
+    await initBackend('wasm');
+    const map = tf.serialization.SerializationMap.getMap().classNameMap;
+    expect(KERAS_LAYERS.filter((r) => !map[r.tfjs]).map((r) => r.tfjs)).toEqual([]);
+  });
+});
 
 describe('imported models predict as Keras does', () => {
   beforeAll(async () => {
