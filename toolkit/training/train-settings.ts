@@ -1,0 +1,34 @@
+// The settings of one training run.
+import type { LrSchedule } from '../engine/optim/lr-schedule.js';
+import type { ObserverKind } from '../qat/quant/observers.js';
+
+/** What to train, on what, how; run.json records it (resume.ts). */
+export interface TrainSettings {
+  model: string;
+  dataset: string;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  /** Learning-rate schedule over the run (cosine decay to zero by default). */
+  lrSchedule: LrSchedule;
+  seed: number;
+  out: string;
+  backend: string;
+  /** Train on the first N training images only (quick runs, tests). */
+  limit?: number;
+  perChannel?: boolean;
+  observer?: ObserverKind;
+  dataDir?: string;
+  /** Save a checkpoint every n steps (and at every epoch end). */
+  checkpointEvery?: number;
+  /** Continue the run in this folder from its latest checkpoint. */
+  resume?: string;
+  /** Per-tensor weight scales for Conv2D/DepthwiseConv2D (per-channel by default). */
+  perTensorConv?: boolean;
+  /** Observers stop updating after this many steps. */
+  freezeObserversAfter?: number;
+  /** Batch-norm statistics freeze after this many steps (training then uses the deployed fold). */
+  freezeBnAfter?: number;
+  /** Train the plain float model (no QAT) and save it as <out>/model.json + weights.bin. */
+  floatOnly?: boolean;
+}
