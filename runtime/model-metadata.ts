@@ -3,7 +3,8 @@
 // feed the model exactly what it was trained on, and name its classes. The converter writes it;
 // everything else reads it through `readPreprocessing`. A .tflite can come from anywhere, so the
 // entry is validated like any other input: a malformed one is one line naming the key.
-import type { Dataset, Normalization } from './datasets/dataset.js';
+import type { Dataset, LoadDatasetOptions, Normalization } from './datasets/dataset.js';
+import { checkValSplit, type ValSplit } from './datasets/val-split.js';
 import { EdgeqatError } from './errors.js';
 import { JsonFields } from './json-fields.js';
 import type { ModelSummary } from './model-reader.js';
@@ -20,9 +21,11 @@ export interface ModelPreprocessing {
   classNames?: string[];
   /** One sample's shape, channels last ([28, 28, 1]); absent in older models. */
   sampleShape?: number[];
+  /** The seeded share of the training samples held out for evaluation (train --val-split). */
+  valSplit?: ValSplit;
 }
 
-const KEYS = ['dataset', 'mean', 'std', 'classNames', 'sampleShape'] as const;
+const KEYS = ['dataset', 'mean', 'std', 'classNames', 'sampleShape', 'valSplit'] as const;
 /** Bounds that keep a hostile entry from costing memory; real models are far below them. */
 const MAX_CLASSES = 100_000;
 const MAX_CLASS_NAME = 256;
@@ -47,12 +50,32 @@ export function readPreprocessing(summary: Pick<ModelSummary, 'metadata'>, where
   const p: ModelPreprocessing = { dataset: f.string('dataset'), mean: f.number('mean'), std: f.positiveNumber('std') };
   if (f.has('classNames')) p.classNames = classNames(f);
   if (f.has('sampleShape')) p.sampleShape = f.integerArray('sampleShape', 1, 1 << 16);
+  if (f.has('valSplit')) {
+    const v = f.object('valSplit').onlyKeys(['fraction', 'seed']);
+    p.valSplit = { fraction: v.number('fraction', 0, 1), seed: v.integer('seed', 0) };
+    try {
+      checkValSplit(p.valSplit);
+    } catch {
+      f.expected('valSplit', 'a fraction in (0, 1) and a non-negative seed');
+    }
+  }
   return p;
 }
 
 /** What a model trained on `data` records: the set, its normalisation, class names and sample shape. */
-export function preprocessingOf(data: Pick<Dataset, 'name' | 'normalization' | 'classNames' | 'sampleShape'>): ModelPreprocessing {
-  return { dataset: data.name, ...data.normalization, classNames: data.classNames, sampleShape: data.sampleShape };
+export function preprocessingOf(data: Pick<Dataset, 'name' | 'normalization' | 'classNames' | 'sampleShape'>, valSplit?: ValSplit): ModelPreprocessing {
+  return { dataset: data.name, ...data.normalization, classNames: data.classNames, sampleShape: data.sampleShape, ...(valSplit ? { valSplit } : {}) };
+}
+
+/**
+ * How to load the model's data set the way it was trained: its normalisation and, when `spec` is
+ * the recorded data set (or not given), its held-out split. Another data set gets only the
+ * normalisation (the model still expects it).
+ */
+export function recordedLoadOptions(p: ModelPreprocessing | undefined, spec?: string): Pick<LoadDatasetOptions, 'normalization' | 'valSplit'> {
+  if (!p) return {};
+  const same = spec === undefined || spec === p.dataset;
+  return { normalization: { mean: p.mean, std: p.std }, ...(same && p.valSplit ? { valSplit: p.valSplit } : {}) };
 }
 
 /** The pixel normalisation a model was trained with, when it records one. */

@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { writeFileAtomic, writeJsonAtomic } from '../runtime/atomic-write.js';
 import { EdgeqatError } from '../runtime/errors.js';
+import type { ValSplit } from '../runtime/datasets/val-split.js';
 import type { ModelPreprocessing } from '../runtime/model-metadata.js';
 import type { AccuracyPoint } from './accuracy-history.js';
 import type { JsAdam } from './engine/optim/adam.js';
@@ -28,6 +29,8 @@ export interface RunInfo {
   /** Class names in label order and one sample's shape (absent in runs from before they were kept). */
   classNames?: string[];
   sampleShape?: number[];
+  /** The training samples held out for evaluation (--val-split); the data set's test split otherwise. */
+  valSplit?: ValSplit;
   inputShape: number[];
   options: Record<string, unknown>;
   backend: string;
@@ -103,11 +106,12 @@ export async function saveCheckpoint(dir: string, model: tfl.LayersModel, optimi
   }
 }
 
-/** The preprocessing metadata of a run's models (older runs have no class names or sample shape). */
+/** The preprocessing metadata of a run's models (older runs have no class names, sample shape or split). */
 export function runPreprocessing(info: RunInfo): ModelPreprocessing {
   const p: ModelPreprocessing = { dataset: info.dataset, ...info.normalization };
   if (info.classNames) p.classNames = info.classNames;
   if (info.sampleShape) p.sampleShape = info.sampleShape;
+  if (info.valSplit) p.valSplit = info.valSplit;
   return p;
 }
 

@@ -3,6 +3,7 @@
 // sample became a model input (`normalization`, recorded with the model). One loader per source
 // format (IDX, image folders, CIFAR, WAV clips, ...) produces this shape; ./datasets.ts picks the
 // loader from the spec. Node built-ins only: the runtime runs on devices.
+import type { ValSplit } from './val-split.js';
 
 export type SplitName = 'train' | 'test' | 'both';
 
@@ -42,6 +43,12 @@ export interface LoadDatasetOptions {
   split?: SplitName;
   /** Overrides the set's constants, e.g. with those recorded in a converted model. */
   normalization?: Normalization;
+  /**
+   * Hold out this seeded, stratified share of the training samples as the `test` split (the
+   * source's own test split, if any, is not used). Recorded with the model so that `eval`, the
+   * report and bundles get the same held-out samples.
+   */
+  valSplit?: ValSplit;
 }
 
 /** One kind of data set: a registered name (`mnist`) or a prefix taking a folder (`idx:<folder>`). */

@@ -21,7 +21,7 @@ import { OBSERVER_KINDS, DEFAULT_ACTIVATION_OBSERVER, type ObserverKind } from '
 import { quantizationReport, type LayerQuantReport } from '../../qat/quant-report.js';
 import { predictClasses, trainModel, type LossPoint, type TrainResult } from '../../engine/train.js';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { oneOf, positiveInt, positiveNumber, nonNegativeInt } from '../options.js';
+import { fraction, oneOf, positiveInt, positiveNumber, nonNegativeInt } from '../options.js';
 import { createProgress } from '../progress.js';
 
 export interface TrainCommandOptions {
@@ -53,6 +53,8 @@ export interface TrainCommandOptions {
   freezeBnAfter?: number;
   /** Train the plain float model (no QAT) and save it as <out>/model.json + weights.bin. */
   floatOnly?: boolean;
+  /** Hold out this share of the training samples (seeded by --seed, stratified) as the test split. */
+  valSplit?: number;
 }
 
 export const TRAIN_DEFAULTS = {
@@ -117,7 +119,8 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
   const fromFile = isModelFile(settings.model);
   const userModel = fromFile && !resumed ? await loadUserModel(settings.model, !!settings.floatOnly) : null;
   const builder = fromFile ? null : builtinModel(settings.model);
-  const data = loadDataset(settings.dataset, { dataDir: settings.dataDir });
+  const valSplit = settings.valSplit === undefined ? undefined : { fraction: settings.valSplit, seed: settings.seed };
+  const data = loadDataset(settings.dataset, { dataDir: settings.dataDir, valSplit });
   const train = data.train!;
   const test = data.test!;
   const count = Math.min(settings.limit ?? train.count, train.count);
@@ -147,6 +150,7 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
     numClasses: data.numClasses,
     classNames: data.classNames,
     sampleShape: data.sampleShape,
+    ...(valSplit ? { valSplit } : {}),
     inputShape: modelInputShape,
     options: {
       epochs: settings.epochs,
@@ -162,6 +166,7 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
       freezeObserversAfter: settings.freezeObserversAfter,
       freezeBnAfter: settings.freezeBnAfter,
       floatOnly: !!settings.floatOnly,
+      valSplit: settings.valSplit,
     },
     backend,
     createdAt: resumed?.info.createdAt ?? new Date().toISOString(),
@@ -269,6 +274,7 @@ function settingsOf(info: RunInfo, cli: TrainCommandOptions): TrainCommandOption
     freezeObserversAfter: o.freezeObserversAfter,
     freezeBnAfter: o.freezeBnAfter,
     floatOnly: o.floatOnly,
+    valSplit: info.valSplit?.fraction,
   };
 }
 
@@ -283,7 +289,7 @@ function readMetrics(dir: string): RunMetrics | null {
 export function formatTrainSummary(s: TrainSummary): string {
   return [
     `trained ${s.info.model} on ${s.trainImages} ${s.info.dataset} images: ${s.steps} steps in ${s.trainSeconds.toFixed(1)} s (${s.backend} backend)`,
-    `${s.info.options.floatOnly ? 'float' : 'fake-quant'} (TF.js) test accuracy: ${s.qatAccuracy.toFixed(4)} on ${s.testCount} images`,
+    `${s.info.options.floatOnly ? 'float' : 'fake-quant'} (TF.js) ${s.info.valSplit ? 'held-out' : 'test'} accuracy: ${s.qatAccuracy.toFixed(4)} on ${s.testCount} images`,
     `run folder: ${s.runDir}${s.info.options.floatOnly ? ` (float model: ${join(s.runDir, 'model.json')}; QAT-train it with --model)` : ''}`,
   ].join('\n');
 }
@@ -303,6 +309,7 @@ export function addTrainOptions(cmd: Command): Command {
     .option('--per-tensor-conv', 'one weight scale per Conv2D/DepthwiseConv2D kernel (per output channel by default)')
     .option('--freeze-observers-after <n>', 'stop updating activation ranges after n steps', nonNegativeInt('--freeze-observers-after'))
     .option('--freeze-bn-after <m>', 'freeze batch-norm statistics after m steps (then train with the deployed fold)', nonNegativeInt('--freeze-bn-after'))
+    .option('--val-split <fraction>', 'hold out this share of the training samples (stratified, seeded by --seed) as the test split', fraction('--val-split'))
     .option('--float-only', 'train the plain float model (no QAT); saves <out>/model.json + weights.bin for --model')
     .option('--observer <kind>', `activation observer (${OBSERVER_KINDS.join(', ')})`, oneOf('--observer', OBSERVER_KINDS))
     .option('--backend <name>', `TF.js backend (${BACKENDS.join(', ')})`, oneOf('--backend', BACKENDS), TRAIN_DEFAULTS.backend)
