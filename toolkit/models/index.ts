@@ -5,6 +5,7 @@ import { sampleSize } from '../../runtime/datasets/dataset.js';
 import { buildCnn, type ImageInput } from './cnn.js';
 import { buildDscnn } from './dscnn.js';
 import { buildMlp } from './mlp.js';
+import { buildResnet8 } from './resnet8.js';
 
 export interface BuiltinModel {
   description: string;
@@ -33,6 +34,10 @@ export const BUILTIN_MODELS: Record<string, BuiltinModel> = {
   dscnn: {
     description: 'MobileNet-style CNN: conv stem, depthwise-separable blocks (ReLU6), one residual Add, global average pooling',
     build: (seed, shape, numClasses) => buildDscnn(seed, imageOf('dscnn', shape), numClasses),
+  },
+  resnet8: {
+    description: "MLPerf Tiny's image-classification ResNet-8 (32x32x3 CIFAR-10 reference): three residual stages of 16/32/64 filters, ~78 k parameters",
+    build: (seed, shape, numClasses) => buildResnet8(seed, imageOf('resnet8', shape), numClasses),
   },
 };
 
