@@ -4,6 +4,7 @@
 // everything else reads it through `readPreprocessing`. A .tflite can come from anywhere, so the
 // entry is validated like any other input: a malformed one is one line naming the key.
 import type { Dataset, LoadDatasetOptions, Normalization } from './datasets/dataset.js';
+import { normalizationFrom } from './datasets/pixels.js';
 import { checkValSplit, type ValSplit } from './datasets/val-split.js';
 import { EdgeqatError } from './errors.js';
 import { JsonFields } from './json-fields.js';
@@ -14,9 +15,12 @@ export const PREPROCESSING_METADATA = 'edgeqat_preprocessing';
 export interface ModelPreprocessing {
   /** The data set spec the model was trained on (the default of eval, bench and bundle samples). */
   dataset: string;
-  /** Pixel normalisation: model input = (pixel/255 - mean)/std. */
-  mean: number;
-  std: number;
+  /**
+   * Pixel normalisation per channel: model input = (pixel/255 - mean[c])/std[c] (one value: every
+   * channel). Written as arrays; models from before colour inputs hold one number each.
+   */
+  mean: number[];
+  std: number[];
   /** Class names in label order; absent in models written before they were recorded. */
   classNames?: string[];
   /** One sample's shape, channels last ([28, 28, 1]); absent in older models. */
@@ -29,6 +33,7 @@ const KEYS = ['dataset', 'mean', 'std', 'classNames', 'sampleShape', 'valSplit']
 /** Bounds that keep a hostile entry from costing memory; real models are far below them. */
 const MAX_CLASSES = 100_000;
 const MAX_CLASS_NAME = 256;
+const MAX_CHANNELS = 4096;
 
 export function encodePreprocessing(p: ModelPreprocessing): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(p));
@@ -47,7 +52,7 @@ export function readPreprocessing(summary: Pick<ModelSummary, 'metadata'>, where
     throw new EdgeqatError('E_MODEL_FILE', `${source}: not JSON`);
   }
   const f = JsonFields.root(json, source, 'E_MODEL_FILE').onlyKeys(KEYS);
-  const p: ModelPreprocessing = { dataset: f.string('dataset'), mean: f.number('mean'), std: f.positiveNumber('std') };
+  const p: ModelPreprocessing = { dataset: f.string('dataset'), ...normalization(f) };
   if (f.has('classNames')) p.classNames = classNames(f);
   if (f.has('sampleShape')) p.sampleShape = f.integerArray('sampleShape', 1, 1 << 16);
   if (f.has('valSplit')) {
@@ -82,6 +87,16 @@ export function recordedLoadOptions(p: ModelPreprocessing | undefined, spec?: st
 export function recordedNormalization(summary: Pick<ModelSummary, 'metadata'>, where: string): Normalization | undefined {
   const p = readPreprocessing(summary, where);
   return p ? { mean: p.mean, std: p.std } : undefined;
+}
+
+/** `mean` and `std`: a number each (older models) or arrays of 1..MAX_CHANNELS, stds > 0. */
+function normalization(f: JsonFields): Normalization {
+  const n = normalizationFrom(f.raw('mean'), f.raw('std'));
+  const ok = (v: number[]) => v.length >= 1 && v.length <= MAX_CHANNELS && v.every(Number.isFinite);
+  if (!n || !ok(n.mean)) f.expected('mean', `a number or an array of 1..${MAX_CHANNELS} numbers`);
+  if (!ok(n.std) || n.std.some((s) => s <= 0)) f.expected('std', `a number > 0 or an array of 1..${MAX_CHANNELS} numbers > 0`);
+  if (n.std.length !== n.mean.length) f.fail('std', `${n.std.length} values, mean has ${n.mean.length}`);
+  return n;
 }
 
 function classNames(f: JsonFields): string[] {

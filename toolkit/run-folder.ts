@@ -13,6 +13,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { writeFileAtomic, writeJsonAtomic } from '../runtime/atomic-write.js';
 import { EdgeqatError } from '../runtime/errors.js';
+import type { Normalization } from '../runtime/datasets/dataset.js';
+import { normalizationFrom } from '../runtime/datasets/pixels.js';
 import type { ValSplit } from '../runtime/datasets/val-split.js';
 import type { ModelPreprocessing } from '../runtime/model-metadata.js';
 import type { AccuracyPoint } from './accuracy-history.js';
@@ -24,7 +26,8 @@ import './qat/layers/index.js';
 export interface RunInfo {
   model: string;
   dataset: string;
-  normalization: { mean: number; std: number };
+  /** Per channel; run.json files from before colour inputs hold one number each (upgraded on read). */
+  normalization: Normalization;
   numClasses: number;
   /** Class names in label order and one sample's shape (absent in runs from before they were kept). */
   classNames?: string[];
@@ -120,6 +123,15 @@ export function writeRunFiles(dir: string, info: RunInfo, metrics: RunMetrics): 
   writeJsonAtomic(join(dir, 'run.json'), info);
 }
 
+/** A run.json, its normalisation in the per-channel form (older files hold one number each). */
+export function readRunInfo(path: string): RunInfo {
+  const info = readJson<RunInfo>(path, 'run.json');
+  const raw = info?.normalization as unknown as { mean?: unknown; std?: unknown } | undefined;
+  const n = raw ? normalizationFrom(raw.mean, raw.std) : null;
+  if (!n) throw new EdgeqatError('E_RUN_FOLDER', `${path}: normalization: expected {mean, std} numbers or arrays`);
+  return { ...info, normalization: n };
+}
+
 /** A JSON file of a run folder; unreadable or invalid is one E_RUN_FOLDER line naming it. */
 export function readJson<T>(path: string, what: string): T {
   try {
@@ -151,7 +163,7 @@ export interface LoadedRun {
 export async function loadRun(dir: string): Promise<LoadedRun> {
   const folder = latestCheckpoint(dir);
   const json = readJson<{ modelTopology: tf.io.ModelArtifacts['modelTopology']; weightsManifest: tf.io.WeightsManifestConfig }>(join(folder, 'model.json'), 'the checkpoint');
-  const info = readJson<RunInfo>(join(dir, 'run.json'), 'run.json');
+  const info = readRunInfo(join(dir, 'run.json'));
   const state = readJson<CheckpointState>(join(folder, 'state.json'), 'the checkpoint state');
   const weightsPath = join(folder, 'weights.bin');
   if (!existsSync(weightsPath)) throw new EdgeqatError('E_RUN_FOLDER', `${weightsPath}: missing checkpoint weights`);

@@ -7,10 +7,14 @@ import type { ValSplit } from './val-split.js';
 
 export type SplitName = 'train' | 'test' | 'both';
 
-/** Pixel normalisation: model input = (pixel/255 - mean)/std. */
+/**
+ * Pixel normalisation per channel (channels last): model input = (pixel/255 - mean[c])/std[c].
+ * One value per statistic applies to every channel (the MNIST family); colour sets have one per
+ * channel. [0, 1] inputs are mean [0], std [1]; [-1, 1] inputs are mean [0.5], std [0.5].
+ */
 export interface Normalization {
-  mean: number;
-  std: number;
+  mean: number[];
+  std: number[];
 }
 
 export interface Split {

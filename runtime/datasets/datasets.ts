@@ -10,7 +10,7 @@ import { checkValSplit, holdOut, subsetOf } from './val-split.js';
 export type { Dataset, LoadDatasetOptions, Normalization, Split, SplitName } from './dataset.js';
 export { sampleOf, sampleSize } from './dataset.js';
 export { FASHION_MNIST_DIR, IDX_FILE_NAMES } from './idx-dataset.js';
-export { normalizeImages, pixelStats } from './pixels.js';
+export { formatNormalization, normalizeImages, perChannel, pixelStats } from './pixels.js';
 export type { ValSplit } from './val-split.js';
 
 /** Every source, registered names first; a prefix source's spec ends in ':'. */

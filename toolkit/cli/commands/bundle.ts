@@ -33,7 +33,9 @@ export function loadSamples(modelPath: string, count: number, dataset?: string, 
   const data = loadDataset(spec, { split: 'test', dataDir, ...recordedLoadOptions(recorded, spec) });
   const test = data.test!;
   const [rows, cols, channels] = data.sampleShape;
-  if (!test.pixels || channels !== 1) throw new EdgeqatError('E_UNSUPPORTED', `${spec}: bundles ship grayscale image samples only (this set has ${data.sampleShape.join('×')} samples)`);
+  if (!test.pixels || data.sampleShape.length !== 3 || channels! > 4) {
+    throw new EdgeqatError('E_UNSUPPORTED', `${spec}: bundles ship image samples [rows, cols, 1..4 channels] (this set has ${data.sampleShape.join('×')} samples)`);
+  }
   const n = Math.min(count, test.count);
   const per = sampleSize(data.sampleShape);
   return {
@@ -41,6 +43,7 @@ export function loadSamples(modelPath: string, count: number, dataset?: string, 
     count: n,
     rows,
     cols,
+    ...(channels !== 1 ? { channels } : {}),
     normalization: data.normalization,
     pixels: test.pixels.slice(0, n * per),
     labels: test.labels.slice(0, n),
