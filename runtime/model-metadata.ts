@@ -3,7 +3,8 @@
 // feed the model exactly what it was trained on, and name its classes. The converter writes it;
 // everything else reads it through `readPreprocessing`. A .tflite can come from anywhere, so the
 // entry is validated like any other input: a malformed one is one line naming the key.
-import type { Dataset, LoadDatasetOptions, Normalization } from './datasets/dataset.js';
+import type { Dataset, ImageOptions, LoadDatasetOptions, Normalization } from './datasets/dataset.js';
+import { RESIZE_MODES, type ResizeMode } from './images/resize.js';
 import { normalizationFrom } from './datasets/pixels.js';
 import { checkValSplit, type ValSplit } from './datasets/val-split.js';
 import { EdgeqatError } from './errors.js';
@@ -27,9 +28,11 @@ export interface ModelPreprocessing {
   sampleShape?: number[];
   /** The seeded share of the training samples held out for evaluation (train --val-split). */
   valSplit?: ValSplit;
+  /** Image files: how other sizes were fitted to sampleShape (stretch or center-crop). */
+  resize?: ResizeMode;
 }
 
-const KEYS = ['dataset', 'mean', 'std', 'classNames', 'sampleShape', 'valSplit'] as const;
+const KEYS = ['dataset', 'mean', 'std', 'classNames', 'sampleShape', 'valSplit', 'resize'] as const;
 /** Bounds that keep a hostile entry from costing memory; real models are far below them. */
 const MAX_CLASSES = 100_000;
 const MAX_CLASS_NAME = 256;
@@ -64,12 +67,20 @@ export function readPreprocessing(summary: Pick<ModelSummary, 'metadata'>, where
       f.expected('valSplit', 'a fraction in (0, 1) and a non-negative seed');
     }
   }
+  if (f.has('resize')) p.resize = f.oneOf('resize', RESIZE_MODES);
   return p;
 }
 
 /** What a model trained on `data` records: the set, its normalisation, class names and sample shape. */
-export function preprocessingOf(data: Pick<Dataset, 'name' | 'normalization' | 'classNames' | 'sampleShape'>, valSplit?: ValSplit): ModelPreprocessing {
-  return { dataset: data.name, ...data.normalization, classNames: data.classNames, sampleShape: data.sampleShape, ...(valSplit ? { valSplit } : {}) };
+export function preprocessingOf(data: Pick<Dataset, 'name' | 'normalization' | 'classNames' | 'sampleShape' | 'resize'>, valSplit?: ValSplit): ModelPreprocessing {
+  return {
+    dataset: data.name,
+    ...data.normalization,
+    classNames: data.classNames,
+    sampleShape: data.sampleShape,
+    ...(valSplit ? { valSplit } : {}),
+    ...(data.resize ? { resize: data.resize } : {}),
+  };
 }
 
 /**
@@ -77,10 +88,13 @@ export function preprocessingOf(data: Pick<Dataset, 'name' | 'normalization' | '
  * the recorded data set (or not given), its held-out split. Another data set gets only the
  * normalisation (the model still expects it).
  */
-export function recordedLoadOptions(p: ModelPreprocessing | undefined, spec?: string): Pick<LoadDatasetOptions, 'normalization' | 'valSplit'> {
+export function recordedLoadOptions(p: ModelPreprocessing | undefined, spec?: string): Pick<LoadDatasetOptions, 'normalization' | 'valSplit' | 'image'> {
   if (!p) return {};
   const same = spec === undefined || spec === p.dataset;
-  return { normalization: { mean: p.mean, std: p.std }, ...(same && p.valSplit ? { valSplit: p.valSplit } : {}) };
+  const s = p.sampleShape;
+  // Image files are fitted to the recorded input: its size and channels, the recorded fit.
+  const image: ImageOptions | undefined = s?.length === 3 && (s[2] === 1 || s[2] === 3) ? { size: [s[0]!, s[1]!], channels: s[2], resize: p.resize } : undefined;
+  return { normalization: { mean: p.mean, std: p.std }, ...(same && p.valSplit ? { valSplit: p.valSplit } : {}), ...(image ? { image } : {}) };
 }
 
 /** The pixel normalisation a model was trained with, when it records one. */

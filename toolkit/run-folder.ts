@@ -13,10 +13,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { writeFileAtomic, writeJsonAtomic } from '../runtime/atomic-write.js';
 import { EdgeqatError } from '../runtime/errors.js';
-import type { Normalization } from '../runtime/datasets/dataset.js';
+import type { LoadDatasetOptions, Normalization } from '../runtime/datasets/dataset.js';
 import { normalizationFrom } from '../runtime/datasets/pixels.js';
 import type { ValSplit } from '../runtime/datasets/val-split.js';
-import type { ModelPreprocessing } from '../runtime/model-metadata.js';
+import type { ResizeMode } from '../runtime/images/resize.js';
+import { recordedLoadOptions, type ModelPreprocessing } from '../runtime/model-metadata.js';
 import type { AccuracyPoint } from './accuracy-history.js';
 import type { JsAdam } from './engine/optim/adam.js';
 import type { LossPoint, TrainPosition } from './engine/train.js';
@@ -32,6 +33,8 @@ export interface RunInfo {
   /** Class names in label order and one sample's shape (absent in runs from before they were kept). */
   classNames?: string[];
   sampleShape?: number[];
+  /** How image files were fitted to sampleShape (image folders only). */
+  resize?: ResizeMode;
   /** The training samples held out for evaluation (--val-split); the data set's test split otherwise. */
   valSplit?: ValSplit;
   inputShape: number[];
@@ -115,7 +118,13 @@ export function runPreprocessing(info: RunInfo): ModelPreprocessing {
   if (info.classNames) p.classNames = info.classNames;
   if (info.sampleShape) p.sampleShape = info.sampleShape;
   if (info.valSplit) p.valSplit = info.valSplit;
+  if (info.resize) p.resize = info.resize;
   return p;
+}
+
+/** How to load a run's data set as it was trained (normalisation, held-out split, image fit). */
+export function runLoadOptions(info: RunInfo): LoadDatasetOptions {
+  return recordedLoadOptions(runPreprocessing(info));
 }
 
 export function writeRunFiles(dir: string, info: RunInfo, metrics: RunMetrics): void {

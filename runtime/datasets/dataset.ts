@@ -3,6 +3,7 @@
 // sample became a model input (`normalization`, recorded with the model). One loader per source
 // format (IDX, image folders, CIFAR, WAV clips, ...) produces this shape; ./datasets.ts picks the
 // loader from the spec. Node built-ins only: the runtime runs on devices.
+import type { ResizeMode } from '../images/resize.js';
 import type { ValSplit } from './val-split.js';
 
 export type SplitName = 'train' | 'test' | 'both';
@@ -37,6 +38,8 @@ export interface Dataset {
   /** Shape of one sample without the batch dimension, channels last: [28, 28, 1], [32, 32, 3]. */
   sampleShape: number[];
   normalization: Normalization;
+  /** How images of other sizes were fitted to sampleShape (image-file sources only). */
+  resize?: ResizeMode;
   train?: Split;
   test?: Split;
 }
@@ -53,6 +56,17 @@ export interface LoadDatasetOptions {
    * report and bundles get the same held-out samples.
    */
   valSplit?: ValSplit;
+  /** Image-file sources: the size and channels to fit every image to, and how. */
+  image?: ImageOptions;
+}
+
+export interface ImageOptions {
+  /** [rows, cols]; default: the most common size of the training images. */
+  size?: [number, number];
+  /** 1 or 3; default: 3 when any training image has colour, else 1. */
+  channels?: 1 | 3;
+  /** Aspect handling (default stretch). */
+  resize?: ResizeMode;
 }
 
 /** One kind of data set: a registered name (`mnist`) or a prefix taking a folder (`idx:<folder>`). */

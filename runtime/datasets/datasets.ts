@@ -4,17 +4,23 @@
 // Node built-ins only.
 import { EdgeqatError } from '../errors.js';
 import type { Dataset, DatasetSource, LoadDatasetOptions } from './dataset.js';
+import { CIFAR10_SOURCE } from './cifar10-dataset.js';
 import { IDX_SOURCES } from './idx-dataset.js';
+import { IMAGE_FOLDER_SOURCE } from './image-folder-dataset.js';
 import { checkValSplit, holdOut, subsetOf } from './val-split.js';
 
-export type { Dataset, LoadDatasetOptions, Normalization, Split, SplitName } from './dataset.js';
+export type { Dataset, ImageOptions, LoadDatasetOptions, Normalization, Split, SplitName } from './dataset.js';
 export { sampleOf, sampleSize } from './dataset.js';
 export { FASHION_MNIST_DIR, IDX_FILE_NAMES } from './idx-dataset.js';
 export { formatNormalization, normalizeImages, perChannel, pixelStats } from './pixels.js';
 export type { ValSplit } from './val-split.js';
 
 /** Every source, registered names first; a prefix source's spec ends in ':'. */
-export const DATASET_SOURCES: readonly DatasetSource[] = [...IDX_SOURCES];
+export const DATASET_SOURCES: readonly DatasetSource[] = [
+  ...IDX_SOURCES,
+  IMAGE_FOLDER_SOURCE,
+  CIFAR10_SOURCE,
+];
 
 export function knownDatasetSpecs(): string[] {
   return DATASET_SOURCES.map((s) => (s.spec.endsWith(':') ? `${s.spec}<folder>` : s.spec));

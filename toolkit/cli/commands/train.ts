@@ -3,7 +3,9 @@
 // the fake-quant model, and save a run folder. With --float-only: plain float training, and the
 // trained model saved as <run>/model.json + weights.bin (feed it back with --model).
 import { Command } from 'commander';
-import { loadDataset, sampleSize } from '../../../runtime/datasets/datasets.js';
+import { loadDataset, sampleSize, type ImageOptions, type Normalization } from '../../../runtime/datasets/datasets.js';
+import { RESIZE_MODES, type ResizeMode } from '../../../runtime/images/resize.js';
+import { channelsOption, imageSize, normalizeOption, RESIZE_HELP } from '../image-options.js';
 import { initBackend, BACKENDS } from '../../engine/backend.js';
 import { builtinModel, isModelFile } from '../../models/index.js';
 import { loadModelFile, saveModelFile } from '../../models/file-io.js';
@@ -55,6 +57,14 @@ export interface TrainCommandOptions {
   floatOnly?: boolean;
   /** Hold out this share of the training samples (seeded by --seed, stratified) as the test split. */
   valSplit?: number;
+  /** Image folders: the input size [rows, cols] (default: the model's, else the images' most common). */
+  imageSize?: [number, number];
+  /** Image folders: fit other aspect ratios by stretching or centre-cropping. */
+  resize?: ResizeMode;
+  /** Image folders: 1 or 3 channels (default: 3 when any image has colour). */
+  channels?: 1 | 3;
+  /** Normalisation constants (default: the data set's; `stats`: the training pixels' per channel). */
+  normalize?: Normalization | 'stats';
 }
 
 export const TRAIN_DEFAULTS = {
@@ -120,7 +130,14 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
   const userModel = fromFile && !resumed ? await loadUserModel(settings.model, !!settings.floatOnly) : null;
   const builder = fromFile ? null : builtinModel(settings.model);
   const valSplit = settings.valSplit === undefined ? undefined : { fraction: settings.valSplit, seed: settings.seed };
-  const data = loadDataset(settings.dataset, { dataDir: settings.dataDir, valSplit });
+  const modelInput = userModel ? (userModel.inputs[0].shape as (number | null)[]).slice(1) : null;
+  const image: ImageOptions = {
+    size: settings.imageSize ?? (modelInput?.length === 3 && modelInput[0] && modelInput[1] ? [modelInput[0], modelInput[1]] : builder?.imageSize),
+    channels: settings.channels ?? (modelInput?.length === 3 && (modelInput[2] === 1 || modelInput[2] === 3) ? modelInput[2] : undefined),
+    resize: settings.resize,
+  };
+  const normalization = settings.normalize === 'stats' ? undefined : settings.normalize;
+  const data = loadDataset(settings.dataset, { dataDir: settings.dataDir, valSplit, image, normalization });
   const train = data.train!;
   const test = data.test!;
   const count = Math.min(settings.limit ?? train.count, train.count);
@@ -150,6 +167,7 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
     numClasses: data.numClasses,
     classNames: data.classNames,
     sampleShape: data.sampleShape,
+    ...(data.resize ? { resize: data.resize } : {}),
     ...(valSplit ? { valSplit } : {}),
     inputShape: modelInputShape,
     options: {
@@ -275,6 +293,11 @@ function settingsOf(info: RunInfo, cli: TrainCommandOptions): TrainCommandOption
     freezeBnAfter: o.freezeBnAfter,
     floatOnly: o.floatOnly,
     valSplit: info.valSplit?.fraction,
+    // The data as it was loaded: same size, channels, fit and normalisation.
+    imageSize: info.sampleShape?.length === 3 ? [info.sampleShape[0]!, info.sampleShape[1]!] : undefined,
+    channels: info.sampleShape?.length === 3 && (info.sampleShape[2] === 1 || info.sampleShape[2] === 3) ? info.sampleShape[2] : undefined,
+    resize: info.resize,
+    normalize: info.normalization,
   };
 }
 
@@ -297,7 +320,7 @@ export function formatTrainSummary(s: TrainSummary): string {
 export function addTrainOptions(cmd: Command): Command {
   return cmd
     .option('--model <name|file>', 'built-in model (mlp, cnn, dscnn, resnet8) or a TF.js layers model.json', TRAIN_DEFAULTS.model)
-    .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder>', TRAIN_DEFAULTS.dataset)
+    .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder> | images:<folder> | cifar10:<folder>', TRAIN_DEFAULTS.dataset)
     .option('--data-dir <dir>', 'folder holding the data set files')
     .option('--epochs <n>', 'training epochs', positiveInt('--epochs'), TRAIN_DEFAULTS.epochs)
     .option('--batch-size <n>', 'mini-batch size', positiveInt('--batch-size'), TRAIN_DEFAULTS.batchSize)
@@ -310,6 +333,10 @@ export function addTrainOptions(cmd: Command): Command {
     .option('--freeze-observers-after <n>', 'stop updating activation ranges after n steps', nonNegativeInt('--freeze-observers-after'))
     .option('--freeze-bn-after <m>', 'freeze batch-norm statistics after m steps (then train with the deployed fold)', nonNegativeInt('--freeze-bn-after'))
     .option('--val-split <fraction>', 'hold out this share of the training samples (stratified, seeded by --seed) as the test split', fraction('--val-split'))
+    .option('--image-size <WxH>', "image folders: the model's input size, e.g. 32x32 (default: the model's own, else the images' most common size)", imageSize('--image-size'))
+    .option('--resize <mode>', `image folders: ${RESIZE_HELP}`, oneOf('--resize', RESIZE_MODES))
+    .option('--channels <n>', 'image folders: 1 (grayscale) or 3 (RGB) (default: 3 when any image has colour)', channelsOption('--channels'))
+    .option('--normalize <how>', "input normalisation: stats (the training pixels' mean/std per channel), unit ([0,1]), symmetric ([-1,1]) or MEAN/STD lists (default: the data set's)", normalizeOption('--normalize'))
     .option('--float-only', 'train the plain float model (no QAT); saves <out>/model.json + weights.bin for --model')
     .option('--observer <kind>', `activation observer (${OBSERVER_KINDS.join(', ')})`, oneOf('--observer', OBSERVER_KINDS))
     .option('--backend <name>', `TF.js backend (${BACKENDS.join(', ')})`, oneOf('--backend', BACKENDS), TRAIN_DEFAULTS.backend)
