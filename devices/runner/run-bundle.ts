@@ -145,15 +145,19 @@ interface Shipped {
 
 function loadSamples(dir: string, manifest: BundleManifest, per: number): Shipped {
   const s = manifest.samples!;
-  const images = readIdxImages(join(dir, BUNDLE_FILES.sampleImages));
-  const labels = readIdxLabels(join(dir, BUNDLE_FILES.sampleLabels));
-  if (images.count !== s.count || labels.count !== s.count || images.rows !== s.rows || images.cols !== s.cols) {
-    throw new EdgeqatError('E_DATASET', `${BUNDLE_FILES.sampleImages}: ${images.count} images of ${images.rows}×${images.cols} and ${labels.count} labels, manifest.json says ${s.count} of ${s.rows}×${s.cols}`);
+  const channels = s.channels ?? 1;
+  const images = readIdxImages(join(dir, BUNDLE_FILES.sampleImages), true);
+  const labels = readIdxLabels(join(dir, BUNDLE_FILES.sampleLabels), 256);
+  if (images.count !== s.count || labels.count !== s.count || images.rows !== s.rows || images.cols !== s.cols || images.channels !== channels) {
+    throw new EdgeqatError(
+      'E_DATASET',
+      `${BUNDLE_FILES.sampleImages}: ${images.count} images of ${images.rows}×${images.cols}×${images.channels} and ${labels.count} labels, manifest.json says ${s.count} of ${s.rows}×${s.cols}×${channels}`,
+    );
   }
-  if (s.rows * s.cols !== per) {
-    throw new EdgeqatError('E_DATASET', `model.tflite takes ${per} values per sample, the shipped ${s.dataset} samples have ${s.rows * s.cols}`);
+  if (s.rows * s.cols * channels !== per) {
+    throw new EdgeqatError('E_DATASET', `model.tflite takes ${per} values per sample, the shipped ${s.dataset} samples have ${s.rows * s.cols * channels}`);
   }
-  return { images: normalizeImages(images.pixels, s.normalization), labels: labels.labels, count: s.count };
+  return { images: normalizeImages(images.pixels, s.normalization, channels), labels: labels.labels, count: s.count };
 }
 
 function sampleFigures(engine: Engine, summary: ModelSummary, shipped: Shipped, dataset: string): SampleFigures {

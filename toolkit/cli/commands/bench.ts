@@ -9,7 +9,7 @@ import { loadDataset, sampleSize } from '../../../runtime/datasets/datasets.js';
 import { elementsPerSample, type Engine } from '../../../runtime/engines/engine.js';
 import { createEngine, ENGINE_CHOICES, ENGINE_NAMES } from '../../../runtime/engines/index.js';
 import { EdgeqatError, isEdgeqatError } from '../../../runtime/errors.js';
-import { recordedNormalization } from '../../../runtime/model-metadata.js';
+import { readPreprocessing, recordedLoadOptions } from '../../../runtime/model-metadata.js';
 import { readTfliteFile, type ModelSummary } from '../../../runtime/model-reader.js';
 import { latencyFigures, timeRuns } from '../../../devices/runner/latency.js';
 import { argumentOrConfig } from '../config.js';
@@ -69,7 +69,7 @@ const MNIST_SIZE = 28 * 28;
 function inputs(summary: ModelSummary, per: number, opts: BenchOptions): { inputs: Float32Array; count: number; what: string } {
   if (opts.dataset || per === MNIST_SIZE) {
     const spec = opts.dataset ?? 'mnist';
-    const data = loadDataset(spec, { split: 'test', dataDir: opts.dataDir, normalization: recordedNormalization(summary, spec) });
+    const data = loadDataset(spec, { split: 'test', dataDir: opts.dataDir, ...recordedLoadOptions(readPreprocessing(summary, spec), spec) });
     if (sampleSize(data.sampleShape) !== per) throw new EdgeqatError('E_DATASET', `model input has ${per} values per sample, ${spec} samples have ${sampleSize(data.sampleShape)}`);
     return { inputs: data.test!.inputs, count: data.test!.count, what: `${spec} test images` };
   }

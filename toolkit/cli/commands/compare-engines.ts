@@ -15,7 +15,7 @@ import { loadDataset, sampleSize } from '../../../runtime/datasets/datasets.js';
 import { elementsPerSample, type Engine, type OutputArray } from '../../../runtime/engines/engine.js';
 import { createEngine, ENGINE_NAMES, type EngineName } from '../../../runtime/engines/index.js';
 import { EdgeqatError, isEdgeqatError } from '../../../runtime/errors.js';
-import { recordedNormalization } from '../../../runtime/model-metadata.js';
+import { readPreprocessing, recordedLoadOptions } from '../../../runtime/model-metadata.js';
 import { readTfliteFile } from '../../../runtime/model-reader.js';
 import { compareLayers, outputStepTensor, type OpAgreement } from '../../debug/layer-agreement.js';
 import { positiveInt } from '../options.js';
@@ -136,7 +136,7 @@ export async function runCompareEngines(modelPath: string, opts: CompareEnginesO
   if (!(BASELINES as readonly string[]).includes(baseline)) throw new EdgeqatError('E_OPTION', `--baseline must be one of ${BASELINES.join(', ')}, got '${baseline}'`);
   const summary = readTfliteFile(modelPath);
   const datasetSpec = opts.dataset ?? 'mnist';
-  const data = loadDataset(datasetSpec, { split: 'test', dataDir: opts.dataDir, normalization: recordedNormalization(summary, modelPath) });
+  const data = loadDataset(datasetSpec, { split: 'test', dataDir: opts.dataDir, ...recordedLoadOptions(readPreprocessing(summary, modelPath), datasetSpec) });
   const test = data.test!;
   const count = Math.min(opts.limit ?? test.count, test.count);
   const bytes = new Uint8Array(readFileSync(modelPath));

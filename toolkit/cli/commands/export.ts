@@ -12,7 +12,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { writeFileAtomic } from '../../../runtime/atomic-write.js';
 import { loadDataset, type Dataset } from '../../../runtime/datasets/datasets.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
-import { preprocessingOf, type ModelPreprocessing } from '../../../runtime/model-metadata.js';
+import { preprocessingOf, recordedLoadOptions, type ModelPreprocessing } from '../../../runtime/model-metadata.js';
 import { BACKENDS, initBackend } from '../../engine/backend.js';
 import { convertFloatToTflite, convertToTflite, type ConvertOptions } from '../../converter/convert.js';
 import { loadModelFile, modelJsonPath } from '../../models/file-io.js';
@@ -112,8 +112,8 @@ export async function runExport(runDir: string | undefined, opts: ExportOptions 
     const kind = kindOf(source, opts);
     // The data set gives the preprocessing metadata (and, for PTQ, the calibration images).
     const recorded = source.preprocessing;
-    const normalization = recorded ? { mean: recorded.mean, std: recorded.std } : undefined;
-    const data: Dataset | null = kind === 'ptq-int8' || !recorded ? loadDataset(source.dataset, { dataDir: opts.dataDir, split: kind === 'ptq-int8' ? 'train' : 'test', normalization }) : null;
+    const data: Dataset | null =
+      kind === 'ptq-int8' || !recorded ? loadDataset(source.dataset, { dataDir: opts.dataDir, split: kind === 'ptq-int8' ? 'train' : 'test', ...recordedLoadOptions(recorded, source.dataset) }) : null;
     const convert: ConvertOptions = { int8Io: opts.int8Io ?? false, preprocessing: recorded ?? preprocessingOf(data!) };
     let bytes: Uint8Array;
     let calibration: CalibrationResult | undefined;

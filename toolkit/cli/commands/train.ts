@@ -3,7 +3,9 @@
 // the fake-quant model, and save a run folder. With --float-only: plain float training, and the
 // trained model saved as <run>/model.json + weights.bin (feed it back with --model).
 import { Command } from 'commander';
-import { loadDataset, sampleSize } from '../../../runtime/datasets/datasets.js';
+import { loadDataset, sampleSize, type ImageOptions, type Normalization } from '../../../runtime/datasets/datasets.js';
+import { RESIZE_MODES, type ResizeMode } from '../../../runtime/images/resize.js';
+import { channelsOption, imageSize, normalizeOption, RESIZE_HELP } from '../image-options.js';
 import { initBackend, BACKENDS } from '../../engine/backend.js';
 import { builtinModel, isModelFile } from '../../models/index.js';
 import { loadModelFile, saveModelFile } from '../../models/file-io.js';
@@ -20,7 +22,7 @@ import { OBSERVER_KINDS, DEFAULT_ACTIVATION_OBSERVER, type ObserverKind } from '
 import { quantizationReport, type LayerQuantReport } from '../../qat/quant-report.js';
 import { predictClasses, trainModel, type LossPoint, type TrainResult } from '../../engine/train.js';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { oneOf, positiveInt, positiveNumber, nonNegativeInt } from '../options.js';
+import { fraction, oneOf, positiveInt, positiveNumber, nonNegativeInt } from '../options.js';
 import { createProgress } from '../progress.js';
 
 export interface TrainCommandOptions {
@@ -52,6 +54,16 @@ export interface TrainCommandOptions {
   freezeBnAfter?: number;
   /** Train the plain float model (no QAT) and save it as <out>/model.json + weights.bin. */
   floatOnly?: boolean;
+  /** Hold out this share of the training samples (seeded by --seed, stratified) as the test split. */
+  valSplit?: number;
+  /** Image folders: the input size [rows, cols] (default: the model's, else the images' most common). */
+  imageSize?: [number, number];
+  /** Image folders: fit other aspect ratios by stretching or centre-cropping. */
+  resize?: ResizeMode;
+  /** Image folders: 1 or 3 channels (default: 3 when any image has colour). */
+  channels?: 1 | 3;
+  /** Normalisation constants (default: the data set's; `stats`: the training pixels' per channel). */
+  normalize?: Normalization | 'stats';
 }
 
 export const TRAIN_DEFAULTS = {
@@ -121,7 +133,15 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
   const fromFile = isModelFile(settings.model);
   const userModel = fromFile && !resumed ? await loadUserModel(settings.model, !!settings.floatOnly) : null;
   const builder = fromFile ? null : builtinModel(settings.model);
-  const data = loadDataset(settings.dataset, { dataDir: settings.dataDir });
+  const valSplit = settings.valSplit === undefined ? undefined : { fraction: settings.valSplit, seed: settings.seed };
+  const modelInput = userModel ? (userModel.inputs[0].shape as (number | null)[]).slice(1) : null;
+  const image: ImageOptions = {
+    size: settings.imageSize ?? (modelInput?.length === 3 && modelInput[0] && modelInput[1] ? [modelInput[0], modelInput[1]] : builder?.imageSize),
+    channels: settings.channels ?? (modelInput?.length === 3 && (modelInput[2] === 1 || modelInput[2] === 3) ? modelInput[2] : undefined),
+    resize: settings.resize,
+  };
+  const normalization = settings.normalize === 'stats' ? undefined : settings.normalize;
+  const data = loadDataset(settings.dataset, { dataDir: settings.dataDir, valSplit, image, normalization });
   const train = data.train!;
   const test = data.test!;
   const count = Math.min(settings.limit ?? train.count, train.count);
@@ -151,6 +171,8 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
     numClasses: data.numClasses,
     classNames: data.classNames,
     sampleShape: data.sampleShape,
+    ...(data.resize ? { resize: data.resize } : {}),
+    ...(valSplit ? { valSplit } : {}),
     inputShape: modelInputShape,
     options: {
       epochs: settings.epochs,
@@ -166,6 +188,7 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
       freezeObserversAfter: settings.freezeObserversAfter,
       freezeBnAfter: settings.freezeBnAfter,
       floatOnly: !!settings.floatOnly,
+      valSplit: settings.valSplit,
     },
     backend,
     createdAt: saved?.createdAt ?? new Date().toISOString(),
@@ -273,21 +296,27 @@ function settingsOf(info: RunInfo, cli: TrainCommandOptions): TrainCommandOption
     freezeObserversAfter: o.freezeObserversAfter,
     freezeBnAfter: o.freezeBnAfter,
     floatOnly: o.floatOnly,
+    valSplit: info.valSplit?.fraction,
+    // The data as it was loaded: same size, channels, fit and normalisation.
+    imageSize: info.sampleShape?.length === 3 ? [info.sampleShape[0]!, info.sampleShape[1]!] : undefined,
+    channels: info.sampleShape?.length === 3 && (info.sampleShape[2] === 1 || info.sampleShape[2] === 3) ? info.sampleShape[2] : undefined,
+    resize: info.resize,
+    normalize: info.normalization,
   };
 }
 
 export function formatTrainSummary(s: TrainSummary): string {
   return [
     `trained ${s.info.model} on ${s.trainImages} ${s.info.dataset} images: ${s.steps} steps in ${s.trainSeconds.toFixed(1)} s (${s.backend} backend)`,
-    `${s.info.options.floatOnly ? 'float' : 'fake-quant'} (TF.js) test accuracy: ${s.qatAccuracy.toFixed(4)} on ${s.testCount} images`,
+    `${s.info.options.floatOnly ? 'float' : 'fake-quant'} (TF.js) ${s.info.valSplit ? 'held-out' : 'test'} accuracy: ${s.qatAccuracy.toFixed(4)} on ${s.testCount} images`,
     `run folder: ${s.runDir}${s.info.options.floatOnly ? ` (float model: ${join(s.runDir, 'model.json')}; QAT-train it with --model)` : ''}`,
   ].join('\n');
 }
 
 export function addTrainOptions(cmd: Command): Command {
   return cmd
-    .option('--model <name|file>', 'built-in model (mlp, cnn, dscnn) or a TF.js layers model.json', TRAIN_DEFAULTS.model)
-    .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder>', TRAIN_DEFAULTS.dataset)
+    .option('--model <name|file>', 'built-in model (mlp, cnn, dscnn, resnet8) or a TF.js layers model.json', TRAIN_DEFAULTS.model)
+    .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder> | images:<folder> | cifar10:<folder>', TRAIN_DEFAULTS.dataset)
     .option('--data-dir <dir>', 'folder holding the data set files')
     .option('--epochs <n>', 'training epochs', positiveInt('--epochs'), TRAIN_DEFAULTS.epochs)
     .option('--batch-size <n>', 'mini-batch size', positiveInt('--batch-size'), TRAIN_DEFAULTS.batchSize)
@@ -299,6 +328,11 @@ export function addTrainOptions(cmd: Command): Command {
     .option('--per-tensor-conv', 'one weight scale per Conv2D/DepthwiseConv2D kernel (per output channel by default)')
     .option('--freeze-observers-after <n>', 'stop updating activation ranges after n steps', nonNegativeInt('--freeze-observers-after'))
     .option('--freeze-bn-after <m>', 'freeze batch-norm statistics after m steps (then train with the deployed fold)', nonNegativeInt('--freeze-bn-after'))
+    .option('--val-split <fraction>', 'hold out this share of the training samples (stratified, seeded by --seed) as the test split', fraction('--val-split'))
+    .option('--image-size <WxH>', "image folders: the model's input size, e.g. 32x32 (default: the model's own, else the images' most common size)", imageSize('--image-size'))
+    .option('--resize <mode>', `image folders: ${RESIZE_HELP}`, oneOf('--resize', RESIZE_MODES))
+    .option('--channels <n>', 'image folders: 1 (grayscale) or 3 (RGB) (default: 3 when any image has colour)', channelsOption('--channels'))
+    .option('--normalize <how>', "input normalisation: stats (the training pixels' mean/std per channel), unit ([0,1]), symmetric ([-1,1]) or MEAN/STD lists (default: the data set's)", normalizeOption('--normalize'))
     .option('--float-only', 'train the plain float model (no QAT); saves <out>/model.json + weights.bin for --model')
     .option('--observer <kind>', `activation observer (${OBSERVER_KINDS.join(', ')})`, oneOf('--observer', OBSERVER_KINDS))
     .option('--backend <name>', `TF.js backend (${BACKENDS.join(', ')})`, oneOf('--backend', BACKENDS), TRAIN_DEFAULTS.backend)
