@@ -13,6 +13,7 @@ import { runAll } from '../../runtime/engines/run-batches.js';
 import { seededInputs } from '../../runtime/seeded-inputs.js';
 import { EdgeqatError, isEdgeqatError } from '../../runtime/errors.js';
 import { readTfliteModel, type ModelSummary } from '../../runtime/model-reader.js';
+import { pathInside } from '../../runtime/path-inside.js';
 import { BUNDLE_FILES, readManifest, sha256, type BundleEngine, type BundleManifest } from '../bundle/manifest.js';
 import { DEFAULT_LATENCY, measureLatency } from './latency.js';
 import { outputChecksum } from './output-checksum.js';
@@ -127,6 +128,7 @@ function readBundleFile(dir: string, rel: string): Uint8Array {
 function verifyFiles(dir: string, manifest: BundleManifest): number {
   let n = 0;
   for (const [rel, entry] of Object.entries(manifest.files)) {
+    pathInside(dir, rel, { code: 'E_MODEL_FILE', source: BUNDLE_FILES.manifest, what: 'file' }); // never reads outside the bundle
     const bytes = readBundleFile(dir, rel);
     const actual = sha256(bytes);
     if (bytes.length !== entry.bytes || actual !== entry.sha256) {
@@ -145,15 +147,19 @@ interface Shipped {
 
 function loadSamples(dir: string, manifest: BundleManifest, per: number): Shipped {
   const s = manifest.samples!;
-  const images = readIdxImages(join(dir, BUNDLE_FILES.sampleImages));
-  const labels = readIdxLabels(join(dir, BUNDLE_FILES.sampleLabels));
-  if (images.count !== s.count || labels.count !== s.count || images.rows !== s.rows || images.cols !== s.cols) {
-    throw new EdgeqatError('E_DATASET', `${BUNDLE_FILES.sampleImages}: ${images.count} images of ${images.rows}×${images.cols} and ${labels.count} labels, manifest.json says ${s.count} of ${s.rows}×${s.cols}`);
+  const channels = s.channels ?? 1;
+  const images = readIdxImages(join(dir, BUNDLE_FILES.sampleImages), true);
+  const labels = readIdxLabels(join(dir, BUNDLE_FILES.sampleLabels), 256);
+  if (images.count !== s.count || labels.count !== s.count || images.rows !== s.rows || images.cols !== s.cols || images.channels !== channels) {
+    throw new EdgeqatError(
+      'E_DATASET',
+      `${BUNDLE_FILES.sampleImages}: ${images.count} images of ${images.rows}×${images.cols}×${images.channels} and ${labels.count} labels, manifest.json says ${s.count} of ${s.rows}×${s.cols}×${channels}`,
+    );
   }
-  if (s.rows * s.cols !== per) {
-    throw new EdgeqatError('E_DATASET', `model.tflite takes ${per} values per sample, the shipped ${s.dataset} samples have ${s.rows * s.cols}`);
+  if (s.rows * s.cols * channels !== per) {
+    throw new EdgeqatError('E_DATASET', `model.tflite takes ${per} values per sample, the shipped ${s.dataset} samples have ${s.rows * s.cols * channels}`);
   }
-  return { images: normalizeImages(images.pixels, s.normalization), labels: labels.labels, count: s.count };
+  return { images: normalizeImages(images.pixels, s.normalization, channels), labels: labels.labels, count: s.count };
 }
 
 function sampleFigures(engine: Engine, summary: ModelSummary, shipped: Shipped, dataset: string): SampleFigures {

@@ -11,7 +11,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { writeFileAtomic } from '../../runtime/atomic-write.js';
 import { loadDataset, type Dataset } from '../../runtime/datasets/datasets.js';
 import { EdgeqatError } from '../../runtime/errors.js';
-import { preprocessingOf, type ModelPreprocessing } from '../../runtime/model-metadata.js';
+import { preprocessingOf, recordedLoadOptions, type ModelPreprocessing } from '../../runtime/model-metadata.js';
 import { silentProgress, type ProgressFactory } from '../../runtime/progress.js';
 import { convertFloatToTflite, convertToTflite, type ConvertOptions } from '../converter/convert.js';
 import { initBackend } from '../engine/backend.js';
@@ -109,8 +109,8 @@ export async function exportModel(runDir: string | undefined, opts: ExportOption
     const kind = kindOf(source, opts);
     // The data set gives the preprocessing metadata (and, for PTQ, the calibration images).
     const recorded = source.preprocessing;
-    const normalization = recorded ? { mean: recorded.mean, std: recorded.std } : undefined;
-    const data: Dataset | null = kind === 'ptq-int8' || !recorded ? loadDataset(source.dataset, { dataDir: opts.dataDir, split: kind === 'ptq-int8' ? 'train' : 'test', normalization }) : null;
+    const data: Dataset | null =
+      kind === 'ptq-int8' || !recorded ? loadDataset(source.dataset, { dataDir: opts.dataDir, split: kind === 'ptq-int8' ? 'train' : 'test', ...recordedLoadOptions(recorded, source.dataset) }) : null;
     const convert: ConvertOptions = { int8Io: opts.int8Io ?? false, preprocessing: recorded ?? preprocessingOf(data!) };
     let bytes: Uint8Array;
     let calibration: CalibrationResult | undefined;

@@ -19,6 +19,7 @@ export function recordedOptions(settings: TrainSettings, count: number, observer
     freezeObserversAfter: settings.freezeObserversAfter,
     freezeBnAfter: settings.freezeBnAfter,
     floatOnly: !!settings.floatOnly,
+    valSplit: settings.valSplit,
   };
 }
 
@@ -42,5 +43,11 @@ export function resumedSettings(info: RunInfo, given: TrainSettings): TrainSetti
     freezeObserversAfter: o.freezeObserversAfter,
     freezeBnAfter: o.freezeBnAfter,
     floatOnly: o.floatOnly,
+    valSplit: info.valSplit?.fraction,
+    // The data as it was loaded: same size, channels, fit and normalisation.
+    imageSize: info.sampleShape?.length === 3 ? [info.sampleShape[0]!, info.sampleShape[1]!] : undefined,
+    channels: info.sampleShape?.length === 3 && (info.sampleShape[2] === 1 || info.sampleShape[2] === 3) ? info.sampleShape[2] : undefined,
+    resize: info.resize,
+    normalize: info.normalization,
   };
 }

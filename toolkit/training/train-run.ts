@@ -5,7 +5,7 @@
 // plain float training, and the trained model saved as <run>/model.json + weights.bin.
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { countMatches } from '../../runtime/accuracy.js';
-import { loadDataset, sampleSize } from '../../runtime/datasets/datasets.js';
+import { loadDataset, sampleSize, type ImageOptions } from '../../runtime/datasets/datasets.js';
 import { EdgeqatError, isEdgeqatError } from '../../runtime/errors.js';
 import { silentProgress, type ProgressFactory } from '../../runtime/progress.js';
 import { AccuracyRecorder } from '../accuracy-history.js';
@@ -18,7 +18,7 @@ import { logitsModel } from '../models/logits.js';
 import { floatParamCount, prepareQat, qatScheduleHook, rewriteForQat } from '../qat/prepare.js';
 import { DEFAULT_ACTIVATION_OBSERVER } from '../qat/quant/observers.js';
 import { quantizationReport, type LayerQuantReport } from '../qat/quant-report.js';
-import { loadRun, readRunMetricsOrNull, restoreOptimizer, saveCheckpoint, writeRunFiles, type RunInfo } from '../run-folder.js';
+import { hasCheckpoint, loadRun, readRunInfo, readRunMetricsOrNull, restoreOptimizer, saveCheckpoint, writeRunFiles, type RunInfo } from '../run-folder.js';
 import { recordedOptions, resumedSettings } from './resume.js';
 import type { TrainSettings } from './train-settings.js';
 
@@ -79,14 +79,27 @@ function checkModelFitsData(model: tfl.LayersModel, spec: string, dataset: strin
 
 export async function trainRun(opts: TrainSettings, hooks: TrainHooks = {}): Promise<TrainSummary> {
   const backend = await initBackend(opts.backend);
-  const resumed = opts.resume ? await loadRun(opts.resume) : null;
+  // --resume of a run stopped before its first checkpoint (run.json, no checkpoints/latest): the run
+  // starts again from step 0 with the settings it saved.
+  const restarted = opts.resume && !hasCheckpoint(opts.resume) ? readRunInfo(opts.resume) : null;
+  if (restarted) process.stderr.write(`${opts.resume}: no checkpoint yet (stopped before the first one): training from step 0 with the run's saved settings\n`);
+  const resumed = opts.resume && !restarted ? await loadRun(opts.resume) : null;
   // A resumed run continues with its own settings; the other options are ignored.
-  const settings = resumed ? resumedSettings(resumed.info, opts) : opts;
+  const saved = resumed?.info ?? restarted;
+  const settings = saved ? resumedSettings(saved, opts) : opts;
   const runDir = opts.resume ?? opts.out;
   const fromFile = isModelFile(settings.model);
   const userModel = fromFile && !resumed ? await loadUserModel(settings.model, !!settings.floatOnly) : null;
   const builder = fromFile ? null : builtinModel(settings.model);
-  const data = loadDataset(settings.dataset, { dataDir: settings.dataDir });
+  const valSplit = settings.valSplit === undefined ? undefined : { fraction: settings.valSplit, seed: settings.seed };
+  const modelInput = userModel ? (userModel.inputs[0].shape as (number | null)[]).slice(1) : null;
+  const image: ImageOptions = {
+    size: settings.imageSize ?? (modelInput?.length === 3 && modelInput[0] && modelInput[1] ? [modelInput[0], modelInput[1]] : builder?.imageSize),
+    channels: settings.channels ?? (modelInput?.length === 3 && (modelInput[2] === 1 || modelInput[2] === 3) ? modelInput[2] : undefined),
+    resize: settings.resize,
+  };
+  const normalization = settings.normalize === 'stats' ? undefined : settings.normalize;
+  const data = loadDataset(settings.dataset, { dataDir: settings.dataDir, valSplit, image, normalization });
   const train = data.train!;
   const test = data.test!;
   const count = Math.min(settings.limit ?? train.count, train.count);
@@ -116,10 +129,12 @@ export async function trainRun(opts: TrainSettings, hooks: TrainHooks = {}): Pro
     numClasses: data.numClasses,
     classNames: data.classNames,
     sampleShape: data.sampleShape,
+    ...(data.resize ? { resize: data.resize } : {}),
+    ...(valSplit ? { valSplit } : {}),
     inputShape: modelInputShape,
     options: recordedOptions(settings, count, observer.kind),
     backend,
-    createdAt: resumed?.info.createdAt ?? new Date().toISOString(),
+    createdAt: saved?.createdAt ?? new Date().toISOString(),
     trainSeconds: resumed?.info.trainSeconds ?? 0,
   };
   const priorMetrics = resumed ? readRunMetricsOrNull(runDir) : null;

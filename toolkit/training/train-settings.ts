@@ -1,4 +1,6 @@
 // The settings of one training run.
+import type { Normalization } from '../../runtime/datasets/datasets.js';
+import type { ResizeMode } from '../../runtime/images/resize.js';
 import type { LrSchedule } from '../engine/optim/lr-schedule.js';
 import type { ObserverKind } from '../qat/quant/observers.js';
 
@@ -31,4 +33,14 @@ export interface TrainSettings {
   freezeBnAfter?: number;
   /** Train the plain float model (no QAT) and save it as <out>/model.json + weights.bin. */
   floatOnly?: boolean;
+  /** Hold out this share of the training samples (seeded by --seed, stratified) as the test split. */
+  valSplit?: number;
+  /** Image folders: the input size [rows, cols] (default: the model's, else the images' most common). */
+  imageSize?: [number, number];
+  /** Image folders: fit other aspect ratios by stretching or centre-cropping. */
+  resize?: ResizeMode;
+  /** Image folders: 1 or 3 channels (default: 3 when any image has colour). */
+  channels?: 1 | 3;
+  /** Normalisation constants (default: the data set's; `stats`: the training pixels' per channel). */
+  normalize?: Normalization | 'stats';
 }

@@ -3,6 +3,7 @@
 // by post-training quantization with --ptq.
 import { Command } from 'commander';
 import { DEFAULT_CALIBRATION_SAMPLES, exportModel, type ExportOptions as ExportModelOptions, type ExportResult } from '../../export/export-model.js';
+import { BACKENDS } from '../../engine/backend.js';
 import { CALIBRATION_METHODS, DEFAULT_PERCENTILE } from '../../ptq/range-estimators.js';
 import { configValue } from '../config.js';
 import { oneOf, positiveInt, positiveNumber } from '../options.js';
@@ -30,6 +31,7 @@ export function exportCommand(): Command {
     .option('--percentile <p>', `with --calibration percentile: keep values up to the p-th percentile (default ${DEFAULT_PERCENTILE})`, positiveNumber('--percentile'))
     .option('--dataset <spec>', "calibration data set (default: the run's, or mnist with --model)")
     .option('--data-dir <dir>', 'folder holding the data set files')
+    .option('--backend <name>', `TF.js backend that loads the run (${BACKENDS.join(', ')})`, oneOf('--backend', BACKENDS), 'auto')
     .option('--quiet', 'no progress output')
     .action(async (run: string | undefined, opts: ExportOptions) => {
       const r = await runExport(run ?? (configValue('export', 'run') as string | undefined), opts);

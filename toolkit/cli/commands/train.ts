@@ -8,7 +8,9 @@ import { DEFAULT_LR_SCHEDULE, LR_SCHEDULES } from '../../engine/optim/lr-schedul
 import { OBSERVER_KINDS } from '../../qat/quant/observers.js';
 import { trainRun, type TrainSummary } from '../../training/train-run.js';
 import type { TrainSettings } from '../../training/train-settings.js';
-import { nonNegativeInt, oneOf, positiveInt, positiveNumber } from '../options.js';
+import { RESIZE_MODES } from '../../../runtime/images/resize.js';
+import { channelsOption, imageSize, normalizeOption, RESIZE_HELP } from '../image-options.js';
+import { fraction, nonNegativeInt, oneOf, positiveInt, positiveNumber } from '../options.js';
 import { createProgress } from '../progress.js';
 import { watchStopSignals } from '../stop-signals.js';
 
@@ -35,15 +37,15 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
 export function formatTrainSummary(s: TrainSummary): string {
   return [
     `trained ${s.info.model} on ${s.trainImages} ${s.info.dataset} images: ${s.steps} steps in ${s.trainSeconds.toFixed(1)} s (${s.backend} backend)`,
-    `${s.info.options.floatOnly ? 'float' : 'fake-quant'} (TF.js) test accuracy: ${s.qatAccuracy.toFixed(4)} on ${s.testCount} images`,
+    `${s.info.options.floatOnly ? 'float' : 'fake-quant'} (TF.js) ${s.info.valSplit ? 'held-out' : 'test'} accuracy: ${s.qatAccuracy.toFixed(4)} on ${s.testCount} images`,
     `run folder: ${s.runDir}${s.info.options.floatOnly ? ` (float model: ${join(s.runDir, 'model.json')}; QAT-train it with --model)` : ''}`,
   ].join('\n');
 }
 
 export function addTrainOptions(cmd: Command): Command {
   return cmd
-    .option('--model <name|file>', 'built-in model (mlp, cnn, dscnn) or a TF.js layers model.json', TRAIN_DEFAULTS.model)
-    .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder>', TRAIN_DEFAULTS.dataset)
+    .option('--model <name|file>', 'built-in model (mlp, cnn, dscnn, resnet8) or a TF.js layers model.json', TRAIN_DEFAULTS.model)
+    .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder> | images:<folder> | cifar10:<folder>', TRAIN_DEFAULTS.dataset)
     .option('--data-dir <dir>', 'folder holding the data set files')
     .option('--epochs <n>', 'training epochs', positiveInt('--epochs'), TRAIN_DEFAULTS.epochs)
     .option('--batch-size <n>', 'mini-batch size', positiveInt('--batch-size'), TRAIN_DEFAULTS.batchSize)
@@ -55,6 +57,11 @@ export function addTrainOptions(cmd: Command): Command {
     .option('--per-tensor-conv', 'one weight scale per Conv2D/DepthwiseConv2D kernel (per output channel by default)')
     .option('--freeze-observers-after <n>', 'stop updating activation ranges after n steps', nonNegativeInt('--freeze-observers-after'))
     .option('--freeze-bn-after <m>', 'freeze batch-norm statistics after m steps (then train with the deployed fold)', nonNegativeInt('--freeze-bn-after'))
+    .option('--val-split <fraction>', 'hold out this share of the training samples (stratified, seeded by --seed) as the test split', fraction('--val-split'))
+    .option('--image-size <WxH>', "image folders: the model's input size, e.g. 32x32 (default: the model's own, else the images' most common size)", imageSize('--image-size'))
+    .option('--resize <mode>', `image folders: ${RESIZE_HELP}`, oneOf('--resize', RESIZE_MODES))
+    .option('--channels <n>', 'image folders: 1 (grayscale) or 3 (RGB) (default: 3 when any image has colour)', channelsOption('--channels'))
+    .option('--normalize <how>', "input normalisation: stats (the training pixels' mean/std per channel), unit ([0,1]), symmetric ([-1,1]) or MEAN/STD lists (default: the data set's)", normalizeOption('--normalize'))
     .option('--float-only', 'train the plain float model (no QAT); saves <out>/model.json + weights.bin for --model')
     .option('--observer <kind>', `activation observer (${OBSERVER_KINDS.join(', ')})`, oneOf('--observer', OBSERVER_KINDS))
     .option('--backend <name>', `TF.js backend (${BACKENDS.join(', ')})`, oneOf('--backend', BACKENDS), TRAIN_DEFAULTS.backend)
