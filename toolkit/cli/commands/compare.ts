@@ -17,6 +17,7 @@ import { preprocessingOf } from '../../../runtime/model-metadata.js';
 import { BACKENDS } from '../../engine/backend.js';
 import { convertToTflite } from '../../converter/convert.js';
 import { loadModelFile } from '../../models/file-io.js';
+import { addInputPreprocessingOptions, type InputPreprocessingOptions } from '../../models/input-preprocessing.js';
 import { CALIBRATION_METHODS, type CalibrationMethod } from '../../ptq/range-estimators.js';
 import { COMPARE_VARIANTS, writeCompareFile, type CompareEntry, type CompareFile, type CompareVariant } from '../../compare/compare-file.js';
 import { readRunInfoOrNull, saveCheckpoint, writeRunFiles, type RunInfo } from '../../run-folder.js';
@@ -40,7 +41,7 @@ export const COMPARE_DEFAULTS = {
   benchIterations: 2000,
 } as const;
 
-export interface CompareOptions {
+export interface CompareOptions extends InputPreprocessingOptions {
   model: string;
   dataset: string;
   out: string;
@@ -96,12 +97,13 @@ export async function runCompare(opts: CompareOptions): Promise<CompareFile> {
   const stage = createProgress('compare', o.quiet || o.json);
   const stages = 6;
   const common = { dataset: o.dataset, dataDir: o.dataDir, seed: o.seed, backend: o.backend ?? TRAIN_DEFAULTS.backend, lrSchedule: TRAIN_DEFAULTS.lrSchedule, quiet: o.quiet || o.json, limit: o.limit };
+  const preprocessing = { inputScale: o.inputScale, inputOffset: o.inputOffset, inputMean: o.inputMean, inputStd: o.inputStd };
 
   // 1. The float model, trained or reused.
   const reused = finishedFloatRun(dirs.float, o.model, o.dataset);
   stage.update(0, stages, reused ? `reusing the float run in ${dirs.float}` : 'training the float model');
   if (!reused) {
-    const t = await runTrain({ ...common, model: o.model, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, out: dirs.float, floatOnly: true });
+    const t = await runTrain({ ...common, ...preprocessing, model: o.model, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, out: dirs.float, floatOnly: true });
     t.model.dispose();
   }
   await runExport(dirs.float, { backend: common.backend, quiet: true });
@@ -110,7 +112,9 @@ export async function runCompare(opts: CompareOptions): Promise<CompareFile> {
   // 2. PTQ of the float model, kept as a run folder (export, debug and report read it).
   stage.update(1, stages, 'post-training quantization');
   const float = await loadModelFile(floatModelJson, { checkLayers: false });
-  const data = loadDataset(o.dataset, { dataDir: o.dataDir, split: 'train' });
+  // The float run's preprocessing (the data set's, or what the user stated for their model); the QAT
+  // run below reads it from the same run.json next to the float model.json.
+  const data = loadDataset(o.dataset, { dataDir: o.dataDir, split: 'train', normalization: finishedFloatRun(dirs.float, o.model, o.dataset)?.normalization });
   const ptq = ptqModel(float, data, { calibrationSamples: o.calibrationSamples, calibration: o.calibration, percentile: o.percentile, quiet: common.quiet });
   float.dispose();
   const info: RunInfo = {
@@ -182,9 +186,9 @@ export function formatCompare(r: CompareFile): string {
 }
 
 export function compareCommand(): Command {
-  return new Command('compare')
+  return addInputPreprocessingOptions(new Command('compare'))
     .description('float vs post-training quantization vs QAT for one model and data set, on the TFLite interpreter')
-    .option('--model <name|file>', 'built-in model (mlp, cnn, dscnn, resnet8) or a TF.js layers model.json (required; or compare.model in edgeqat.config.json)')
+    .option('--model <name|file>', 'built-in model (mlp, cnn, dscnn, resnet8), or your model: Keras .keras/.h5, float .tflite, TF.js model.json (required; or compare.model in edgeqat.config.json)')
     .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder>', 'mnist')
     .option('--data-dir <dir>', 'folder holding the data set files')
     .option('--out <dir>', 'folder for float/, ptq/, qat/ and compare.json (required; or compare.out in edgeqat.config.json)')

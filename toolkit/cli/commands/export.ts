@@ -6,16 +6,18 @@
 //   --ptq                     int8 by post-training quantization of a float run or --model:
 //                             activation ranges calibrated on training images (min/max or a
 //                             percentile), weights as QAT quantizes them (per-channel for conv)
-import { dirname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { Command } from 'commander';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { writeFileAtomic } from '../../../runtime/atomic-write.js';
-import { loadDataset, type Dataset } from '../../../runtime/datasets/datasets.js';
+import { loadDataset, type Dataset, type Normalization } from '../../../runtime/datasets/datasets.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
 import { preprocessingOf, recordedLoadOptions, type ModelPreprocessing } from '../../../runtime/model-metadata.js';
 import { BACKENDS, initBackend } from '../../engine/backend.js';
 import { convertFloatToTflite, convertToTflite, type ConvertOptions } from '../../converter/convert.js';
 import { loadModelFile, modelJsonPath } from '../../models/file-io.js';
+import { isImportedModelFile } from '../../models/import/index.js';
+import { addInputPreprocessingOptions, missingPreprocessing, statedPreprocessing, type InputPreprocessingOptions } from '../../models/input-preprocessing.js';
 import { calibrationImages } from '../../ptq/calibration-data.js';
 import { quantizePostTraining, type CalibrationResult } from '../../ptq/calibrate.js';
 import { CALIBRATION_METHODS, DEFAULT_PERCENTILE, type CalibrationMethod } from '../../ptq/range-estimators.js';
@@ -27,7 +29,7 @@ import { createProgress } from '../progress.js';
 
 export const DEFAULT_CALIBRATION_SAMPLES = 500;
 
-export interface ExportOptions {
+export interface ExportOptions extends InputPreprocessingOptions {
   out?: string;
   int8Io?: boolean;
   backend?: string;
@@ -63,6 +65,8 @@ interface Source {
   dataset: string;
   /** What the run recorded (a model file records nothing: it comes from the data set). */
   preprocessing?: ModelPreprocessing;
+  /** The normalisation stated for a model file (--input-scale ...); the data set's when absent. */
+  normalization?: Normalization;
   name: string;
   /** How an int8 run was made: QAT, or PTQ (a compare run's ptq/ folder). */
   method: 'QAT' | 'PTQ';
@@ -71,10 +75,16 @@ interface Source {
 
 async function loadSource(runDir: string | undefined, opts: ExportOptions): Promise<Source> {
   if (runDir && opts.model) throw new EdgeqatError('E_OPTION', 'give a run folder or --model, not both');
+  const stated = statedPreprocessing(opts);
   if (opts.model) {
+    const imported = isImportedModelFile(opts.model);
+    if (imported && !stated) throw missingPreprocessing(opts.model);
     const model = await loadModelFile(opts.model, { checkLayers: false });
-    return { model, isFloat: true, dataset: opts.dataset ?? 'mnist', name: model.name, method: 'QAT', defaultOut: join(dirname(modelJsonPath(opts.model)), 'model.tflite') };
+    // Next to an imported file, named after it (never over it: the input may be a .tflite).
+    const defaultOut = imported ? join(dirname(opts.model), `${basename(opts.model, extname(opts.model))}-edgeqat.tflite`) : join(dirname(modelJsonPath(opts.model)), 'model.tflite');
+    return { model, isFloat: true, dataset: opts.dataset ?? 'mnist', normalization: stated, name: model.name, method: 'QAT', defaultOut };
   }
+  if (stated) throw new EdgeqatError('E_OPTION', '--input-scale/--input-offset/--input-mean/--input-std apply to --model: a run folder records its preprocessing');
   if (!runDir) throw new EdgeqatError('E_OPTION', 'export needs a run folder (edgeqat export runs/x) or --model <model.json>');
   const { model, info } = await loadRun(runDir);
   const isFloat = !model.layers.some((l) => l instanceof QuantizeStub);
@@ -156,10 +166,10 @@ export function ptqModel(float: tfl.LayersModel, data: Dataset, opts: Pick<Expor
 }
 
 export function exportCommand(): Command {
-  return new Command('export')
+  return addInputPreprocessingOptions(new Command('export'))
     .description('convert a run folder (or a float model.json) to .tflite: int8 for QAT runs, float32 for float runs, int8 by PTQ with --ptq')
     .argument('[run]', 'run folder written by `edgeqat train`')
-    .option('--model <model.json>', 'a float TF.js layers model instead of a run folder (float32, or int8 with --ptq)')
+    .option('--model <file>', 'a float model instead of a run folder: Keras .keras/.h5, float .tflite, TF.js model.json (float32, or int8 with --ptq)')
     .option('--out <file>', 'output .tflite (default <run>/model.tflite, or next to --model)')
     .option('--int8-io', 'int8 input/output tensors instead of float32 with QUANTIZE/DEQUANTIZE')
     .option('--float', 'write a float32 model (the default for --float-only runs and --model)')

@@ -8,11 +8,13 @@ import { RESIZE_MODES, type ResizeMode } from '../../../runtime/images/resize.js
 import { channelsOption, imageSize, normalizeOption, RESIZE_HELP } from '../image-options.js';
 import { initBackend, BACKENDS } from '../../engine/backend.js';
 import { builtinModel, isModelFile } from '../../models/index.js';
-import { loadModelFile, saveModelFile } from '../../models/file-io.js';
+import { isImportedModelFile } from '../../models/import/index.js';
+import { addInputPreprocessingOptions, missingPreprocessing, statedPreprocessing, type InputPreprocessingOptions } from '../../models/input-preprocessing.js';
+import { loadModelFile, modelJsonPath, saveModelFile } from '../../models/file-io.js';
 import { logitsModel } from '../../models/logits.js';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { EdgeqatError, isEdgeqatError } from '../../../runtime/errors.js';
-import { hasCheckpoint, loadRun, readRunInfo, readRunMetricsOrNull, restoreOptimizer, saveCheckpoint, writeRunFiles, type RunInfo } from '../../run-folder.js';
+import { hasCheckpoint, loadRun, readRunInfo, readRunInfoOrNull, readRunMetricsOrNull, restoreOptimizer, saveCheckpoint, writeRunFiles, type RunInfo } from '../../run-folder.js';
 import { JsAdam } from '../../engine/optim/adam.js';
 import { AccuracyRecorder } from '../../accuracy-history.js';
 import { DEFAULT_LR_SCHEDULE, LR_SCHEDULES, type LrSchedule } from '../../engine/optim/lr-schedule.js';
@@ -25,7 +27,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { fraction, oneOf, positiveInt, positiveNumber, nonNegativeInt } from '../options.js';
 import { createProgress } from '../progress.js';
 
-export interface TrainCommandOptions {
+export interface TrainCommandOptions extends InputPreprocessingOptions {
   model: string;
   dataset: string;
   epochs: number;
@@ -106,6 +108,16 @@ async function loadUserModel(path: string, floatOnly: boolean): Promise<tfl.Laye
   return model;
 }
 
+/** A model.json saved in a run folder (train --float-only) comes with the run's preprocessing. */
+function recordedPreprocessing(modelPath: string): Normalization | undefined {
+  return readRunInfoOrNull(dirname(modelJsonPath(modelPath)))?.normalization;
+}
+
+function inputChannels(model: tfl.LayersModel): number {
+  const shape = model.inputs[0]!.shape;
+  return shape.length >= 4 ? (shape[shape.length - 1] ?? 1) : 1;
+}
+
 /** The model's input must hold one image of the data set, its output one logit per class. */
 function checkModelFitsData(model: tfl.LayersModel, spec: string, dataset: string, inputSize: number, numClasses: number): void {
   const input = (model.inputs[0].shape as (number | null)[]).slice(1);
@@ -131,6 +143,8 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
   const settings = saved ? settingsOf(saved, opts) : opts;
   const runDir = opts.resume ?? opts.out;
   const fromFile = isModelFile(settings.model);
+  const stated = saved ? undefined : statedPreprocessing(opts);
+  if (!saved && !stated && isImportedModelFile(settings.model)) throw missingPreprocessing(settings.model);
   const userModel = fromFile && !resumed ? await loadUserModel(settings.model, !!settings.floatOnly) : null;
   const builder = fromFile ? null : builtinModel(settings.model);
   const valSplit = settings.valSplit === undefined ? undefined : { fraction: settings.valSplit, seed: settings.seed };
@@ -140,7 +154,10 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
     channels: settings.channels ?? (modelInput?.length === 3 && (modelInput[2] === 1 || modelInput[2] === 3) ? modelInput[2] : undefined),
     resize: settings.resize,
   };
-  const normalization = settings.normalize === 'stats' ? undefined : settings.normalize;
+  // The preprocessing: the run's when resuming; for the user's model the one stated (checked against
+  // its channels) or its run's; else the one stated, --normalize, or the data set's own constants.
+  const preset = settings.normalize === 'stats' ? undefined : settings.normalize;
+  const normalization = saved ? saved.normalization : userModel ? (statedPreprocessing(opts, inputChannels(userModel)) ?? recordedPreprocessing(settings.model)) : (stated ?? preset);
   const data = loadDataset(settings.dataset, { dataDir: settings.dataDir, valSplit, image, normalization });
   const train = data.train!;
   const test = data.test!;
@@ -314,8 +331,8 @@ export function formatTrainSummary(s: TrainSummary): string {
 }
 
 export function addTrainOptions(cmd: Command): Command {
-  return cmd
-    .option('--model <name|file>', 'built-in model (mlp, cnn, dscnn, resnet8) or a TF.js layers model.json', TRAIN_DEFAULTS.model)
+  const withModel = cmd
+    .option('--model <name|file>', 'built-in model (mlp, cnn, dscnn, resnet8), or your model: Keras .keras/.h5, float .tflite, TF.js model.json', TRAIN_DEFAULTS.model)
     .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder> | images:<folder> | cifar10:<folder>', TRAIN_DEFAULTS.dataset)
     .option('--data-dir <dir>', 'folder holding the data set files')
     .option('--epochs <n>', 'training epochs', positiveInt('--epochs'), TRAIN_DEFAULTS.epochs)
@@ -337,6 +354,7 @@ export function addTrainOptions(cmd: Command): Command {
     .option('--observer <kind>', `activation observer (${OBSERVER_KINDS.join(', ')})`, oneOf('--observer', OBSERVER_KINDS))
     .option('--backend <name>', `TF.js backend (${BACKENDS.join(', ')})`, oneOf('--backend', BACKENDS), TRAIN_DEFAULTS.backend)
     .option('--quiet', 'no progress output');
+  return addInputPreprocessingOptions(withModel);
 }
 
 export function trainCommand(): Command {
