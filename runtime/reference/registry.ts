@@ -14,8 +14,11 @@ import { MEAN } from './kernels/mean.js';
 import { MUL } from './kernels/mul.js';
 import { QUANTIZE } from './kernels/quantize.js';
 import { RESHAPE } from './kernels/reshape.js';
+import { RESIZE_BILINEAR } from './kernels/resize-bilinear.js';
+import { RESIZE_NEAREST_NEIGHBOR } from './kernels/resize-nearest-neighbor.js';
 import { SOFTMAX } from './kernels/softmax.js';
 import { TANH } from './kernels/tanh.js';
+import { TRANSPOSE_CONV } from './kernels/transpose-conv.js';
 
 const KERNELS: readonly ReferenceKernel[] = [
   ADD,
@@ -31,8 +34,11 @@ const KERNELS: readonly ReferenceKernel[] = [
   MUL,
   QUANTIZE,
   RESHAPE,
+  RESIZE_BILINEAR,
+  RESIZE_NEAREST_NEIGHBOR,
   SOFTMAX,
   TANH,
+  TRANSPOSE_CONV,
 ];
 
 export const REFERENCE_KERNELS: Readonly<Record<string, ReferenceKernel>> = Object.freeze(

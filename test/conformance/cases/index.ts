@@ -14,8 +14,11 @@ import { meanCases } from './mean.js';
 import { mulCases } from './mul.js';
 import { quantizeCases } from './quantize.js';
 import { reshapeCases } from './reshape.js';
+import { resizeBilinearCases } from './resize-bilinear.js';
+import { resizeNearestNeighborCases } from './resize-nearest-neighbor.js';
 import { softmaxCases } from './softmax.js';
 import { tanhCases } from './tanh.js';
+import { transposeConvCases } from './transpose-conv.js';
 
 export const CONFORMANCE_CASES: Readonly<Record<string, () => ConformanceCase[]>> = {
   ADD: addCases,
@@ -31,8 +34,11 @@ export const CONFORMANCE_CASES: Readonly<Record<string, () => ConformanceCase[]>
   MUL: mulCases,
   QUANTIZE: quantizeCases,
   RESHAPE: reshapeCases,
+  RESIZE_BILINEAR: resizeBilinearCases,
+  RESIZE_NEAREST_NEIGHBOR: resizeNearestNeighborCases,
   SOFTMAX: softmaxCases,
   TANH: tanhCases,
+  TRANSPOSE_CONV: transposeConvCases,
 };
 
 /** Every case of every op, in a stable order. */
