@@ -60,7 +60,7 @@ describe('train -> export -> eval', () => {
     await initBackend('wasm');
     const { model, info } = await loadRun(run);
     expect(info.qatAccuracy).toBeGreaterThan(0.85);
-    const qat = predictClasses(model, test.images, test.count);
+    const qat = predictClasses(model, test.inputs, test.count);
     const agree = qat.filter((p, i) => p === int8Predictions[i]).length / test.count;
     expect(agree).toBeGreaterThanOrEqual(0.995);
     // The checkpoint round trip keeps the model: its accuracy is the one train reported.

@@ -79,14 +79,14 @@ describe('bounded memory', () => {
     await initBackend('wasm');
     const ds = loadDataset('mnist');
     const model = prepareQat(buildMlp(0));
-    const data = { images: ds.train!.images, labels: ds.train!.labels, count: 600, featureSize: 784 };
+    const data = { inputs: ds.train!.inputs, labels: ds.train!.labels, count: 600, featureSize: 784 };
     const opts = { epochs: 1, batchSize: 20, lr: 1e-3, seed: 0, numClasses: 10 };
     await trainModel(model, data, opts); // first run allocates the optimizer's and observers' state
     const before = tf.memory().numTensors;
     await trainModel(model, data, { ...opts, epochs: 3 });
     expect(tf.memory().numTensors - before).toBeLessThanOrEqual(2);
     const beforeEval = tf.memory().numTensors;
-    predictClasses(model, ds.test!.images, ds.test!.count);
+    predictClasses(model, ds.test!.inputs, ds.test!.count);
     expect(tf.memory().numTensors - beforeEval).toBe(0);
   });
 });

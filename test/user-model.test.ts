@@ -61,7 +61,7 @@ describe('a user model: --float-only -> --model model.json -> export -> eval', (
     const loaded = await loadModelFile(join(userDir, 'model.json'));
     const original = userModel();
     expect(loaded.layers.map((l) => l.getClassName())).toEqual(original.layers.map((l) => l.getClassName()));
-    const x = tf.tensor4d(test.images.subarray(0, 4 * 784), [4, 28, 28, 1]);
+    const x = tf.tensor4d(test.inputs.subarray(0, 4 * 784), [4, 28, 28, 1]);
     const saved = await loadModelFile(userDir); // the folder works too
     expect(Array.from((saved.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from((loaded.predict(x) as tf.Tensor).dataSync()));
   });
@@ -93,7 +93,7 @@ describe('a user model: --float-only -> --model model.json -> export -> eval', (
     const { model, info } = await loadRun(qatRun);
     expect(info.inputShape).toEqual([28, 28, 1]);
     expect(info.options).toMatchObject({ freezeBnAfter: 45, freezeObserversAfter: 60, perTensorConv: false, floatOnly: false });
-    const fq = predictClasses(model, test.images, test.count);
+    const fq = predictClasses(model, test.inputs, test.count);
     const int8: number[] = JSON.parse(readFileSync(preds, 'utf8'));
     const agreement = fq.filter((p, i) => p === int8[i]).length / test.count;
     expect(agreement).toBeGreaterThanOrEqual(0.995);

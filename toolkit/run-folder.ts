@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { writeFileAtomic, writeJsonAtomic } from '../runtime/atomic-write.js';
 import { EdgeqatError } from '../runtime/errors.js';
+import type { ModelPreprocessing } from '../runtime/model-metadata.js';
 import type { AccuracyPoint } from './accuracy-history.js';
 import type { JsAdam } from './engine/optim/adam.js';
 import type { LossPoint, TrainPosition } from './engine/train.js';
@@ -24,6 +25,9 @@ export interface RunInfo {
   dataset: string;
   normalization: { mean: number; std: number };
   numClasses: number;
+  /** Class names in label order and one sample's shape (absent in runs from before they were kept). */
+  classNames?: string[];
+  sampleShape?: number[];
   inputShape: number[];
   options: Record<string, unknown>;
   backend: string;
@@ -97,6 +101,14 @@ export async function saveCheckpoint(dir: string, model: tfl.LayersModel, optimi
   for (const entry of readdirSync(root)) {
     if (entry !== name && entry !== LATEST && entry.startsWith('step-')) rmSync(join(root, entry), { recursive: true, force: true });
   }
+}
+
+/** The preprocessing metadata of a run's models (older runs have no class names or sample shape). */
+export function runPreprocessing(info: RunInfo): ModelPreprocessing {
+  const p: ModelPreprocessing = { dataset: info.dataset, ...info.normalization };
+  if (info.classNames) p.classNames = info.classNames;
+  if (info.sampleShape) p.sampleShape = info.sampleShape;
+  return p;
 }
 
 export function writeRunFiles(dir: string, info: RunInfo, metrics: RunMetrics): void {

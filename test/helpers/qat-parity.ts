@@ -52,7 +52,7 @@ function argmax(values: ArrayLike<number>, row: number, classes: number): number
 export async function qatParity(float: tfl.LayersModel, o: ParityOptions): Promise<{ qat: tfl.LayersModel; bytes: Uint8Array; report: ParityReport }> {
   const qat = prepareQat(float, o.prepare);
   const count = o.trainImages ?? 320;
-  await trainModel(qat, { images: o.train.images, labels: o.train.labels, count, featureSize: FEATURES }, {
+  await trainModel(qat, { inputs: o.train.inputs, labels: o.train.labels, count, featureSize: FEATURES }, {
     epochs: 1,
     batchSize: o.batchSize ?? 32,
     lr: o.lr ?? 2e-3,
@@ -64,8 +64,8 @@ export async function qatParity(float: tfl.LayersModel, o: ParityOptions): Promi
   const n = o.testImages ?? 500;
   const engine = await createTfjsTfliteEngine(bytes);
   try {
-    const tflite = engine.run(o.test.images.subarray(0, n * FEATURES), n) as Float32Array;
-    const fq = fakeQuantOutputs(qat, o.test.images, n);
+    const tflite = engine.run(o.test.inputs.subarray(0, n * FEATURES), n) as Float32Array;
+    const fq = fakeQuantOutputs(qat, o.test.inputs, n);
     const classes = tflite.length / n;
     const last = (qat.outputs[0].sourceLayer as Layer).inboundNodes[0].inboundLayers[0];
     const { scale, zeroPoint } = outputParamsOf(last);

@@ -83,7 +83,7 @@ export async function buildReport(target: string, opts: ReportOptions = {}): Pro
 
   const confusion = await confusionOf(tfliteBytes, tflitePath, test, run.info.numClasses ?? 10, opts);
   const latency = await measureLatency(tfliteBytes, tflitePath, test, opts);
-  const { debug, weights } = await fromCheckpoint(inputs, test.images, opts);
+  const { debug, weights } = await fromCheckpoint(inputs, test.inputs, opts);
   const checkpoint = join(run.dir, 'checkpoints', 'latest');
 
   const sections = [

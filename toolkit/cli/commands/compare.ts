@@ -13,6 +13,7 @@ import { formatTable } from '../text-table.js';
 import { writeFileAtomic, writeJsonAtomic } from '../../../runtime/atomic-write.js';
 import { loadDataset } from '../../../runtime/datasets/datasets.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
+import { preprocessingOf } from '../../../runtime/model-metadata.js';
 import { BACKENDS } from '../../engine/backend.js';
 import { convertToTflite } from '../../converter/convert.js';
 import { loadModelFile } from '../../models/file-io.js';
@@ -143,6 +144,8 @@ export async function runCompare(opts: CompareOptions): Promise<CompareResult> {
     dataset: o.dataset,
     normalization: data.normalization,
     numClasses: data.numClasses,
+    classNames: data.classNames,
+    sampleShape: data.sampleShape,
     inputShape: (ptq.model.inputs[0].shape as number[]).slice(1),
     options: { ptq: true, from: floatModelJson, calibration: ptq.calibration.method, percentile: ptq.calibration.percentile, calibrationSamples: ptq.calibration.samples },
     backend: common.backend,
@@ -153,7 +156,7 @@ export async function runCompare(opts: CompareOptions): Promise<CompareResult> {
   writeRunFiles(dirs.ptq, info, { history: [], calibration: ptq.calibration });
   writeFileAtomic(
     join(dirs.ptq, 'model.tflite'),
-    convertToTflite(ptq.model, { preprocessing: { dataset: o.dataset, ...data.normalization }, description: `edgeqat: ${o.model} PTQ (${calibrationLabel(ptq.calibration)}) on ${o.dataset}` }),
+    convertToTflite(ptq.model, { preprocessing: preprocessingOf(data), description: `edgeqat: ${o.model} PTQ (${calibrationLabel(ptq.calibration)}) on ${o.dataset}` }),
   );
   ptq.model.dispose();
 

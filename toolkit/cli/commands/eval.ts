@@ -5,12 +5,12 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { evaluateClassifier } from '../../../runtime/accuracy.js';
 import { writeJsonAtomic } from '../../../runtime/atomic-write.js';
-import { loadDataset } from '../../../runtime/datasets/datasets.js';
+import { loadDataset, sampleSize } from '../../../runtime/datasets/datasets.js';
 import { elementsPerSample } from '../../../runtime/engines/engine.js';
 import { createEngine, ENGINE_CHOICES } from '../../../runtime/engines/index.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
-import { readTfliteFile, type ModelSummary } from '../../../runtime/model-reader.js';
-import { PREPROCESSING_METADATA } from '../../converter/convert.js';
+import { readTfliteFile } from '../../../runtime/model-reader.js';
+import { recordedNormalization } from '../../../runtime/model-metadata.js';
 import { oneOf, positiveInt } from '../options.js';
 import { createProgress } from '../progress.js';
 
@@ -36,33 +36,21 @@ export interface EvalResult {
   predictions: Int32Array;
 }
 
-/** The normalization the converter recorded in the model's metadata, if any. */
-export function modelPreprocessing(summary: ModelSummary): { mean: number; std: number } | undefined {
-  const entry = summary.metadata.find((m) => m.name === PREPROCESSING_METADATA);
-  if (!entry?.text) return undefined;
-  try {
-    const p = JSON.parse(entry.text) as { mean?: unknown; std?: unknown };
-    return typeof p.mean === 'number' && typeof p.std === 'number' ? { mean: p.mean, std: p.std } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export async function runEval(modelPath: string, opts: EvalOptions = {}): Promise<EvalResult> {
   const summary = readTfliteFile(modelPath);
   const datasetSpec = opts.dataset ?? 'mnist';
-  const data = loadDataset(datasetSpec, { split: 'test', dataDir: opts.dataDir, normalization: modelPreprocessing(summary) });
+  const data = loadDataset(datasetSpec, { split: 'test', dataDir: opts.dataDir, normalization: recordedNormalization(summary, modelPath) });
   const test = data.test!;
   const engine = await createEngine(opts.engine ?? 'auto', new Uint8Array(readFileSync(modelPath)), modelPath);
   try {
-    const featureSize = data.rows * data.cols;
+    const featureSize = sampleSize(data.sampleShape);
     if (elementsPerSample(engine.input) !== featureSize) {
-      throw new EdgeqatError('E_DATASET', `${modelPath}: model input has ${elementsPerSample(engine.input)} values per sample, ${datasetSpec} images have ${featureSize}`);
+      throw new EdgeqatError('E_DATASET', `${modelPath}: model input has ${elementsPerSample(engine.input)} values per sample, ${datasetSpec} samples have ${featureSize}`);
     }
     const count = Math.min(opts.limit ?? test.count, test.count);
     const progress = createProgress(`eval (${engine.name})`, opts.quiet || opts.json);
     const start = performance.now();
-    const r = evaluateClassifier(engine, test.images, test.labels, count, { onProgress: (done, total) => progress.update(done, total) });
+    const r = evaluateClassifier(engine, test.inputs, test.labels, count, { onProgress: (done, total) => progress.update(done, total) });
     const seconds = (performance.now() - start) / 1000;
     progress.done(`${count} images in ${seconds.toFixed(2)} s`);
     if (opts.predictions) writeJsonAtomic(opts.predictions, Array.from(r.predictions));

@@ -3,7 +3,7 @@
 // the fake-quant model, and save a run folder. With --float-only: plain float training, and the
 // trained model saved as <run>/model.json + weights.bin (feed it back with --model).
 import { Command } from 'commander';
-import { loadDataset } from '../../../runtime/datasets/datasets.js';
+import { loadDataset, sampleSize } from '../../../runtime/datasets/datasets.js';
 import { initBackend, BACKENDS } from '../../engine/backend.js';
 import { builtinModel, isModelFile } from '../../models/index.js';
 import { loadModelFile, saveModelFile } from '../../models/file-io.js';
@@ -121,9 +121,9 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
   const train = data.train!;
   const test = data.test!;
   const count = Math.min(settings.limit ?? train.count, train.count);
-  const inputSize = data.rows * data.cols;
+  const inputSize = sampleSize(data.sampleShape);
 
-  const float = userModel ?? (resumed ? null : builder!.build(settings.seed, inputSize, data.numClasses, { rows: data.rows, cols: data.cols }));
+  const float = userModel ?? (resumed ? null : builder!.build(settings.seed, data.sampleShape, data.numClasses));
   if (float) checkModelFitsData(float, settings.model, settings.dataset, inputSize, data.numClasses);
   const observer = { ...DEFAULT_ACTIVATION_OBSERVER, kind: settings.observer ?? DEFAULT_ACTIVATION_OBSERVER.kind };
   const model = resumed
@@ -145,6 +145,8 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
     dataset: settings.dataset,
     normalization: data.normalization,
     numClasses: data.numClasses,
+    classNames: data.classNames,
+    sampleShape: data.sampleShape,
     inputShape: modelInputShape,
     options: {
       epochs: settings.epochs,
@@ -178,7 +180,7 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
   try {
     result = await trainModel(
       trainee,
-      { images: train.images, labels: train.labels, count, featureSize: inputSize },
+      { inputs: train.inputs, labels: train.labels, count, featureSize: inputSize },
       {
         epochs: settings.epochs,
         batchSize: settings.batchSize,
@@ -221,7 +223,7 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
   }
   progress.done(`${result.steps} steps in ${result.seconds.toFixed(1)} s, loss ${result.finalLoss.toFixed(4)}`);
 
-  const qatPredictions = predictClasses(model, test.images, test.count);
+  const qatPredictions = predictClasses(model, test.inputs, test.count);
   let correct = 0;
   for (let i = 0; i < test.count; i++) if (qatPredictions[i] === test.labels[i]) correct++;
   const qatAccuracy = correct / test.count;
