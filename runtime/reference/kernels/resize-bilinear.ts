@@ -1,5 +1,6 @@
-// RESIZE_BILINEAR, int8 (TFLite kernels/internal/reference/resize_bilinear.h ResizeBilinearInteger,
-// which kernels/resize_bilinear.cc runs for int8 in both its reference and optimized builds):
+// RESIZE_BILINEAR, int8 (docs/int8-semantics.md §4.15; TFLite kernels/internal/reference/
+// resize_bilinear.h ResizeBilinearInteger, which kernels/resize_bilinear.cc runs for int8 in both its
+// reference and optimized builds):
 // fixed point with 10 fractional bits. Per axis scale_10 = (1024·in + out/2) / out (align_corners:
 // (1024·(in−1) + (out−1)/2) / (out−1)), source_10 = o·scale_10 (+ scale_10/2 − 512 with
 // half_pixel_centers), lower = max(source_10 / 1024, 0), upper = min(⌈source_10 / 1024⌉, in − 1),

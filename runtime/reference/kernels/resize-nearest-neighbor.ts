@@ -1,5 +1,6 @@
-// RESIZE_NEAREST_NEIGHBOR (TFLite kernels/internal/reference/resize_nearest_neighbor.h
-// GetNearestNeighbor): each output pixel copies one input pixel. Per axis, in float32:
+// RESIZE_NEAREST_NEIGHBOR (docs/int8-semantics.md §4.14; TFLite kernels/internal/reference/
+// resize_nearest_neighbor.h GetNearestNeighbor): each output pixel copies one input pixel. Per axis,
+// in float32:
 // scale = in/out (or (in−1)/(out−1) with align_corners), source = (o + 0.5 if half_pixel_centers)
 // · scale, floored (rounded half away from zero with align_corners), at most in − 1 (and at least 0
 // with half_pixel_centers). Raw int8 values are copied.

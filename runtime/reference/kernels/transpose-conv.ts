@@ -1,4 +1,4 @@
-// TRANSPOSE_CONV, int8 (TFLite lite/kernels/transpose_conv.cc and
+// TRANSPOSE_CONV, int8 (docs/int8-semantics.md §4.13; TFLite lite/kernels/transpose_conv.cc and
 // kernels/internal/reference/integer_ops/transpose_conv.h TransposeConv): inputs in TFLite's order
 // output_shape, weights [O, KH, KW, C] (OHWI), input [N, H, W, C], optional int32 bias [O]. Every
 // input value x scatters (x − zp_in)·w[oc,ky,kx,ic] to output (iy·stride − pad + ky, ix·stride −
