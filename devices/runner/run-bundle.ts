@@ -11,6 +11,7 @@ import { readIdxImages, readIdxLabels } from '../../runtime/datasets/idx.js';
 import { elementsPerSample, type Engine, type OutputArray } from '../../runtime/engines/engine.js';
 import { EdgeqatError, isEdgeqatError } from '../../runtime/errors.js';
 import { readTfliteModel, type ModelSummary } from '../../runtime/model-reader.js';
+import { pathInside } from '../../runtime/path-inside.js';
 import { BUNDLE_FILES, readManifest, sha256, type BundleEngine, type BundleManifest } from '../bundle/manifest.js';
 import { DEFAULT_LATENCY, measureLatency } from './latency.js';
 import { outputChecksum } from './output-checksum.js';
@@ -125,6 +126,7 @@ function readBundleFile(dir: string, rel: string): Uint8Array {
 function verifyFiles(dir: string, manifest: BundleManifest): number {
   let n = 0;
   for (const [rel, entry] of Object.entries(manifest.files)) {
+    pathInside(dir, rel, { code: 'E_MODEL_FILE', source: BUNDLE_FILES.manifest, what: 'file' }); // never reads outside the bundle
     const bytes = readBundleFile(dir, rel);
     const actual = sha256(bytes);
     if (bytes.length !== entry.bytes || actual !== entry.sha256) {

@@ -10,7 +10,7 @@ import { loadModelFile, saveModelFile } from '../../models/file-io.js';
 import { logitsModel } from '../../models/logits.js';
 import { join } from 'node:path';
 import { EdgeqatError, isEdgeqatError } from '../../../runtime/errors.js';
-import { loadRun, readRunMetricsOrNull, restoreOptimizer, saveCheckpoint, writeRunFiles, type RunInfo } from '../../run-folder.js';
+import { hasCheckpoint, loadRun, readRunInfo, readRunMetricsOrNull, restoreOptimizer, saveCheckpoint, writeRunFiles, type RunInfo } from '../../run-folder.js';
 import { JsAdam } from '../../engine/optim/adam.js';
 import { AccuracyRecorder } from '../../accuracy-history.js';
 import { DEFAULT_LR_SCHEDULE, LR_SCHEDULES, type LrSchedule } from '../../engine/optim/lr-schedule.js';
@@ -109,9 +109,14 @@ function checkModelFitsData(model: tfl.LayersModel, spec: string, dataset: strin
 
 export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary> {
   const backend = await initBackend(opts.backend);
-  const resumed = opts.resume ? await loadRun(opts.resume) : null;
+  // --resume of a run stopped before its first checkpoint (run.json, no checkpoints/latest): the run
+  // starts again from step 0 with the settings it saved.
+  const restarted = opts.resume && !hasCheckpoint(opts.resume) ? readRunInfo(opts.resume) : null;
+  if (restarted) process.stderr.write(`${opts.resume}: no checkpoint yet (stopped before the first one): training from step 0 with the run's saved settings\n`);
+  const resumed = opts.resume && !restarted ? await loadRun(opts.resume) : null;
   // A resumed run continues with its own settings; the other options are ignored.
-  const settings = resumed ? settingsOf(resumed.info, opts) : opts;
+  const saved = resumed?.info ?? restarted;
+  const settings = saved ? settingsOf(saved, opts) : opts;
   const runDir = opts.resume ?? opts.out;
   const fromFile = isModelFile(settings.model);
   const userModel = fromFile && !resumed ? await loadUserModel(settings.model, !!settings.floatOnly) : null;
@@ -163,7 +168,7 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
       floatOnly: !!settings.floatOnly,
     },
     backend,
-    createdAt: resumed?.info.createdAt ?? new Date().toISOString(),
+    createdAt: saved?.createdAt ?? new Date().toISOString(),
     trainSeconds: resumed?.info.trainSeconds ?? 0,
   };
   const priorMetrics = resumed ? readRunMetricsOrNull(runDir) : null;
