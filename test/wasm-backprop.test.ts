@@ -315,3 +315,59 @@ describe('useFastWasmConv2DBackpropInput (opt-in: replaces the backend kernel)',
     await modelGradientsMatch();
   });
 });
+
+/** Random max-pool cases; values on a coarse grid so that windows often hold ties (as int8 grids do). */
+function maxPoolCases(n: number, seed: number, channels: () => number): Case[] {
+  const random = mulberry32(seed);
+  const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
+  const cases: Case[] = [];
+  while (cases.length < n) {
+    const inShape: Shape4 = [int(1, 3), int(1, 12), int(1, 12), channels()];
+    const filterSize: [number, number] = [int(1, 3), int(1, 3)];
+    const strides: [number, number] = [int(1, 3), int(1, 3)];
+    const pad = random() < 0.5 ? 'same' : 'valid';
+    let info: tf.backend_util.Conv2DInfo;
+    try {
+      info = tf.backend_util.computePool2DInfo(inShape, filterSize, strides, 1, pad);
+    } catch {
+      continue;
+    }
+    if (info.outHeight < 1 || info.outWidth < 1) continue;
+    const input = Float32Array.from({ length: size(inShape) }, () => Math.round(random() * 6 - 3) / 2);
+    // `output` is not read by either kernel (both find the maxima in `input`); given for the signature.
+    cases.push({
+      label: `MaxPoolGrad x${JSON.stringify(inShape)} f${filterSize} s${strides} ${pad}`,
+      kernelName: tf.MaxPoolGrad,
+      inputs: { dy: { shape: info.outShape, values: randomArray(size(info.outShape), random) }, input: { shape: inShape, values: input }, output: { shape: info.outShape, values: new Float32Array(size(info.outShape)) } },
+      attrs: { filterSize, strides, pad } as unknown as tf.NamedAttrMap,
+    });
+  }
+  return cases;
+}
+
+describe('useFastWasmMaxPoolGrad (replaces the backend kernel)', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+  });
+
+  it('is installed by initBackend(wasm)', () => {
+    expect(tf.getKernel(tf.MaxPoolGrad, 'wasm')?.kernelFunc.name).toBe('fastMaxPoolGrad');
+  });
+
+  it('MaxPoolGrad: wasm == cpu on 60 random shapes with ties: the same maxima get gradient (channels multiple of 4: SIMD; others: JS)', async () => {
+    const random = mulberry32(77);
+    const cases = [...maxPoolCases(40, 5, () => 4 * (1 + Math.floor(random() * 4))), ...maxPoolCases(20, 6, () => 1 + Math.floor(random() * 7))];
+    const want = await onBackend('cpu', () => cases.map(runCase));
+    const got = await onBackend('wasm', () => cases.map(runCase));
+    cases.forEach((c, i) => {
+      // Which input positions receive gradient is the tie rule, exactly; the values are sums of
+      // overlapping windows' dy (float64 in the cpu kernel, float32 here).
+      expect(Array.from(got[i], (v) => v !== 0), c.label).toEqual(Array.from(want[i], (v) => v !== 0));
+      expectClose(got[i], want[i], c.label);
+    });
+  });
+
+  it('does not leak wasm tensors', async () => {
+    await expectNoLeaks(maxPoolCases(10, 8, () => 8));
+  });
+});
