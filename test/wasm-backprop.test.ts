@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { initBackend } from '../toolkit/engine/backend.js';
 import { mulberry32 } from '../toolkit/engine/seeded-random.js';
 import { registerWasmBackpropKernels, useFastWasmConv2DBackpropInput, WASM_BACKPROP_KERNELS } from '../toolkit/engine/kernels/wasm-backprop/index.js';
-import { setIm2colChunkFloats } from '../toolkit/engine/kernels/wasm-backprop/conv2d-backprop-filter.js';
+import { setConvFilterGradSimd, setIm2colChunkFloats } from '../toolkit/engine/kernels/wasm-backprop/conv2d-backprop-filter.js';
 import { isEdgeqatError } from '../runtime/errors.js';
 
 type Shape4 = [number, number, number, number];
@@ -32,12 +32,12 @@ function randomArray(n: number, random: () => number): Float32Array {
 const size = (shape: number[]) => shape.reduce((a, d) => a * d, 1);
 
 /** A random conv geometry whose output is not empty. */
-function randomGeometry(random: () => number, depthwise: boolean) {
+function randomGeometry(random: () => number, depthwise: boolean, outChannels?: () => number) {
   const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
   for (;;) {
     const batch = int(1, 3);
     const inShape: Shape4 = [batch, int(1, 13), int(1, 13), int(1, 16)];
-    const filterShape: Shape4 = [int(1, 5), int(1, 5), inShape[3], depthwise ? int(1, 2) : int(1, 16)];
+    const filterShape: Shape4 = [int(1, 5), int(1, 5), inShape[3], depthwise ? int(1, 2) : (outChannels?.() ?? int(1, 16))];
     // Mostly the stride 1-2 of real models, sometimes 3 and non-square.
     const s = random() < 0.15 ? 3 : int(1, 2);
     const strides: [number, number] = random() < 0.2 ? [s, int(1, 2)] : [s, s];
@@ -63,11 +63,11 @@ function randomGeometry(random: () => number, depthwise: boolean) {
   }
 }
 
-function randomCases(kernelName: string, n: number, seed: number): Case[] {
+function randomCases(kernelName: string, n: number, seed: number, outChannels?: () => number): Case[] {
   const random = mulberry32(seed);
   return Array.from({ length: n }, (): Case => {
     const depthwise = kernelName.startsWith('Depthwise');
-    const g = randomGeometry(random, depthwise);
+    const g = randomGeometry(random, depthwise, outChannels && (() => outChannels()));
     const label = `${kernelName} x${JSON.stringify(g.inShape)} w${JSON.stringify(g.filterShape)} s${g.strides} pad ${JSON.stringify(g.pad)}${g.dimRoundingMode ? ` ${g.dimRoundingMode}` : ''}`;
     const common = { strides: g.strides, pad: g.pad, dimRoundingMode: g.dimRoundingMode } as unknown as tf.NamedAttrMap;
     const dy = { shape: g.outShape, values: randomArray(size(g.outShape), random) };
@@ -265,6 +265,20 @@ describe('wasm conv backprop kernels', () => {
   });
 
   it('tf.grads of a conv + depthwise model: same gradients on wasm as on cpu', modelGradientsMatch);
+
+  it('Conv2DBackpropFilter with output channels a multiple of 8 (the SIMD GEMM): wasm == cpu on 60 random shapes and attrs, and == the im2col path', async () => {
+    const random = mulberry32(31);
+    const cases = randomCases(tf.Conv2DBackpropFilter, 60, 3131, () => 8 * (1 + Math.floor(random() * 3)));
+    const want = await onBackend('cpu', () => cases.map(runCase));
+    const got = await onBackend('wasm', () => cases.map(runCase));
+    const old = setConvFilterGradSimd(false);
+    const im2col = cases.map(runCase);
+    setConvFilterGradSimd(old);
+    cases.forEach((c, i) => {
+      expectClose(got[i], want[i], c.label);
+      expectClose(got[i], im2col[i], `${c.label} (vs im2col)`);
+    });
+  });
 });
 
 describe('useFastWasmConv2DBackpropInput (opt-in: replaces the backend kernel)', () => {
