@@ -11,6 +11,7 @@ import { initBackend } from '../toolkit/engine/backend.js';
 import { mulberry32 } from '../toolkit/engine/seeded-random.js';
 import { registerWasmBackpropKernels, useFastWasmConv2DBackpropInput, WASM_BACKPROP_KERNELS } from '../toolkit/engine/kernels/wasm-backprop/index.js';
 import { setConvFilterGradSimd, setIm2colChunkFloats } from '../toolkit/engine/kernels/wasm-backprop/conv2d-backprop-filter.js';
+import { setDepthwiseFilterGradSimd } from '../toolkit/engine/kernels/wasm-backprop/depthwise-conv2d-native-backprop-filter.js';
 import { isEdgeqatError } from '../runtime/errors.js';
 
 type Shape4 = [number, number, number, number];
@@ -31,13 +32,13 @@ function randomArray(n: number, random: () => number): Float32Array {
 
 const size = (shape: number[]) => shape.reduce((a, d) => a * d, 1);
 
-/** A random conv geometry whose output is not empty. */
+/** A random conv geometry whose output is not empty; `outChannels` (depthwise: the multiplier) when given. */
 function randomGeometry(random: () => number, depthwise: boolean, outChannels?: () => number) {
   const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
   for (;;) {
     const batch = int(1, 3);
     const inShape: Shape4 = [batch, int(1, 13), int(1, 13), int(1, 16)];
-    const filterShape: Shape4 = [int(1, 5), int(1, 5), inShape[3], depthwise ? int(1, 2) : (outChannels?.() ?? int(1, 16))];
+    const filterShape: Shape4 = [int(1, 5), int(1, 5), inShape[3], depthwise ? (outChannels?.() ?? int(1, 2)) : (outChannels?.() ?? int(1, 16))];
     // Mostly the stride 1-2 of real models, sometimes 3 and non-square.
     const s = random() < 0.15 ? 3 : int(1, 2);
     const strides: [number, number] = random() < 0.2 ? [s, int(1, 2)] : [s, s];
@@ -265,6 +266,20 @@ describe('wasm conv backprop kernels', () => {
   });
 
   it('tf.grads of a conv + depthwise model: same gradients on wasm as on cpu', modelGradientsMatch);
+
+  it('DepthwiseConv2dNativeBackpropFilter with multiplier 1 and channels a multiple of 4 (the SIMD loop): wasm == cpu on 60 random shapes, and == the JS loop', async () => {
+    const cases = randomCases(tf.DepthwiseConv2dNativeBackpropFilter, 300, 4141, () => 1).filter((c) => c.inputs.x.shape[3] % 4 === 0).slice(0, 60);
+    expect(cases.length).toBeGreaterThan(10);
+    const want = await onBackend('cpu', () => cases.map(runCase));
+    const got = await onBackend('wasm', () => cases.map(runCase));
+    const old = setDepthwiseFilterGradSimd(false);
+    const js = cases.map(runCase);
+    setDepthwiseFilterGradSimd(old);
+    cases.forEach((c, i) => {
+      expectClose(got[i], want[i], c.label);
+      expectClose(got[i], js[i], `${c.label} (vs JS)`);
+    });
+  });
 
   it('Conv2DBackpropFilter with output channels a multiple of 8 (the SIMD GEMM): wasm == cpu on 60 random shapes and attrs, and == the im2col path', async () => {
     const random = mulberry32(31);
