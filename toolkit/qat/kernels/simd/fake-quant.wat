@@ -1,13 +1,13 @@
 ;; Fake-quant hot loops in WebAssembly SIMD (4 float32 lanes). Same results, bit for bit, as
 ;; fake-quant-math.ts: q = C round(f32(x / s)) (half away from zero), clamped to [lo, hi] = the
-;; int8 range minus the zero-point, times s. Buffers are byte offsets into this module's memory;
-;; the JS side (simd-kernels.ts) copies tensors in and out. NaNs are skipped by the reductions and
+;; int8 range minus the zero-point, times s. Buffers are byte offsets into the imported memory: the
+;; wasm backend's own (tensors in place) or one the JS side (simd-kernels.ts) copies arrays into. NaNs are skipped by the reductions and
 ;; propagate through the forward pass, as in the JS code. Compiled by scripts/gen-simd.mjs.
 (module
-  (memory (export "memory") 1)
+  (import "env" "memory" (memory 1))
 
-  ;; min and max of n floats at $p, written to bytes 0 and 4 (+inf/-inf when all are NaN).
-  (func (export "minmax") (param $p i32) (param $n i32)
+  ;; min and max of n floats at $p, written to $out and $out + 4 (+inf/-inf when all are NaN).
+  (func (export "minmax") (param $p i32) (param $n i32) (param $out i32)
     (local $end i32) (local $vend i32) (local $mn v128) (local $mx v128) (local $v v128)
     (local $smn f32) (local $smx f32) (local $s f32)
     (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
@@ -35,11 +35,11 @@
         (if (f32.gt (local.get $s) (local.get $smx)) (then (local.set $smx (local.get $s))))
         (local.set $p (i32.add (local.get $p) (i32.const 4)))
         (br $tail)))
-    (f32.store (i32.const 0) (local.get $smn))
-    (f32.store (i32.const 4) (local.get $smx)))
+    (f32.store (local.get $out) (local.get $smn))
+    (f32.store offset=4 (local.get $out) (local.get $smx)))
 
-  ;; max |x| of n floats at $p, written to byte 0 (0 when empty or all NaN).
-  (func (export "maxabs") (param $p i32) (param $n i32)
+  ;; max |x| of n floats at $p, written to $out (0 when empty or all NaN).
+  (func (export "maxabs") (param $p i32) (param $n i32) (param $out i32)
     (local $end i32) (local $vend i32) (local $mx v128) (local $smx f32) (local $s f32)
     (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
     (local.set $vend (i32.add (local.get $p) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
@@ -59,7 +59,7 @@
         (if (f32.gt (local.get $s) (local.get $smx)) (then (local.set $smx (local.get $s))))
         (local.set $p (i32.add (local.get $p) (i32.const 4)))
         (br $tail)))
-    (f32.store (i32.const 0) (local.get $smx)))
+    (f32.store (local.get $out) (local.get $smx)))
 
   ;; C round of 4 lanes: t = trunc(v); |v - t| >= 0.5 (exact in float32) moves one away from zero.
   (func $round4 (param $v v128) (result v128)
