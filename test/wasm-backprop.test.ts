@@ -400,3 +400,20 @@ describe('useFastWasmMaxPoolGrad (replaces the backend kernel)', () => {
     await expectNoLeaks(maxPoolCases(10, 8, () => 8));
   });
 });
+
+describe('useSharedWasmIdentity (replaces the backend kernel)', () => {
+  it('tf.clone shares the data: same values, independent lifetimes, no leak', async () => {
+    await initBackend('wasm');
+    expect(tf.getKernel(tf.Identity, 'wasm')?.kernelFunc.name).toBe('fastIdentity');
+    const before = tf.engine().backend.numDataIds();
+    const a = tf.tensor([1, 2, 3, 4]);
+    const b = tf.clone(a);
+    expect(tf.engine().backend.numDataIds()).toBe(before + 1);
+    a.dispose();
+    expect(Array.from(b.dataSync())).toEqual([1, 2, 3, 4]);
+    b.dispose();
+    expect(tf.engine().backend.numDataIds()).toBe(before);
+    const s = tf.clone(tf.tensor(['x', 'y']));
+    expect(s.dataSync()).toEqual(['x', 'y']);
+  });
+});

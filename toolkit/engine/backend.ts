@@ -8,7 +8,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-layers';
 import { EdgeqatError } from '../../runtime/errors.js';
 import { installFastMatMulGradient } from './kernels/matmul-gradient.js';
-import { registerWasmBackpropKernels, useFastWasmConv2DBackpropInput, useFastWasmMaxPoolGrad } from './kernels/wasm-backprop/index.js';
+import { registerWasmBackpropKernels, useFastWasmConv2DBackpropInput, useFastWasmMaxPoolGrad, useSharedWasmIdentity } from './kernels/wasm-backprop/index.js';
 
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -48,6 +48,7 @@ export async function initBackend(requested: string = 'auto'): Promise<string> {
   if (name === 'wasm') {
     useFastWasmConv2DBackpropInput();
     useFastWasmMaxPoolGrad();
+    useSharedWasmIdentity();
   }
   return tf.getBackend();
 }

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 // The wasm backend registers its kernels when it loads; checking for "missing" needs that first.
 import '@tensorflow/tfjs-backend-wasm';
-import { isEdgeqatError } from '../../../../runtime/errors.js';
+import { EdgeqatError, isEdgeqatError } from '../../../../runtime/errors.js';
 import { conv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInput } from './conv2d-backprop-input.js';
 import { depthwiseConv2dNativeBackpropFilter } from './depthwise-conv2d-native-backprop-filter.js';
@@ -70,4 +70,19 @@ export function useFastWasmConv2DBackpropInput(): void {
 /** Opt-in: replaces the wasm backend's scalar MaxPoolGrad with the SIMD one (max-pool-grad.ts). */
 export function useFastWasmMaxPoolGrad(): void {
   replaceShippedKernel(tf.MaxPoolGrad, maxPoolGrad as unknown as tf.KernelFunc);
+}
+
+/**
+ * Opt-in: the wasm backend's Identity copies the tensor's memory; this one shares it (one more
+ * reference to the same data, as the cpu backend and the wasm Reshape do: tensor data is never
+ * written after it is made). TF.js clones every tensor a gradient saves for the backward pass
+ * through Identity: 100 full-size copies per dscnn training step. Strings go to the shipped kernel.
+ */
+export function useSharedWasmIdentity(): void {
+  replaceShippedKernel(tf.Identity, (({ inputs, backend }: { inputs: { x: tf.TensorInfo }; backend: { incRef(dataId: object): void } }) => {
+    const { x } = inputs;
+    if (x.dtype === 'string') throw new EdgeqatError('E_UNSUPPORTED', 'Identity of strings: the shipped kernel');
+    backend.incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  }) as unknown as tf.KernelFunc);
 }
