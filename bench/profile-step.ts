@@ -33,8 +33,7 @@ export function benchInput(model: string) {
 /** The built-in model for the bench, float, at its bench input. */
 export function buildBenchModel(model: string): tfl.LayersModel {
   const { rows, cols, channels, classes } = benchInput(model);
-  const build = builtinModel(model).build as (seed: number, inputSize: number, numClasses: number, image?: { rows: number; cols: number; channels?: number }) => tfl.LayersModel;
-  return model === 'mlp' ? build(0, rows * cols * channels, classes) : build(0, rows * cols * channels, classes, { rows, cols, channels });
+  return builtinModel(model).build(0, [rows, cols, channels], classes);
 }
 
 export interface KernelShare {

@@ -13,6 +13,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../runtime/atomic-write.js';
 import { BUILTIN_MODELS } from '../toolkit/models/index.js';
 import { benchEngines, type EngineBench } from './engines.js';
 import { benchInput, profileMarkdown, type StepProfile } from './profile-step.js';
+import { benchTimeLimits, timeLimitsTable } from './time-limits.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -86,6 +87,9 @@ for (const model of convModels.filter((m) => m in BUILTIN_MODELS)) {
   });
   profiles.push(JSON.parse(out.trim().split('\n').at(-1)!) as StepProfile);
 }
+// The wall-clock limits the tests do not assert (bench/time-limits.ts).
+process.stderr.write('bench: time limits (verifier, fuzz, bundle runner, deploy failures) ...\n');
+const timeLimits = await benchTimeLimits(quick);
 
 // PyTorch eager QAT of the same MLP, side by side in the same run (a yardstick, never a
 // dependency): set EDGEQAT_TORCH_PYTHON to a Python with torch installed.
@@ -131,7 +135,7 @@ const loadAfter = loadavg();
 
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}-${process.arch}`;
 const load = { before: loadBefore.map((l) => Number(l.toFixed(2))), after: loadAfter.map((l) => Number(l.toFixed(2))) };
-const results = { date: new Date().toISOString(), machine, load, quick, training, engines, pytorch: torch, pytorch_conv: torchConv, profiles };
+const results = { date: new Date().toISOString(), machine, load, quick, training, engines, pytorch: torch, pytorch_conv: torchConv, profiles, time_limits: timeLimits };
 writeJsonAtomic(`${repo}/bench/results.json`, results);
 
 const fmt = (x: number, d = 1) => x.toFixed(d);
@@ -202,6 +206,11 @@ const md = [
       : `| ${e.model} | ${e.engine} | ${fmt(e.load_ms!)} | ${fmt(e.p50_us!)} | ${fmt(e.p99_us!)} | ${fmt(e.eval_images_per_s!, 0)} | ${e.accuracy!.toFixed(4)} |`,
   ),
   ``,
+  `## Time limits (wall clock; asserted here, not in the tests)`,
+  ``,
+  ...timeLimitsTable(timeLimits),
+  ``,
 ].join('\n');
 writeFileAtomic(`${repo}/bench/results.md`, md);
 console.log(md);
+if (timeLimits.some((r) => r.ok === false)) process.exitCode = 1;

@@ -24,11 +24,11 @@ const featureSize = rows * cols * channels;
 function trainData(): TrainData {
   if (featureSize === 784) {
     const train = loadDataset('mnist', { split: 'train' }).train!;
-    return { images: train.images, labels: train.labels, count: images, featureSize };
+    return { inputs: train.inputs, labels: train.labels, count: images, featureSize };
   }
   const random = mulberry32(3);
   return {
-    images: Float32Array.from({ length: images * featureSize }, () => random()),
+    inputs: Float32Array.from({ length: images * featureSize }, () => random()),
     labels: Uint8Array.from({ length: images }, () => Math.floor(random() * classes)),
     count: images,
     featureSize,
