@@ -108,7 +108,7 @@ if (torchPython && models.includes('mlp') && !quick) {
 }
 
 // The same for the conv nets: PyTorch with all cores (its default) at every batch, and with one
-// thread at batch 32 (edgeqat's training runs on one thread).
+// thread at batch 32 (edgeqat's training runs on one thread); on as many images as edgeqat trains.
 interface TorchConvBench {
   model: string;
   batch: number;
@@ -120,7 +120,7 @@ interface TorchConvBench {
   torch: string;
 }
 const torchConv: TorchConvBench[] = [];
-if (torchPython && !quick) {
+if (torchPython) {
   const torchModels = convModels.filter((m) => ['cnn', 'dscnn', 'resnet8', 'kws-dscnn'].includes(m));
   for (const model of torchModels) {
     for (const [threads, batchList] of [[cpus().length, batches], [1, [32]]] as const) {

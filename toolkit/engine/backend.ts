@@ -8,6 +8,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-layers';
 import { EdgeqatError } from '../../runtime/errors.js';
 import { installFastMatMulGradient } from './kernels/matmul-gradient.js';
+import { installFastActivationGradients } from './kernels/activation-gradients.js';
 import { registerWasmBackpropKernels, useFastWasmConv2DBackpropInput, useFastWasmMaxPoolGrad, useSharedWasmIdentity } from './kernels/wasm-backprop/index.js';
 
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -36,6 +37,7 @@ export async function initBackend(requested: string = 'auto'): Promise<string> {
   if (name === 'wasm') {
     // The wasm backend lacks the conv filter/depthwise gradients (conv training would fail).
     installFastMatMulGradient();
+    installFastActivationGradients();
     registerWasmBackpropKernels();
   }
   if (tf.getBackend() !== name) {
