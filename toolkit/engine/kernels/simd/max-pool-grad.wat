@@ -2,21 +2,15 @@
 ;; pointers are byte offsets into it). NHWC with C a multiple of 4: one vector is 4 channels of one
 ;; pixel. Each output's gradient goes to the first maximum of its window in scan order (row, then
 ;; column; a later equal value does not replace it), as TF.js's cpu kernel (maxPoolPositions)
-;; decides; taps in the padding are skipped. Compiled by scripts/gen-simd.mjs.
+;; decides; taps in the padding are skipped. Written out inline (V8 does not inline wasm calls). Compiled by scripts/gen-simd.mjs.
 (module
   (import "env" "memory" (memory 1))
-
-  ;; dx[at] += v when at >= 0
-  (func $scatter (param $dx i32) (param $at i32) (param $v f32)
-    (if (i32.ge_s (local.get $at) (i32.const 0))
-      (then (f32.store (i32.add (local.get $dx) (local.get $at))
-        (f32.add (f32.load (i32.add (local.get $dx) (local.get $at))) (local.get $v))))))
 
   (func (export "max_pool_grad")
     (param $x i32) (param $dy i32) (param $dx i32) (param $batch i32) (param $inH i32) (param $inW i32) (param $c i32)
     (param $outH i32) (param $outW i32) (param $sH i32) (param $sW i32) (param $fH i32) (param $fW i32) (param $padT i32) (param $padL i32)
     (local $row i32) (local $b i32) (local $oy i32) (local $ox i32) (local $cb i32) (local $ky i32) (local $kx i32)
-    (local $iy i32) (local $ix i32) (local $off i32) (local $img i32)
+    (local $iy i32) (local $ix i32) (local $off i32) (local $img i32) (local $at i32)
     (local $best v128) (local $idx v128) (local $v v128) (local $m v128) (local $d v128) (local $lanes v128)
     (local.set $row (i32.shl (local.get $c) (i32.const 2)))
     (memory.fill (local.get $dx) (i32.const 0)
@@ -63,10 +57,22 @@
             (local.set $d (v128.load (i32.add (local.get $dy)
               (i32.add (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $outH)) (local.get $oy)) (local.get $outW)) (local.get $ox)) (local.get $row))
                        (i32.shl (local.get $cb) (i32.const 2))))))
-            (call $scatter (local.get $dx) (i32x4.extract_lane 0 (local.get $idx)) (f32x4.extract_lane 0 (local.get $d)))
-            (call $scatter (local.get $dx) (i32x4.extract_lane 1 (local.get $idx)) (f32x4.extract_lane 1 (local.get $d)))
-            (call $scatter (local.get $dx) (i32x4.extract_lane 2 (local.get $idx)) (f32x4.extract_lane 2 (local.get $d)))
-            (call $scatter (local.get $dx) (i32x4.extract_lane 3 (local.get $idx)) (f32x4.extract_lane 3 (local.get $d)))
+            (local.set $at (i32x4.extract_lane 0 (local.get $idx)))
+            (if (i32.ge_s (local.get $at) (i32.const 0))
+              (then (f32.store (i32.add (local.get $dx) (local.get $at))
+                (f32.add (f32.load (i32.add (local.get $dx) (local.get $at))) (f32x4.extract_lane 0 (local.get $d))))))
+            (local.set $at (i32x4.extract_lane 1 (local.get $idx)))
+            (if (i32.ge_s (local.get $at) (i32.const 0))
+              (then (f32.store (i32.add (local.get $dx) (local.get $at))
+                (f32.add (f32.load (i32.add (local.get $dx) (local.get $at))) (f32x4.extract_lane 1 (local.get $d))))))
+            (local.set $at (i32x4.extract_lane 2 (local.get $idx)))
+            (if (i32.ge_s (local.get $at) (i32.const 0))
+              (then (f32.store (i32.add (local.get $dx) (local.get $at))
+                (f32.add (f32.load (i32.add (local.get $dx) (local.get $at))) (f32x4.extract_lane 2 (local.get $d))))))
+            (local.set $at (i32x4.extract_lane 3 (local.get $idx)))
+            (if (i32.ge_s (local.get $at) (i32.const 0))
+              (then (f32.store (i32.add (local.get $dx) (local.get $at))
+                (f32.add (f32.load (i32.add (local.get $dx) (local.get $at))) (f32x4.extract_lane 3 (local.get $d))))))
             (local.set $cb (i32.add (local.get $cb) (i32.const 4)))
             (br_if $cloop (i32.lt_u (local.get $cb) (local.get $c))))
           (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
