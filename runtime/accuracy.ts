@@ -68,3 +68,63 @@ export function argmax(values: OutputArray, offset: number, length: number): num
   }
   return best;
 }
+
+export interface PerPixelEvaluation {
+  samples: number;
+  pixels: number;
+  /** Share of all pixels whose predicted class is the label. */
+  pixelAccuracy: number;
+  /** Share of the pixels labelled other than `background` whose predicted class is the label. */
+  foregroundAccuracy: number;
+  foregroundPixels: number;
+  /** Share of pixels labelled `background`: the pixel accuracy of predicting background everywhere. */
+  backgroundShare: number;
+  /** Predicted class per pixel, samples × pixels per sample. */
+  predictions: Uint8Array;
+}
+
+/**
+ * Per-pixel classification accuracy of a segmentation model on any Engine: its output holds
+ * `pixels` rows of `classes` scores per sample ([H, W, classes]), `labels` one class per pixel
+ * (count × pixels). Reported with the foreground accuracy and the all-background baseline, which a
+ * pixel accuracy alone hides when most pixels are background.
+ */
+export function evaluatePerPixel(engine: Engine, inputs: Float32Array, labels: Uint8Array, count: number, opts: EvaluateOptions & { background?: number } = {}): PerPixelEvaluation {
+  const per = elementsPerSample(engine.input);
+  const shape = engine.output.shape;
+  const classes = shape[shape.length - 1]!;
+  const pixels = elementsPerSample(engine.output) / classes;
+  const background = opts.background ?? 0;
+  const batch = opts.batch ?? 64;
+  if (!Number.isInteger(count) || count < 0 || count * pixels > labels.length || count * per > inputs.length) {
+    throw new EdgeqatError('E_DATASET', `cannot evaluate ${count} samples: data set has ${Math.floor(labels.length / pixels)} label maps of ${pixels} pixels and ${Math.floor(inputs.length / per)} inputs of ${per} values`);
+  }
+  const predictions = new Uint8Array(count * pixels);
+  let correct = 0;
+  let foreground = 0;
+  let foregroundCorrect = 0;
+  const onBatch = (outputs: OutputArray, start: number, n: number) => {
+    for (let i = 0; i < n * pixels; i++) {
+      const k = start * pixels + i;
+      const p = argmax(outputs, i * classes, classes);
+      predictions[k] = p;
+      const label = labels[k]!;
+      if (p === label) correct++;
+      if (label !== background) {
+        foreground++;
+        if (p === label) foregroundCorrect++;
+      }
+    }
+  };
+  forEachBatch(engine, inputs, count, onBatch, { ...opts, batch });
+  const total = count * pixels;
+  return {
+    samples: count,
+    pixels: total,
+    pixelAccuracy: total === 0 ? 0 : correct / total,
+    foregroundAccuracy: foreground === 0 ? 0 : foregroundCorrect / foreground,
+    foregroundPixels: foreground,
+    backgroundShare: total === 0 ? 0 : (total - foreground) / total,
+    predictions,
+  };
+}

@@ -19,6 +19,7 @@ import { benchModel, type BenchResult } from '../evaluate/bench-model.js';
 import { evaluateModel } from '../evaluate/evaluate-model.js';
 import { calibrationLabel, exportModel, ptqModel } from '../export/export-model.js';
 import { loadModelFile } from '../models/file-io.js';
+import type { InputPreprocessingOptions } from '../models/input-preprocessing.js';
 import type { CalibrationMethod } from '../ptq/range-estimators.js';
 import { readRunInfoOrNull, saveCheckpoint, writeRunFiles, type RunInfo } from '../run-folder.js';
 import { trainRun, type TrainHooks } from '../training/train-run.js';
@@ -37,7 +38,7 @@ export const COMPARE_DEFAULTS = {
   benchIterations: 2000,
 } as const;
 
-export interface CompareOptions {
+export interface CompareOptions extends InputPreprocessingOptions {
   model: string;
   dataset: string;
   out: string;
@@ -92,12 +93,13 @@ export async function compareQuantization(opts: CompareOptions): Promise<Compare
   const stage = progress('compare');
   const stages = 6;
   const common = { dataset: o.dataset, dataDir: o.dataDir, seed: o.seed, backend: o.backend ?? 'auto', lrSchedule: DEFAULT_LR_SCHEDULE, limit: o.limit };
+  const preprocessing = { inputScale: o.inputScale, inputOffset: o.inputOffset, inputMean: o.inputMean, inputStd: o.inputStd };
 
   // 1. The float model, trained or reused.
   const reused = finishedFloatRun(dirs.float, o.model, o.dataset);
   stage.update(0, stages, reused ? `reusing the float run in ${dirs.float}` : 'training the float model');
   if (!reused) {
-    const t = await trainRun({ ...common, model: o.model, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, out: dirs.float, floatOnly: true }, { progress, watchStop: opts.watchStop });
+    const t = await trainRun({ ...common, ...preprocessing, model: o.model, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, out: dirs.float, floatOnly: true }, { progress, watchStop: opts.watchStop });
     t.model.dispose();
   }
   await exportModel(dirs.float, { backend: common.backend });
@@ -106,7 +108,9 @@ export async function compareQuantization(opts: CompareOptions): Promise<Compare
   // 2. PTQ of the float model, kept as a run folder (export, debug and report read it).
   stage.update(1, stages, 'post-training quantization');
   const float = await loadModelFile(floatModelJson, { checkLayers: false });
-  const data = loadDataset(o.dataset, { dataDir: o.dataDir, split: 'train' });
+  // The float run's preprocessing (the data set's, or what the user stated for their model); the QAT
+  // run below reads it from the same run.json next to the float model.json.
+  const data = loadDataset(o.dataset, { dataDir: o.dataDir, split: 'train', normalization: finishedFloatRun(dirs.float, o.model, o.dataset)?.normalization });
   const ptq = ptqModel(float, data, { calibrationSamples: o.calibrationSamples, calibration: o.calibration, percentile: o.percentile, progress });
   float.dispose();
   const info: RunInfo = {

@@ -6,16 +6,18 @@
 //   --ptq                     int8 by post-training quantization of a float run or --model:
 //                             activation ranges calibrated on training images (min/max or a
 //                             percentile), weights as QAT quantizes them (per-channel for conv)
-import { dirname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { writeFileAtomic } from '../../runtime/atomic-write.js';
-import { loadDataset, type Dataset } from '../../runtime/datasets/datasets.js';
+import { loadDataset, type Dataset, type Normalization } from '../../runtime/datasets/datasets.js';
 import { EdgeqatError } from '../../runtime/errors.js';
 import { preprocessingOf, recordedLoadOptions, type ModelPreprocessing } from '../../runtime/model-metadata.js';
 import { silentProgress, type ProgressFactory } from '../../runtime/progress.js';
 import { convertFloatToTflite, convertToTflite, type ConvertOptions } from '../converter/convert.js';
 import { initBackend } from '../engine/backend.js';
 import { loadModelFile, modelJsonPath } from '../models/file-io.js';
+import { isImportedModelFile } from '../models/import/index.js';
+import { missingPreprocessing, statedPreprocessing, type InputPreprocessingOptions } from '../models/input-preprocessing.js';
 import { calibrationImages } from '../ptq/calibration-data.js';
 import { quantizePostTraining, type CalibrationResult } from '../ptq/calibrate.js';
 import type { CalibrationMethod } from '../ptq/range-estimators.js';
@@ -24,7 +26,7 @@ import { loadRun, runPreprocessing } from '../run-folder.js';
 
 export const DEFAULT_CALIBRATION_SAMPLES = 500;
 
-export interface ExportOptions {
+export interface ExportOptions extends InputPreprocessingOptions {
   out?: string;
   int8Io?: boolean;
   backend?: string;
@@ -60,6 +62,8 @@ interface Source {
   dataset: string;
   /** What the run recorded (a model file records nothing: it comes from the data set). */
   preprocessing?: ModelPreprocessing;
+  /** The normalisation stated for a model file (--input-scale ...); the data set's when absent. */
+  normalization?: Normalization;
   name: string;
   /** How an int8 run was made: QAT, or PTQ (a compare run's ptq/ folder). */
   method: 'QAT' | 'PTQ';
@@ -68,10 +72,16 @@ interface Source {
 
 async function loadSource(runDir: string | undefined, opts: ExportOptions): Promise<Source> {
   if (runDir && opts.model) throw new EdgeqatError('E_OPTION', 'give a run folder or --model, not both');
+  const stated = statedPreprocessing(opts);
   if (opts.model) {
+    const imported = isImportedModelFile(opts.model);
+    if (imported && !stated) throw missingPreprocessing(opts.model);
     const model = await loadModelFile(opts.model, { checkLayers: false });
-    return { model, isFloat: true, dataset: opts.dataset ?? 'mnist', name: model.name, method: 'QAT', defaultOut: join(dirname(modelJsonPath(opts.model)), 'model.tflite') };
+    // Next to an imported file, named after it (never over it: the input may be a .tflite).
+    const defaultOut = imported ? join(dirname(opts.model), `${basename(opts.model, extname(opts.model))}-edgeqat.tflite`) : join(dirname(modelJsonPath(opts.model)), 'model.tflite');
+    return { model, isFloat: true, dataset: opts.dataset ?? 'mnist', normalization: stated, name: model.name, method: 'QAT', defaultOut };
   }
+  if (stated) throw new EdgeqatError('E_OPTION', '--input-scale/--input-offset/--input-mean/--input-std apply to --model: a run folder records its preprocessing');
   if (!runDir) throw new EdgeqatError('E_OPTION', 'export needs a run folder (edgeqat export runs/x) or --model <model.json>');
   const { model, info } = await loadRun(runDir);
   const isFloat = !model.layers.some((l) => l instanceof QuantizeStub);

@@ -1,4 +1,5 @@
-// Built-in model registry (`--model <name>`); anything ending in .json is a user's model file.
+// Built-in model registry (`--model <name>`); anything ending in .json, .keras, .h5 or .tflite (or
+// holding a '/') is a user's model file.
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { EdgeqatError } from '../../runtime/errors.js';
 import { sampleSize } from '../../runtime/datasets/dataset.js';
@@ -6,6 +7,7 @@ import { buildCnn, type ImageInput } from './cnn.js';
 import { buildDscnn } from './dscnn.js';
 import { buildMlp } from './mlp.js';
 import { buildResnet8 } from './resnet8.js';
+import { isImportedModelFile } from './import/index.js';
 
 export interface BuiltinModel {
   description: string;
@@ -46,11 +48,11 @@ export const BUILTIN_MODELS: Record<string, BuiltinModel> = {
 
 /** True when `--model` names a model file rather than a built-in model. */
 export function isModelFile(spec: string): boolean {
-  return spec.endsWith('.json') || spec.includes('/');
+  return spec.endsWith('.json') || spec.includes('/') || isImportedModelFile(spec);
 }
 
 export function builtinModel(name: string): BuiltinModel {
   const m = BUILTIN_MODELS[name];
-  if (!m) throw new EdgeqatError('E_OPTION', `unknown model '${name}' (built-in models: ${Object.keys(BUILTIN_MODELS).join(', ')}; or a TF.js model.json)`);
+  if (!m) throw new EdgeqatError('E_OPTION', `unknown model '${name}' (built-in models: ${Object.keys(BUILTIN_MODELS).join(', ')}; or a model file: TF.js model.json, Keras .keras/.h5, float .tflite)`);
   return m;
 }

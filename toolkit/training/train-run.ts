@@ -5,20 +5,23 @@
 // plain float training, and the trained model saved as <run>/model.json + weights.bin.
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { countMatches } from '../../runtime/accuracy.js';
-import { loadDataset, sampleSize, type ImageOptions } from '../../runtime/datasets/datasets.js';
+import { dirname } from 'node:path';
+import { loadDataset, sampleSize, type ImageOptions, type Normalization } from '../../runtime/datasets/datasets.js';
 import { EdgeqatError, isEdgeqatError } from '../../runtime/errors.js';
 import { silentProgress, type ProgressFactory } from '../../runtime/progress.js';
 import { AccuracyRecorder } from '../accuracy-history.js';
 import { initBackend } from '../engine/backend.js';
 import { JsAdam } from '../engine/optim/adam.js';
 import { predictClasses, trainModel, type LossPoint, type TrainResult } from '../engine/train.js';
-import { loadModelFile, saveModelFile } from '../models/file-io.js';
+import { loadModelFile, modelJsonPath, saveModelFile } from '../models/file-io.js';
+import { isImportedModelFile } from '../models/import/index.js';
+import { missingPreprocessing, statedPreprocessing } from '../models/input-preprocessing.js';
 import { builtinModel, isModelFile } from '../models/index.js';
 import { logitsModel } from '../models/logits.js';
 import { floatParamCount, prepareQat, qatScheduleHook, rewriteForQat } from '../qat/prepare.js';
 import { DEFAULT_ACTIVATION_OBSERVER } from '../qat/quant/observers.js';
 import { quantizationReport, type LayerQuantReport } from '../qat/quant-report.js';
-import { hasCheckpoint, loadRun, readRunInfo, readRunMetricsOrNull, restoreOptimizer, saveCheckpoint, writeRunFiles, type RunInfo } from '../run-folder.js';
+import { hasCheckpoint, loadRun, readRunInfo, readRunInfoOrNull, readRunMetricsOrNull, restoreOptimizer, saveCheckpoint, writeRunFiles, type RunInfo } from '../run-folder.js';
 import { recordedOptions, resumedSettings } from './resume.js';
 import type { TrainSettings } from './train-settings.js';
 
@@ -64,6 +67,16 @@ async function loadUserModel(path: string, floatOnly: boolean): Promise<tfl.Laye
   return model;
 }
 
+/** A model.json saved in a run folder (train --float-only) comes with the run's preprocessing. */
+function recordedPreprocessing(modelPath: string): Normalization | undefined {
+  return readRunInfoOrNull(dirname(modelJsonPath(modelPath)))?.normalization;
+}
+
+function inputChannels(model: tfl.LayersModel): number {
+  const shape = model.inputs[0]!.shape;
+  return shape.length >= 4 ? (shape[shape.length - 1] ?? 1) : 1;
+}
+
 /** The model's input must hold one image of the data set, its output one logit per class. */
 function checkModelFitsData(model: tfl.LayersModel, spec: string, dataset: string, inputSize: number, numClasses: number): void {
   const input = (model.inputs[0].shape as (number | null)[]).slice(1);
@@ -89,6 +102,8 @@ export async function trainRun(opts: TrainSettings, hooks: TrainHooks = {}): Pro
   const settings = saved ? resumedSettings(saved, opts) : opts;
   const runDir = opts.resume ?? opts.out;
   const fromFile = isModelFile(settings.model);
+  const stated = saved ? undefined : statedPreprocessing(opts);
+  if (!saved && !stated && isImportedModelFile(settings.model)) throw missingPreprocessing(settings.model);
   const userModel = fromFile && !resumed ? await loadUserModel(settings.model, !!settings.floatOnly) : null;
   const builder = fromFile ? null : builtinModel(settings.model);
   const valSplit = settings.valSplit === undefined ? undefined : { fraction: settings.valSplit, seed: settings.seed };
@@ -98,7 +113,10 @@ export async function trainRun(opts: TrainSettings, hooks: TrainHooks = {}): Pro
     channels: settings.channels ?? (modelInput?.length === 3 && (modelInput[2] === 1 || modelInput[2] === 3) ? modelInput[2] : undefined),
     resize: settings.resize,
   };
-  const normalization = settings.normalize === 'stats' ? undefined : settings.normalize;
+  // The preprocessing: the run's when resuming; for the user's model the one stated (checked against
+  // its channels) or its run's; else the one stated, --normalize, or the data set's own constants.
+  const preset = settings.normalize === 'stats' ? undefined : settings.normalize;
+  const normalization = saved ? saved.normalization : userModel ? (statedPreprocessing(opts, inputChannels(userModel)) ?? recordedPreprocessing(settings.model)) : (stated ?? preset);
   const data = loadDataset(settings.dataset, { dataDir: settings.dataDir, valSplit, image, normalization });
   const train = data.train!;
   const test = data.test!;

@@ -2,10 +2,11 @@
 import type { Normalization } from '../../runtime/datasets/datasets.js';
 import type { ResizeMode } from '../../runtime/images/resize.js';
 import type { LrSchedule } from '../engine/optim/lr-schedule.js';
+import type { InputPreprocessingOptions } from '../models/input-preprocessing.js';
 import type { ObserverKind } from '../qat/quant/observers.js';
 
 /** What to train, on what, how; run.json records it (resume.ts). */
-export interface TrainSettings {
+export interface TrainSettings extends InputPreprocessingOptions {
   model: string;
   dataset: string;
   epochs: number;

@@ -7,6 +7,7 @@ import { COMPARE_VARIANTS, type CompareFile } from '../../compare/compare-file.j
 import { COMPARE_DEFAULTS, compareQuantization, type CompareOptions } from '../../compare/run-compare.js';
 import { BACKENDS } from '../../engine/backend.js';
 import { DEFAULT_CALIBRATION_SAMPLES } from '../../export/export-model.js';
+import { addInputPreprocessingOptions } from '../../models/input-preprocessing.js';
 import { CALIBRATION_METHODS } from '../../ptq/range-estimators.js';
 import { formatTable } from '../text-table.js';
 import { nonNegativeInt, oneOf, positiveInt, positiveNumber } from '../options.js';
@@ -37,9 +38,9 @@ export function formatCompare(r: CompareFile): string {
 }
 
 export function compareCommand(): Command {
-  return new Command('compare')
+  return addInputPreprocessingOptions(new Command('compare'))
     .description('float vs post-training quantization vs QAT for one model and data set, on the TFLite interpreter')
-    .option('--model <name|file>', 'built-in model (mlp, cnn, dscnn, resnet8) or a TF.js layers model.json (required; or compare.model in edgeqat.config.json)')
+    .option('--model <name|file>', 'built-in model (mlp, cnn, dscnn, resnet8), or your model: Keras .keras/.h5, float .tflite, TF.js model.json (required; or compare.model in edgeqat.config.json)')
     .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder>', 'mnist')
     .option('--data-dir <dir>', 'folder holding the data set files')
     .option('--out <dir>', 'folder for float/, ptq/, qat/ and compare.json (required; or compare.out in edgeqat.config.json)')

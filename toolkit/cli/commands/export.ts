@@ -4,6 +4,7 @@
 import { Command } from 'commander';
 import { DEFAULT_CALIBRATION_SAMPLES, exportModel, type ExportOptions as ExportModelOptions, type ExportResult } from '../../export/export-model.js';
 import { BACKENDS } from '../../engine/backend.js';
+import { addInputPreprocessingOptions } from '../../models/input-preprocessing.js';
 import { CALIBRATION_METHODS, DEFAULT_PERCENTILE } from '../../ptq/range-estimators.js';
 import { configValue } from '../config.js';
 import { oneOf, positiveInt, positiveNumber } from '../options.js';
@@ -18,10 +19,10 @@ export async function runExport(runDir: string | undefined, opts: ExportOptions 
 }
 
 export function exportCommand(): Command {
-  return new Command('export')
+  return addInputPreprocessingOptions(new Command('export'))
     .description('convert a run folder (or a float model.json) to .tflite: int8 for QAT runs, float32 for float runs, int8 by PTQ with --ptq')
     .argument('[run]', 'run folder written by `edgeqat train`')
-    .option('--model <model.json>', 'a float TF.js layers model instead of a run folder (float32, or int8 with --ptq)')
+    .option('--model <file>', 'a float model instead of a run folder: Keras .keras/.h5, float .tflite, TF.js model.json (float32, or int8 with --ptq)')
     .option('--out <file>', 'output .tflite (default <run>/model.tflite, or next to --model)')
     .option('--int8-io', 'int8 input/output tensors instead of float32 with QUANTIZE/DEQUANTIZE')
     .option('--float', 'write a float32 model (the default for --float-only runs and --model)')

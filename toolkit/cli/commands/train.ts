@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { BACKENDS } from '../../engine/backend.js';
 import { DEFAULT_LR_SCHEDULE, LR_SCHEDULES } from '../../engine/optim/lr-schedule.js';
+import { addInputPreprocessingOptions } from '../../models/input-preprocessing.js';
 import { OBSERVER_KINDS } from '../../qat/quant/observers.js';
 import { trainRun, type TrainSummary } from '../../training/train-run.js';
 import type { TrainSettings } from '../../training/train-settings.js';
@@ -43,8 +44,8 @@ export function formatTrainSummary(s: TrainSummary): string {
 }
 
 export function addTrainOptions(cmd: Command): Command {
-  return cmd
-    .option('--model <name|file>', 'built-in model (mlp, cnn, dscnn, resnet8) or a TF.js layers model.json', TRAIN_DEFAULTS.model)
+  const withModel = cmd
+    .option('--model <name|file>', 'built-in model (mlp, cnn, dscnn, resnet8), or your model: Keras .keras/.h5, float .tflite, TF.js model.json', TRAIN_DEFAULTS.model)
     .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder> | images:<folder> | cifar10:<folder>', TRAIN_DEFAULTS.dataset)
     .option('--data-dir <dir>', 'folder holding the data set files')
     .option('--epochs <n>', 'training epochs', positiveInt('--epochs'), TRAIN_DEFAULTS.epochs)
@@ -66,6 +67,7 @@ export function addTrainOptions(cmd: Command): Command {
     .option('--observer <kind>', `activation observer (${OBSERVER_KINDS.join(', ')})`, oneOf('--observer', OBSERVER_KINDS))
     .option('--backend <name>', `TF.js backend (${BACKENDS.join(', ')})`, oneOf('--backend', BACKENDS), TRAIN_DEFAULTS.backend)
     .option('--quiet', 'no progress output');
+  return addInputPreprocessingOptions(withModel);
 }
 
 export function trainCommand(): Command {
