@@ -109,7 +109,8 @@ function checkModelFitsData(model: tfl.LayersModel, spec: string, dataset: strin
 }
 
 export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary> {
-  const backend = await initBackend(opts.backend);
+  // A resumed run continues on the backend it was trained on (its float arithmetic), like its other settings.
+  const backend = await initBackend(opts.resume ? savedBackend(readRunInfo(opts.resume)) : opts.backend);
   // --resume of a run stopped before its first checkpoint (run.json, no checkpoints/latest): the run
   // starts again from step 0 with the settings it saved.
   const restarted = opts.resume && !hasCheckpoint(opts.resume) ? readRunInfo(opts.resume) : null;
@@ -254,6 +255,11 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
   };
 }
 
+/** The backend run.json names (runs made before `auto` meant wasm may name tensorflow). */
+function savedBackend(info: RunInfo): string {
+  return (BACKENDS as readonly string[]).includes(info.backend) ? info.backend : 'auto';
+}
+
 /** The options a run was trained with (run.json), for --resume. */
 function settingsOf(info: RunInfo, cli: TrainCommandOptions): TrainCommandOptions {
   const o = info.options as Partial<TrainCommandOptions>;
@@ -318,7 +324,7 @@ export function trainCommand(): Command {
   return addTrainOptions(new Command('train').description('quantization-aware training; writes a run folder'))
     .option('--out <dir>', 'run folder', TRAIN_DEFAULTS.out)
     .option('--checkpoint-every <n>', 'save a checkpoint every n steps (and at every epoch end)', positiveInt('--checkpoint-every'), 1000)
-    .option('--resume <dir>', 'continue the run in <dir> from its latest checkpoint (its own settings)')
+    .option('--resume <dir>', 'continue the run in <dir> from its latest checkpoint (its own settings and backend)')
     .action(async (opts: TrainCommandOptions) => {
       const summary = await runTrain(opts);
       console.log(formatTrainSummary(summary));
