@@ -11,7 +11,7 @@ import { describe, expect, it, vi } from 'vitest';
 vi.mock('../toolkit/version.js', () => ({ edgeqatVersion: () => '9.8.7-from-package-json' }));
 
 const { buildProgram } = await import('../toolkit/cli/program.js');
-const { applyConfigDefaults, ARGUMENT_KEYS, CONFIG_ENV, CONFIG_SCHEMA } = await import('../toolkit/config.js');
+const { applyConfigDefaults, ARGUMENT_KEYS, CONFIG_ENV, CONFIG_SCHEMA } = await import('../toolkit/cli/config.js');
 const { exportCommand } = await import('../toolkit/cli/commands/export.js');
 const { runCli } = await import('./helpers/run-cli.js');
 

@@ -129,6 +129,25 @@ export function readJson<T>(path: string, what: string): T {
   }
 }
 
+/** A JSON file of a run folder, or null when it is missing or unreadable. */
+function readJsonOrNull<T>(path: string): T | null {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch {
+    return null;
+  }
+}
+
+/** `dir`/run.json, or null when there is none or it does not parse. */
+export function readRunInfoOrNull(dir: string): RunInfo | null {
+  return readJsonOrNull<RunInfo>(join(dir, 'run.json'));
+}
+
+/** `dir`/metrics.json, or null when there is none or it does not parse. */
+export function readRunMetricsOrNull(dir: string): RunMetrics | null {
+  return readJsonOrNull<RunMetrics>(join(dir, 'metrics.json'));
+}
+
 /** The run folder has a `latest` checkpoint pointer (a run killed before its first checkpoint has none). */
 export function hasCheckpoint(dir: string): boolean {
   return existsSync(join(dir, CHECKPOINTS, LATEST));

@@ -12,7 +12,7 @@ import { EdgeqatError, isEdgeqatError } from '../../../runtime/errors.js';
 import { recordedNormalization } from '../../../runtime/model-metadata.js';
 import { readTfliteFile, type ModelSummary } from '../../../runtime/model-reader.js';
 import { latencyFigures, timeRuns } from '../../../devices/runner/latency.js';
-import { argumentOrConfig } from '../../config.js';
+import { argumentOrConfig } from '../config.js';
 import { nonNegativeInt, oneOf, positiveInt } from '../options.js';
 
 export interface BenchOptions {

@@ -11,7 +11,7 @@ import { createEngine, ENGINE_CHOICES } from '../../../runtime/engines/index.js'
 import { EdgeqatError } from '../../../runtime/errors.js';
 import { readTfliteFile } from '../../../runtime/model-reader.js';
 import { recordedNormalization } from '../../../runtime/model-metadata.js';
-import { argumentOrConfig } from '../../config.js';
+import { argumentOrConfig } from '../config.js';
 import { oneOf, positiveInt } from '../options.js';
 import { createProgress } from '../progress.js';
 
