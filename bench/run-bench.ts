@@ -1,8 +1,8 @@
 // `npm run bench`: the project's benchmark set. Each training measurement runs in its own process
 // (bench/train-one.ts). Writes bench/results.json and bench/results.md (atomically) and prints the
 // table. Timings are wall-clock on whatever machine runs it: say which when quoting them.
-//   npm run bench [-- --quick] [-- --models mlp,cnn] [-- --backends wasm,cpu]
-import { execFileSync } from 'node:child_process';
+//   npm run bench [-- --quick] [-- --models mlp,cnn] [-- --backends wasm,cpu,tensorflow]
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic, writeJsonAtomic } from '../runtime/atomic-write.js';
@@ -18,7 +18,10 @@ const flag = (name: string) => {
 };
 const quick = args.includes('--quick');
 const models = (flag('--models') ?? Object.keys(BUILTIN_MODELS).join(',')).split(',');
-const backends = (flag('--backends') ?? 'wasm,cpu').split(',');
+// The tensorflow backend (@tensorflow/tfjs-node) when it loads here (scripts/build-tfjs-node.sh);
+// checked in a child process so that this one keeps its own backends.
+const tfjsNodeLoads = spawnSync(process.execPath, ['-e', "require('@tensorflow/tfjs-node')"], { cwd: repo, stdio: 'ignore', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' } }).status === 0;
+const backends = (flag('--backends') ?? `wasm,cpu${tfjsNodeLoads ? ',tensorflow' : ''}`).split(',');
 const batches = [10, 32, 128];
 
 /** Images per measurement: a full epoch where it is affordable, a slice otherwise. */
