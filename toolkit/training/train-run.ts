@@ -10,7 +10,7 @@ import { loadDataset, sampleSize, type ImageOptions, type Normalization } from '
 import { EdgeqatError, isEdgeqatError } from '../../runtime/errors.js';
 import { silentProgress, type ProgressFactory } from '../../runtime/progress.js';
 import { AccuracyRecorder } from '../accuracy-history.js';
-import { initBackend } from '../engine/backend.js';
+import { BACKENDS, initBackend } from '../engine/backend.js';
 import { JsAdam } from '../engine/optim/adam.js';
 import { predictClasses, trainModel, type LossPoint, type TrainResult } from '../engine/train.js';
 import { loadModelFile, modelJsonPath, saveModelFile } from '../models/file-io.js';
@@ -91,7 +91,8 @@ function checkModelFitsData(model: tfl.LayersModel, spec: string, dataset: strin
 }
 
 export async function trainRun(opts: TrainSettings, hooks: TrainHooks = {}): Promise<TrainSummary> {
-  const backend = await initBackend(opts.backend);
+  // A resumed run continues on the backend it was trained on (its float arithmetic), like its other settings.
+  const backend = await initBackend(opts.resume ? savedBackend(readRunInfo(opts.resume)) : opts.backend);
   // --resume of a run stopped before its first checkpoint (run.json, no checkpoints/latest): the run
   // starts again from step 0 with the settings it saved.
   const restarted = opts.resume && !hasCheckpoint(opts.resume) ? readRunInfo(opts.resume) : null;
@@ -233,4 +234,9 @@ export async function trainRun(opts: TrainSettings, hooks: TrainHooks = {}): Pro
     model,
     info,
   };
+}
+
+/** The backend run.json names (runs made before `auto` meant wasm may name tensorflow). */
+function savedBackend(info: RunInfo): string {
+  return (BACKENDS as readonly string[]).includes(info.backend) ? info.backend : 'auto';
 }

@@ -74,7 +74,7 @@ export function trainCommand(): Command {
   return addTrainOptions(new Command('train').description('quantization-aware training; writes a run folder'))
     .option('--out <dir>', 'run folder', TRAIN_DEFAULTS.out)
     .option('--checkpoint-every <n>', 'save a checkpoint every n steps (and at every epoch end)', positiveInt('--checkpoint-every'), 1000)
-    .option('--resume <dir>', 'continue the run in <dir> from its latest checkpoint (its own settings)')
+    .option('--resume <dir>', 'continue the run in <dir> from its latest checkpoint (its own settings and backend)')
     .action(async (opts: TrainCommandOptions) => {
       const summary = await runTrain(opts);
       console.log(formatTrainSummary(summary));
