@@ -1,0 +1,28 @@
+// STRIDED_SLICE: Cropping2D of the MNIST border (4 pixels each side, the digit's box) and an
+// asymmetric crop ((1, 2), (3, 0)) after a conv.
+import * as tfl from '@tensorflow/tfjs-layers';
+import { apply, conv, head, input, model } from './layers.js';
+import type { OpCases } from './op-case.js';
+
+const border = () => {
+  const x = input();
+  let y = apply(tfl.layers.cropping2D({ cropping: 4, name: 'crop' }), x);
+  y = apply(conv(4, 3, { strides: 2, activation: 'relu', name: 'conv' }), y);
+  return model(x, head(y), 'crop_border');
+};
+
+const asymmetric = () => {
+  const x = input();
+  let y = apply(conv(4, 3, { activation: 'relu', name: 'conv' }), x);
+  y = apply(tfl.layers.cropping2D({ cropping: [[1, 2], [3, 0]], name: 'crop' }), y);
+  y = apply(tfl.layers.maxPooling2d({ poolSize: 2, name: 'pool' }), y);
+  return model(x, head(y), 'crop_asymmetric');
+};
+
+export const STRIDED_SLICE_CASES: OpCases = {
+  builtin: 'STRIDED_SLICE',
+  cases: [
+    { name: 'Cropping2D(4): the digit box, then a conv', build: border, ops: ['QUANTIZE', 'STRIDED_SLICE', 'CONV_2D', 'RESHAPE', 'FULLY_CONNECTED', 'DEQUANTIZE'] },
+    { name: 'Cropping2D((1,2),(3,0)) after a conv', build: asymmetric, ops: ['QUANTIZE', 'CONV_2D', 'STRIDED_SLICE', 'MAX_POOL_2D', 'RESHAPE', 'FULLY_CONNECTED', 'DEQUANTIZE'] },
+  ],
+};
