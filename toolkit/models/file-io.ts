@@ -9,6 +9,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { writeFileAtomic, writeJsonAtomic } from '../../runtime/atomic-write.js';
 import { EdgeqatError } from '../../runtime/errors.js';
 import { ruleFor, supportedClassNames } from '../qat/quantize-registry.js';
+import './layers/cropping-1d.js'; // registers Cropping1D (not in TF.js) before any model loads
 
 const MODEL_JSON = 'model.json';
 const WEIGHTS_BIN = 'weights.bin';

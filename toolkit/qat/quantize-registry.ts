@@ -54,6 +54,7 @@ export const QUANTIZE_REGISTRY: readonly LayerRule[] = [
   { className: 'GlobalAveragePooling1D', supported: true, role: 'op', op: 'AVERAGE_POOL_2D', activations: `${SAME_AS_INPUT}; AVERAGE_POOL_2D over the sequence + RESHAPE` },
   { className: 'ZeroPadding2D', supported: true, role: 'op', op: 'PAD', activations: `${SAME_AS_INPUT}; padded with its zero point` },
   { className: 'Cropping2D', supported: true, role: 'op', op: 'STRIDED_SLICE', activations: SAME_AS_INPUT },
+  { className: 'Cropping1D', supported: true, role: 'op', op: 'STRIDED_SLICE', activations: SAME_AS_INPUT },
   { className: 'Flatten', supported: true, role: 'op', op: 'RESHAPE', activations: SAME_AS_INPUT },
   { className: 'Reshape', supported: true, role: 'op', op: 'RESHAPE', activations: SAME_AS_INPUT },
   { className: 'Dropout', supported: true, role: 'identity' },

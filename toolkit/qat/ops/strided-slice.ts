@@ -1,6 +1,6 @@
-// Trainer spec for TFLite STRIDED_SLICE: Cropping2D, exported as TF's converter writes it (batch and
-// channels taken whole through begin/end masks, the crop as constant begin and end). A copy: the
-// output keeps the input's scale and zero point.
+// Trainer spec for TFLite STRIDED_SLICE: Cropping2D, and Cropping1D (models/layers/cropping-1d.ts),
+// exported as TF's converter writes them (batch and channels taken whole through begin/end masks,
+// the crop as constant begin and end). A copy: the output keeps the input's scale and zero point.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import { spatialPairs } from './pad.js';
@@ -19,7 +19,12 @@ export const STRIDED_SLICE: TrainerOpSpec<CropSettings> = {
   fusesActivation: false,
   foldsBatchNorm: false,
   settings(layer: Layer): CropSettings {
-    return { activation: 'linear', crop: [...spatialPairs(layerConfig(layer).cropping, 0), [0, 0]] };
+    const cropping = layerConfig(layer).cropping;
+    if (layer.getClassName() === 'Cropping1D') {
+      const [start, end] = typeof cropping === 'number' ? [cropping, cropping] : (cropping as [number, number]);
+      return { activation: 'linear', crop: [[start, end], [0, 0]] };
+    }
+    return { activation: 'linear', crop: [...spatialPairs(cropping, 0), [0, 0]] };
   },
   call([input], _weights, _bias, { crop }) {
     const size = input.shape.map((d, i) => (i === 0 ? -1 : d - crop[i - 1][0] - crop[i - 1][1]));
