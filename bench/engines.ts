@@ -44,7 +44,7 @@ export async function benchEngines(models: string[], quick: boolean): Promise<En
       try {
         const t0 = performance.now();
         const e = await createEngine(engine, bytes, `${model}.tflite`);
-        const one = test.images.subarray(0, elementsPerSample(e.input));
+        const one = test.inputs.subarray(0, elementsPerSample(e.input));
         e.run(one, 1);
         const loadMs = performance.now() - t0;
         const runs = quick ? 500 : 5000;
@@ -57,7 +57,7 @@ export async function benchEngines(models: string[], quick: boolean): Promise<En
         }
         times.sort((a, b) => a - b);
         const s = performance.now();
-        const r = evaluateClassifier(e, test.images, test.labels, test.count);
+        const r = evaluateClassifier(e, test.inputs, test.labels, test.count);
         const evalS = (performance.now() - s) / 1000;
         out.push({ model, engine, load_ms: loadMs, p50_us: percentile(times, 0.5), p99_us: percentile(times, 0.99), eval_images_per_s: test.count / evalS, accuracy: r.accuracy });
         e.dispose();

@@ -16,13 +16,13 @@ const images = Number(imagesArg);
 const backend = await initBackend(backendName);
 const data = loadDataset('mnist', { split: 'train' });
 const train = data.train!;
-const float = builtinModel(modelName).build(0, 784, 10);
+const float = builtinModel(modelName).build(0, [28, 28, 1], 10);
 const model = mode === 'qat' ? prepareQat(float) : float;
 const opts = { epochs: 1, batchSize, lr: 1e-3, seed: 0, numClasses: 10 };
 // Warm-up (kernel compilation, first allocations), then the measured run.
 const warmupSteps = backend === 'cpu' ? 2 : 20; // the cpu backend needs no kernel compilation, and is slow
-await trainModel(model, { images: train.images, labels: train.labels, count: Math.min(images, batchSize * warmupSteps), featureSize: 784 }, opts);
-const r = await trainModel(model, { images: train.images, labels: train.labels, count: images, featureSize: 784 }, opts);
+await trainModel(model, { inputs: train.inputs, labels: train.labels, count: Math.min(images, batchSize * warmupSteps), featureSize: 784 }, opts);
+const r = await trainModel(model, { inputs: train.inputs, labels: train.labels, count: images, featureSize: 784 }, opts);
 let exportMs: number | null = null;
 if (mode === 'qat') {
   const t0 = performance.now();

@@ -89,11 +89,11 @@ export interface ModelSummary {
 export interface MetadataSummary {
   name: string;
   buffer: number;
-  /** The buffer decoded as UTF-8 when it is at most 4 KB (e.g. JSON), else null. */
+  /** The buffer decoded as UTF-8 when it is at most 64 KB (e.g. JSON), else null. */
   text: string | null;
 }
 
-const METADATA_TEXT_LIMIT = 4096;
+const METADATA_TEXT_LIMIT = 65536;
 
 /** Thrown inside the parse for a read outside the file; turned into E_MODEL_FILE at the top. */
 class OutOfBoundsError extends Error {}

@@ -6,7 +6,7 @@ import { AccuracyRecorder, WINDOW_SAMPLES } from '../toolkit/accuracy-history.js
 import { initBackend } from '../toolkit/engine/backend.js';
 import { builtinModel } from '../toolkit/models/index.js';
 
-const test = { images: new Float32Array(2000 * 784).map((_, i) => (i % 7) / 7), labels: new Uint8Array(2000).map((_, i) => i % 10), count: 2000 };
+const test = { inputs: new Float32Array(2000 * 784).map((_, i) => (i % 7) / 7), labels: new Uint8Array(2000).map((_, i) => i % 10), count: 2000 };
 
 describe('AccuracyRecorder', () => {
   beforeAll(async () => {
@@ -14,7 +14,7 @@ describe('AccuracyRecorder', () => {
   });
 
   it('evaluates about 12 times per epoch, on progress windows, and at epoch ends', () => {
-    const model = builtinModel('mlp').build(0, 784, 10, { rows: 28, cols: 28 });
+    const model = builtinModel('mlp').build(0, [28, 28, 1], 10);
     const r = new AccuracyRecorder(model, test);
     const stepsPerEpoch = 6000;
     for (let epoch = 1; epoch <= 2; epoch++) {
@@ -32,7 +32,7 @@ describe('AccuracyRecorder', () => {
   });
 
   it('a short epoch is evaluated at every window; a resumed run drops points after its checkpoint', () => {
-    const model = builtinModel('mlp').build(0, 784, 10, { rows: 28, cols: 28 });
+    const model = builtinModel('mlp').build(0, [28, 28, 1], 10);
     const prior = { accuracy: [100, 200, 300].map((step) => ({ step, epoch: 1, accuracy: 0.1 })), epochAccuracy: [] };
     const r = new AccuracyRecorder(model, test, prior, 200);
     r.onProgress({ epoch: 1, step: 250, stepsPerEpoch: 250 }, 1);

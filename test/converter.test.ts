@@ -38,7 +38,7 @@ const UNITS = [
 ];
 
 async function trainQat(model: tfl.LayersModel, train: Split, count = TRAIN_COUNT): Promise<tfl.LayersModel> {
-  await trainModel(model, { images: train.images, labels: train.labels, count, featureSize: FEATURES }, { epochs: 1, batchSize: 32, lr: 1e-3, seed: 0, numClasses: CLASSES });
+  await trainModel(model, { inputs: train.inputs, labels: train.labels, count, featureSize: FEATURES }, { epochs: 1, batchSize: 32, lr: 1e-3, seed: 0, numClasses: CLASSES });
   return model;
 }
 
@@ -292,8 +292,8 @@ describe('converter: QAT MLP trained on 2,000 MNIST images', () => {
     const engine = await createTfjsTfliteEngine(pcBytes);
     engines.push(engine);
     const n = 2000;
-    const tflitePred = argmaxRows(engine.run(test.images.subarray(0, n * FEATURES), n), n);
-    const fqPred = predictClasses(pc, test.images.subarray(0, n * FEATURES), n);
+    const tflitePred = argmaxRows(engine.run(test.inputs.subarray(0, n * FEATURES), n), n);
+    const fqPred = predictClasses(pc, test.inputs.subarray(0, n * FEATURES), n);
     let agree = 0;
     for (let i = 0; i < n; i++) if (tflitePred[i] === fqPred[i]) agree++;
     expect(agree / n).toBeGreaterThanOrEqual(0.995);
@@ -310,14 +310,14 @@ describe('converter: QAT MLP trained on 2,000 MNIST images', () => {
     expect(int8Engine.input.dtype).toBe('int8');
     expect(int8Engine.output.dtype).toBe('int8');
 
-    const tflite = engine.run(test.images, n) as Float32Array;
-    const int8Out = int8Engine.run(test.images, n);
+    const tflite = engine.run(test.inputs, n) as Float32Array;
+    const int8Out = int8Engine.run(test.inputs, n);
     expect(int8Out).toBeInstanceOf(Int8Array);
     // The int8-I/O file computes the same int8 output: dequantized, it equals the float-I/O output.
     expect(dequantize(int8Out, int8Engine.output)).toEqual(tflite);
 
-    const fq = fakeQuantOutputs(qat, test.images, n);
-    const fqPred = predictClasses(qat, test.images, n);
+    const fq = fakeQuantOutputs(qat, test.inputs, n);
+    const fqPred = predictClasses(qat, test.inputs, n);
     expect(argmaxRows(fq, n)).toEqual(fqPred);
     const tflitePred = argmaxRows(tflite, n);
 

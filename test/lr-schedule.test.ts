@@ -34,7 +34,7 @@ describe('trainModel with a schedule', () => {
     const optimizer = new JsAdam({ learningRate: 1e-3 });
     const r = await trainModel(
       model,
-      { images: data.images, labels: data.labels, count: 2000, featureSize: 784 },
+      { inputs: data.inputs, labels: data.labels, count: 2000, featureSize: 784 },
       { epochs: 2, batchSize: 20, lr: 1e-3, lrSchedule: 'cosine', seed: 0, numClasses: 10, optimizer, progressEvery: 25 },
     );
     const total = 2 * 100;

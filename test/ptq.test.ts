@@ -35,17 +35,17 @@ beforeAll(async () => {
   cnn = buildCnn(0);
   const train = data.train!;
   // 40 steps: about 70% accuracy (well above chance), and batch-norm moving statistics away from their initial values.
-  await trainModel(cnn, { images: train.images, labels: train.labels, count: 1280, featureSize: PIXELS }, { epochs: 1, batchSize: 32, lr: 3e-3, seed: 0, numClasses: 10 });
+  await trainModel(cnn, { inputs: train.inputs, labels: train.labels, count: 1280, featureSize: PIXELS }, { epochs: 1, batchSize: 32, lr: 3e-3, seed: 0, numClasses: 10 });
 });
 
 function testImages(n = TEST): Float32Array {
-  return data.test!.images.subarray(0, n * PIXELS);
+  return data.test!.inputs.subarray(0, n * PIXELS);
 }
 
 async function tflitePredictions(bytes: Uint8Array, n = TEST) {
   const engine = await createTfjsTfliteEngine(bytes, { label: 'model' });
   try {
-    return evaluateClassifier(engine, data.test!.images, data.test!.labels, n);
+    return evaluateClassifier(engine, data.test!.inputs, data.test!.labels, n);
   } finally {
     engine.dispose();
   }
@@ -117,7 +117,7 @@ describe('float32 TFLite export', () => {
 
 describe('post-training quantization', () => {
   it('CNN: int8 .tflite within a point of the float model, matching its own simulation', async () => {
-    const { model, calibration } = quantizePostTraining(cnn, data.train!.images, 500);
+    const { model, calibration } = quantizePostTraining(cnn, data.train!.inputs, 500);
     expect(calibration.tensors.map((t) => t.layer)).toEqual(['quant_input', 'quant_conv1', 'quant_conv2', 'quant_fc1', 'quant_logits']);
     const bytes = convertToTflite(model);
     const summary = readTfliteModel(bytes, 'cnn-ptq');

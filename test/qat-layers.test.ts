@@ -107,7 +107,7 @@ describe('QAT layers', () => {
 
   it('save → load round trip: same classes, configs, predictions and observer ranges', async () => {
     const qat = prepareQat(buildMlp(0), { perChannel: true, observer: { kind: 'minmax', averagingConstant: 0.01 } });
-    await trainModel(qat, { images: train.images, labels: train.labels, count: 500, featureSize: FEATURES }, { epochs: 1, batchSize: 50, lr: 1e-3, seed: 1, numClasses: 10 });
+    await trainModel(qat, { inputs: train.inputs, labels: train.labels, count: 500, featureSize: FEATURES }, { epochs: 1, batchSize: 50, lr: 1e-3, seed: 1, numClasses: 10 });
     const before = ranges(qat);
     expect(Object.keys(before)).toEqual(['quant_input', 'quant_fc1', 'quant_fc2', 'quant_fc3']);
     for (const r of Object.values(before)) expect(r.max).toBeGreaterThan(r.min);
@@ -125,7 +125,7 @@ describe('QAT layers', () => {
     ]);
     expect(ranges(loaded)).toEqual(before);
     const n = 500;
-    const images = test.images;
+    const images = test.inputs;
     expect(predict(loaded, images, n)).toEqual(predict(qat, images, n));
     // Weights (float kernels, biases, observer states) come back in the same order and values.
     const a = qat.getWeights().map((w) => Array.from(w.dataSync()));
@@ -165,7 +165,7 @@ describe('QAT layers', () => {
       loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
     });
     const n = 320;
-    const x = tf.tensor2d(train.images.subarray(0, n * FEATURES), [n, FEATURES]);
+    const x = tf.tensor2d(train.inputs.subarray(0, n * FEATURES), [n, FEATURES]);
     const y = tf.oneHot(tf.tensor1d(Array.from(train.labels.subarray(0, n)), 'int32'), 10);
     expect(Object.values(ranges(qat)).every((r) => r.min === 0 && r.max === 0)).toBe(true);
     const kernelBefore = Array.from(qat.trainableWeights[0].read().dataSync());
@@ -201,7 +201,7 @@ describe('QAT layers', () => {
 
     // The fitted model still beats chance on held-out digits after 30 steps.
     const m = 1000;
-    const logits = tf.tensor2d(predict(qat, test.images, m), [m, 10]);
+    const logits = tf.tensor2d(predict(qat, test.inputs, m), [m, 10]);
     const pred = tf.argMax(logits, -1).dataSync();
     let correct = 0;
     for (let i = 0; i < m; i++) if (pred[i] === test.labels[i]) correct++;

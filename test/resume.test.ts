@@ -46,14 +46,14 @@ function trainAndInterrupt(args: string[], atPercent: number): Promise<{ code: n
 describe('interrupt and resume', () => {
   it('SIGINT mid-run saves a checkpoint (exit 130); --resume ends with the uninterrupted weights', async () => {
     const a = join(tmp, 'a');
-    const full = runCli(['train', ...ARGS, '--out', a, '--quiet'], { timeoutMs: 300_000 });
+    const full = runCli(['train', ...ARGS, '--out', a, '--quiet']);
     expect(full.code, full.stderr).toBe(0);
 
     const b = join(tmp, 'b');
     const stopped = await trainAndInterrupt([...ARGS, '--out', b], 30);
     expect(stopped.code, stopped.stderr).toBe(130);
     expect(errorLines(stopped.stderr).at(-1)).toMatch(/interrupted at step \d+: checkpoint saved in .* \(continue with: edgeqat train --resume /);
-    const resumed = runCli(['train', '--resume', b, '--quiet'], { timeoutMs: 300_000 });
+    const resumed = runCli(['train', '--resume', b, '--quiet']);
     expect(resumed.code, resumed.stderr).toBe(0);
 
     const wa = finalWeights(a);
@@ -79,14 +79,14 @@ describe('bounded memory', () => {
     await initBackend('wasm');
     const ds = loadDataset('mnist');
     const model = prepareQat(buildMlp(0));
-    const data = { images: ds.train!.images, labels: ds.train!.labels, count: 600, featureSize: 784 };
+    const data = { inputs: ds.train!.inputs, labels: ds.train!.labels, count: 600, featureSize: 784 };
     const opts = { epochs: 1, batchSize: 20, lr: 1e-3, seed: 0, numClasses: 10 };
     await trainModel(model, data, opts); // first run allocates the optimizer's and observers' state
     const before = tf.memory().numTensors;
     await trainModel(model, data, { ...opts, epochs: 3 });
     expect(tf.memory().numTensors - before).toBeLessThanOrEqual(2);
     const beforeEval = tf.memory().numTensors;
-    predictClasses(model, ds.test!.images, ds.test!.count);
+    predictClasses(model, ds.test!.inputs, ds.test!.count);
     expect(tf.memory().numTensors - beforeEval).toBe(0);
   });
 });

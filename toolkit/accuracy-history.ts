@@ -5,6 +5,7 @@
 // keeps the points up to its checkpoint. Evaluation changes no weights and no optimizer state.
 // Cost: 1,000 CNN images take ≈0.8 s on wasm, ≈10 s per 6,000-step epoch (≈2% of its training).
 import type * as tfl from '@tensorflow/tfjs-layers';
+import type { Split } from '../runtime/datasets/datasets.js';
 import { predictClasses, type TrainProgress } from './engine/train.js';
 
 export interface AccuracyPoint {
@@ -21,11 +22,8 @@ export interface AccuracyHistory {
   epochAccuracy: AccuracyPoint[];
 }
 
-export interface LabelledImages {
-  images: Float32Array;
-  labels: Uint8Array;
-  count: number;
-}
+/** Model inputs with their labels (a data set split). */
+export type LabelledImages = Pick<Split, 'inputs' | 'labels' | 'count'>;
 
 /** Test images evaluated during an epoch. */
 export const WINDOW_SAMPLES = 1000;
@@ -33,8 +31,8 @@ export const WINDOW_SAMPLES = 1000;
 export const POINTS_PER_EPOCH = 12;
 
 function accuracyOf(model: tfl.LayersModel, data: LabelledImages, count: number): number {
-  const per = data.images.length / data.count;
-  const predictions = predictClasses(model, data.images.subarray(0, count * per), count);
+  const per = data.inputs.length / data.count;
+  const predictions = predictClasses(model, data.inputs.subarray(0, count * per), count);
   let correct = 0;
   for (let i = 0; i < count; i++) if (predictions[i] === data.labels[i]) correct++;
   return correct / count;

@@ -25,7 +25,7 @@ for (const { builtin, cases } of OP_CASES) {
   if (existsSync(file) && !process.argv.includes('--all')) continue;
   const c = cases[0]!;
   const qat = prepareQat(c.build(), c.prepare);
-  await trainModel(qat, { images: train.images, labels: train.labels, count: 160, featureSize: 784 }, { epochs: 1, batchSize: 32, lr: 2e-3, seed: 0, numClasses: 10 });
+  await trainModel(qat, { inputs: train.inputs, labels: train.labels, count: 160, featureSize: 784 }, { epochs: 1, batchSize: 32, lr: 2e-3, seed: 0, numClasses: 10 });
   const bytes = convertToTflite(qat);
   writeFileAtomic(file, bytes);
   console.log(`${file}: ${c.name} (${bytes.length} bytes)`);

@@ -75,7 +75,7 @@ function argmax(values: ArrayLike<number>, row: number, classes: number): number
 export async function qatParity(float: tfl.LayersModel, o: ParityOptions): Promise<{ qat: tfl.LayersModel; bytes: Uint8Array; report: ParityReport }> {
   const qat = prepareQat(float, o.prepare);
   const count = o.trainImages ?? 320;
-  await trainModel(qat, { images: o.train.images, labels: o.train.labels, count, featureSize: FEATURES }, {
+  await trainModel(qat, { inputs: o.train.inputs, labels: o.train.labels, count, featureSize: FEATURES }, {
     epochs: 1,
     batchSize: o.batchSize ?? 32,
     lr: o.lr ?? 2e-3,
@@ -87,8 +87,8 @@ export async function qatParity(float: tfl.LayersModel, o: ParityOptions): Promi
   const n = o.testImages ?? 500;
   const engine = await createTfjsTfliteEngine(bytes);
   try {
-    const tflite = engine.run(o.test.images.subarray(0, n * FEATURES), n) as Float32Array;
-    const fq = fakeQuantOutputs(qat, o.test.images, n);
+    const tflite = engine.run(o.test.inputs.subarray(0, n * FEATURES), n) as Float32Array;
+    const fq = fakeQuantOutputs(qat, o.test.inputs, n);
     const classes = tflite.length / n;
     const last = (qat.outputs[0].sourceLayer as Layer).inboundNodes[0].inboundLayers[0];
     const { scale, zeroPoint } = outputParamsOf(last);
@@ -106,7 +106,7 @@ export async function qatParity(float: tfl.LayersModel, o: ParityOptions): Promi
       for (let r = 0; r < n; r++) if (argmax(out, r, classes) === argmax(fq, r, classes)) agree++;
       return agree / n;
     };
-    const input = o.test.images.subarray(0, n * FEATURES);
+    const input = o.test.inputs.subarray(0, n * FEATURES);
     const litert = await runOnce(await createLitertEngine(bytes), input, n);
     const referenceXnnpack = await runOnce(createReferenceEngine(bytes, { arithmetic: 'xnnpack' }), input, n);
     const report: ParityReport = {

@@ -9,6 +9,7 @@ import { prepareQat } from '../qat/prepare.js';
 import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import { TensorType } from '../../schemas/tflite.js';
 import { EdgeqatError } from '../../runtime/errors.js';
+import { encodePreprocessing, PREPROCESSING_METADATA, type ModelPreprocessing } from '../../runtime/model-metadata.js';
 import { DequantizeStub } from '../qat/layers/dequantize-stub.js';
 import { QuantizeStub } from '../qat/layers/quantize-stub.js';
 import { QuantizeWrapper } from '../qat/layers/quantize-wrapper.js';
@@ -19,11 +20,9 @@ import { TfliteGraph } from './tflite-graph.js';
 
 export interface ConvertOptions extends Partial<EmitOptions> {
   /** Preprocessing the model expects, stored as metadata so `eval` can apply it. */
-  preprocessing?: { dataset: string; mean: number; std: number };
+  preprocessing?: ModelPreprocessing;
   description?: string;
 }
-
-export const PREPROCESSING_METADATA = 'edgeqat_preprocessing';
 
 function emitterFor(layer: Layer): LayerEmitter | 'identity' {
   if (layer instanceof QuantizeStub) return CONVERTER_EMITTERS.QUANTIZE;
@@ -71,7 +70,7 @@ export function convertToTflite(model: LayersModel, opts: ConvertOptions = {}): 
     produced.set(layer.name, out);
   }
   if (opts.preprocessing) {
-    graph.addMetadata(PREPROCESSING_METADATA, new TextEncoder().encode(JSON.stringify(opts.preprocessing)));
+    graph.addMetadata(PREPROCESSING_METADATA, encodePreprocessing(opts.preprocessing));
   }
   return graph.finish([inputIndex], [produced.get(outputLayer.name)!.index], opts.description ?? 'edgeqat');
 }

@@ -13,10 +13,16 @@ import { mulberry32, permutation } from './seeded-random.js';
 
 export interface TrainData {
   /** count x featureSize values (may be longer: only the first `count` samples are used). */
-  images: Float32Array;
+  inputs: Float32Array;
   labels: Uint8Array;
   count: number;
   featureSize: number;
+  /**
+   * Writes the model inputs of samples `indices` into `out` (indices.length × featureSize) instead
+   * of copying them from `inputs`: seeded training augmentation (noise, shifts, crops, flips). It
+   * must be a pure function of (indices, epoch, step) so that --resume repeats it exactly.
+   */
+  fillBatch?: (indices: Uint32Array, out: Float32Array, at: { epoch: number; step: number }) => void;
 }
 
 export interface TrainOptions {
@@ -108,9 +114,11 @@ export async function trainModel(model: tfl.LayersModel, data: TrainData, opts: 
       const s = pos.stepInEpoch;
       const n = Math.min(batchSize, data.count - s * batchSize);
       yBuf.fill(0);
+      const indices = order.subarray(s * batchSize, s * batchSize + n);
+      if (data.fillBatch) data.fillBatch(indices, xBuf.subarray(0, n * featureSize), { epoch: pos.epoch, step: pos.step });
       for (let i = 0; i < n; i++) {
-        const k = order[s * batchSize + i];
-        xBuf.set(data.images.subarray(k * featureSize, (k + 1) * featureSize), i * featureSize);
+        const k = indices[i];
+        if (!data.fillBatch) xBuf.set(data.inputs.subarray(k * featureSize, (k + 1) * featureSize), i * featureSize);
         yBuf[i * numClasses + data.labels[k]] = 1;
       }
       const loss: tf.Scalar = tf.tidy(() => {

@@ -1,35 +1,38 @@
 // Built-in model registry (`--model <name>`); anything ending in .json is a user's model file.
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { EdgeqatError } from '../../runtime/errors.js';
-import { buildCnn } from './cnn.js';
+import { sampleSize } from '../../runtime/datasets/dataset.js';
+import { buildCnn, type ImageInput } from './cnn.js';
 import { buildDscnn } from './dscnn.js';
 import { buildMlp } from './mlp.js';
 
 export interface BuiltinModel {
   description: string;
   /**
-   * `inputSize` values per image; image models take them as [rows, cols, 1] (`image`, or a square
-   * when not given). The trainer reshapes the flat data sets to the model's input shape.
+   * A model for samples of `sampleShape` (channels last, e.g. [28, 28, 1]; the data set's) and
+   * `numClasses` logits. The trainer reshapes the flat data sets to the model's input shape.
    */
-  build(seed: number, inputSize: number, numClasses: number, image?: { rows: number; cols: number }): tfl.LayersModel;
+  build(seed: number, sampleShape: readonly number[], numClasses: number): tfl.LayersModel;
 }
 
-function imageOf(inputSize: number, image?: { rows: number; cols: number }): { rows: number; cols: number } {
-  if (image) return image;
-  const side = Math.round(Math.sqrt(inputSize));
-  if (side * side !== inputSize) throw new EdgeqatError('E_OPTION', `image models need square images or their rows and cols (got ${inputSize} values per sample)`);
-  return { rows: side, cols: side };
+/** [rows, cols, channels] of an image-shaped sample; one line when the sample is not an image. */
+function imageOf(name: string, shape: readonly number[]): ImageInput {
+  if (shape.length !== 3) throw new EdgeqatError('E_OPTION', `model ${name} takes images [rows, cols, channels]; the data set's samples are [${shape.join(', ')}]`);
+  return { rows: shape[0]!, cols: shape[1]!, channels: shape[2] };
 }
 
 export const BUILTIN_MODELS: Record<string, BuiltinModel> = {
-  mlp: { description: '784-100-100-10 ReLU MLP (PyTorch QAT tutorial reference)', build: buildMlp },
+  mlp: {
+    description: '784-100-100-10 ReLU MLP (PyTorch QAT tutorial reference); takes any sample as a flat vector',
+    build: (seed, shape, numClasses) => buildMlp(seed, sampleSize(shape), numClasses),
+  },
   cnn: {
     description: 'LeNet-style CNN: conv 5x5 and conv 3x3, each with batch norm, ReLU, max-pool, dense 64, dense',
-    build: (seed, inputSize, numClasses, image) => buildCnn(seed, imageOf(inputSize, image), numClasses),
+    build: (seed, shape, numClasses) => buildCnn(seed, imageOf('cnn', shape), numClasses),
   },
   dscnn: {
     description: 'MobileNet-style CNN: conv stem, depthwise-separable blocks (ReLU6), one residual Add, global average pooling',
-    build: (seed, inputSize, numClasses, image) => buildDscnn(seed, imageOf(inputSize, image), numClasses),
+    build: (seed, shape, numClasses) => buildDscnn(seed, imageOf('dscnn', shape), numClasses),
   },
 };
 

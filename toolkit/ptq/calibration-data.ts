@@ -1,13 +1,13 @@
 // Calibration images for post-training quantization: the first N images of the training split
 // (normalized as for training). The MNIST-family training files are not sorted by class, so the
 // first 500 cover every class; the test split stays unseen for evaluation.
-import type { Dataset } from '../../runtime/datasets/datasets.js';
+import { sampleSize, type Dataset } from '../../runtime/datasets/datasets.js';
 import { EdgeqatError } from '../../runtime/errors.js';
 
-export function calibrationImages(data: Dataset, samples: number): { images: Float32Array; count: number } {
+export function calibrationImages(data: Dataset, samples: number): { inputs: Float32Array; count: number } {
   const train = data.train;
   if (!train || train.count === 0) throw new EdgeqatError('E_DATASET', `${data.name}: no training images to calibrate on`);
   if (!(Number.isInteger(samples) && samples >= 1)) throw new EdgeqatError('E_OPTION', `--calibration-samples must be a positive integer, got '${samples}'`);
   const count = Math.min(samples, train.count);
-  return { images: train.images.subarray(0, count * data.rows * data.cols), count };
+  return { inputs: train.inputs.subarray(0, count * sampleSize(data.sampleShape)), count };
 }

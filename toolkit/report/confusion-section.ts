@@ -4,7 +4,7 @@ import { evaluateClassifier } from '../../runtime/accuracy.js';
 import { createEngine } from '../../runtime/engines/index.js';
 import { confusionHeatmap } from './heatmap.js';
 import { fixed, num, table, type Section } from './html.js';
-import type { ReportProgress } from './build.js';
+import type { ReportProgress } from './report-progress.js';
 import type { TestSet } from './test-set.js';
 
 const FASHION = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
@@ -21,7 +21,7 @@ export async function confusionOf(tfliteBytes: Uint8Array, label: string, test: 
   try {
     const count = Math.min(opts.limit ?? test.count, test.count);
     const progress = opts.progress?.(`report: evaluate (${engine.name})`);
-    const r = evaluateClassifier(engine, test.images, test.labels, count, { onProgress: (d, t) => progress?.update(d, t) });
+    const r = evaluateClassifier(engine, test.inputs, test.labels, count, { onProgress: (d, t) => progress?.update(d, t) });
     progress?.done(`${count} images, accuracy ${r.accuracy.toFixed(4)}`);
     const matrix = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
     for (let i = 0; i < count; i++) matrix[test.labels[i]][r.predictions[i]]++;

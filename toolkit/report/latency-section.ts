@@ -6,7 +6,7 @@ import { elementsPerSample } from '../../runtime/engines/engine.js';
 import { createEngine } from '../../runtime/engines/index.js';
 import { bin, histogram } from './histogram.js';
 import { micros, note, num, table, type CellInput, type Section } from './html.js';
-import type { ReportProgress } from './build.js';
+import type { ReportProgress } from './report-progress.js';
 import type { TestSet } from './test-set.js';
 
 export interface LatencyRun {
@@ -24,7 +24,7 @@ export async function measureLatency(tflite: Uint8Array, label: string, test: Te
     const iterations = opts.iterations ?? 1000;
     const warmup = Math.min(200, Math.ceil(iterations / 5));
     const samples = Math.min(64, test.count);
-    const inputs = Array.from({ length: samples }, (_, i) => test.images.subarray(i * per, (i + 1) * per));
+    const inputs = Array.from({ length: samples }, (_, i) => test.inputs.subarray(i * per, (i + 1) * per));
     const progress = opts.progress?.(`report: bench (${engine.name})`);
     const times = timeRuns((i) => engine.run(inputs[i % samples], 1), iterations, warmup).latencies;
     progress?.done(`${iterations} runs`);

@@ -1,13 +1,10 @@
 // The test split the report evaluates on: the run's data set with the run's normalisation (the one
 // `edgeqat export` writes into the model's metadata), as the engines and the QAT model both expect.
 import { loadDataset } from '../../runtime/datasets/datasets.js';
+import type { Split } from '../../runtime/datasets/datasets.js';
 import type { RunInfo } from '../run-folder.js';
 
-export interface TestSet {
-  images: Float32Array;
-  labels: Uint8Array;
-  count: number;
-}
+export type TestSet = Pick<Split, 'inputs' | 'labels' | 'count'>;
 
 export function loadTestSet(info: RunInfo): TestSet {
   const data = loadDataset(info.dataset, { split: 'test', normalization: info.normalization });

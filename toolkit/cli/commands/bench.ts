@@ -5,14 +5,15 @@
 // as the model's metadata says) when the model takes 28×28 inputs, else seeded random values.
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { loadDataset } from '../../../runtime/datasets/datasets.js';
+import { loadDataset, sampleSize } from '../../../runtime/datasets/datasets.js';
 import { elementsPerSample, type Engine } from '../../../runtime/engines/engine.js';
 import { createEngine, ENGINE_CHOICES, ENGINE_NAMES } from '../../../runtime/engines/index.js';
 import { EdgeqatError, isEdgeqatError } from '../../../runtime/errors.js';
+import { recordedNormalization } from '../../../runtime/model-metadata.js';
 import { readTfliteFile, type ModelSummary } from '../../../runtime/model-reader.js';
 import { latencyFigures, timeRuns } from '../../../devices/runner/latency.js';
+import { argumentOrConfig } from '../config.js';
 import { nonNegativeInt, oneOf, positiveInt } from '../options.js';
-import { modelPreprocessing } from './eval.js';
 
 export interface BenchOptions {
   /** auto (default), reference, tfjs-tflite, litert, or all. */
@@ -65,17 +66,17 @@ export interface BenchAllResult {
 const BENCH_ENGINES = [...ENGINE_CHOICES, 'all'] as const;
 const MNIST_SIZE = 28 * 28;
 
-function inputs(summary: ModelSummary, per: number, opts: BenchOptions): { images: Float32Array; count: number; what: string } {
+function inputs(summary: ModelSummary, per: number, opts: BenchOptions): { inputs: Float32Array; count: number; what: string } {
   if (opts.dataset || per === MNIST_SIZE) {
     const spec = opts.dataset ?? 'mnist';
-    const data = loadDataset(spec, { split: 'test', dataDir: opts.dataDir, normalization: modelPreprocessing(summary) });
-    if (data.rows * data.cols !== per) throw new EdgeqatError('E_DATASET', `model input has ${per} values per sample, ${spec} images have ${data.rows * data.cols}`);
-    return { images: data.test!.images, count: data.test!.count, what: `${spec} test images` };
+    const data = loadDataset(spec, { split: 'test', dataDir: opts.dataDir, normalization: recordedNormalization(summary, spec) });
+    if (sampleSize(data.sampleShape) !== per) throw new EdgeqatError('E_DATASET', `model input has ${per} values per sample, ${spec} samples have ${sampleSize(data.sampleShape)}`);
+    return { inputs: data.test!.inputs, count: data.test!.count, what: `${spec} test images` };
   }
   const count = 256;
   let seed = 1;
-  const images = Float32Array.from({ length: count * per }, () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
-  return { images, count, what: 'random values in [0, 1)' };
+  const random = Float32Array.from({ length: count * per }, () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  return { inputs: random, count, what: 'random values in [0, 1)' };
 }
 
 async function benchOne(modelPath: string, bytes: Uint8Array, summary: ModelSummary, name: string, opts: BenchOptions): Promise<BenchResult> {
@@ -92,7 +93,7 @@ async function benchOne(modelPath: string, bytes: Uint8Array, summary: ModelSumm
     // A fixed set of distinct batches, cycled (no allocation in the timed loop).
     const batches: Float32Array[] = [];
     for (let b = 0; b < Math.min(64, Math.max(1, Math.floor(data.count / batch))); b++) {
-      batches.push(data.images.subarray(b * batch * per, (b + 1) * batch * per));
+      batches.push(data.inputs.subarray(b * batch * per, (b + 1) * batch * per));
     }
     if (batches[0].length !== batch * per) throw new EdgeqatError('E_OPTION', `--batch ${batch} is larger than the ${data.count} available inputs`);
 
@@ -158,7 +159,7 @@ export function formatBench(r: BenchResult): string {
 export function benchCommand(): Command {
   return new Command('bench')
     .description('latency, throughput, load time and peak memory of a .tflite model on an engine')
-    .argument('<model>', '.tflite file')
+    .argument('[model]', '.tflite file (default: bench.model in edgeqat.config.json)')
     .option('--engine <name>', `${BENCH_ENGINES.join(' | ')} (auto: the fastest that runs the model)`, oneOf('--engine', BENCH_ENGINES), 'auto')
     .option('--batch <n>', 'samples per run', positiveInt('--batch'), 1)
     .option('--threads <n>', 'CPU threads to ask the engines for (in Node all engines compute with 1; the output says so)', positiveInt('--threads'), 1)
@@ -167,8 +168,8 @@ export function benchCommand(): Command {
     .option('--dataset <spec>', 'inputs from this data set (default: MNIST for 28×28 models, else random)')
     .option('--data-dir <dir>', 'folder holding the data set files')
     .option('--json', 'print one JSON object (times in µs, keys ending in _us)')
-    .action(async (model: string, opts: BenchOptions) => {
-      const r = await runBench(model, opts);
+    .action(async (model: string | undefined, opts: BenchOptions) => {
+      const r = await runBench(argumentOrConfig('bench', model, 'model.tflite'), opts);
       if (opts.json) {
         console.log(JSON.stringify(r));
       } else if ('results' in r) {

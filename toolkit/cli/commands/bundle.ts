@@ -5,14 +5,13 @@ import { Command } from 'commander';
 import { deviceProfile } from '../../../devices/profiles.js';
 import { BUNDLE_ENGINES, type BundleEngine } from '../../../devices/bundle/manifest.js';
 import { makeBundle, type BundleResult, type SampleSource } from '../../../devices/bundle/make-bundle.js';
-import { loadDataset } from '../../../runtime/datasets/datasets.js';
+import { loadDataset, sampleSize } from '../../../runtime/datasets/datasets.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
+import { readPreprocessing } from '../../../runtime/model-metadata.js';
 import { readTfliteFile } from '../../../runtime/model-reader.js';
-import { configValue } from '../../config.js';
-import { PREPROCESSING_METADATA } from '../../converter/convert.js';
+import { configValue } from '../config.js';
 import { edgeqatVersion } from '../../version.js';
 import { oneOf, positiveInt } from '../options.js';
-import { modelPreprocessing } from './eval.js';
 
 export interface BundleOptions {
   device?: string;
@@ -28,28 +27,21 @@ export interface BundleOptions {
 
 export const BUNDLE_DEFAULTS = { device: 'rpi4', engine: 'reference' as BundleEngine };
 
-/** The data set named in the model's preprocessing metadata, if any. */
-function modelDataset(modelPath: string): string | undefined {
-  const entry = readTfliteFile(modelPath).metadata.find((m) => m.name === PREPROCESSING_METADATA);
-  try {
-    const p = JSON.parse(entry?.text ?? '{}') as { dataset?: unknown };
-    return typeof p.dataset === 'string' ? p.dataset : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export function loadSamples(modelPath: string, count: number, dataset?: string, dataDir?: string): SampleSource {
-  const spec = dataset ?? modelDataset(modelPath) ?? 'mnist';
-  const data = loadDataset(spec, { split: 'test', dataDir, normalization: modelPreprocessing(readTfliteFile(modelPath)) });
+  const recorded = readPreprocessing(readTfliteFile(modelPath), modelPath);
+  const spec = dataset ?? recorded?.dataset ?? 'mnist';
+  const normalization = recorded ? { mean: recorded.mean, std: recorded.std } : undefined;
+  const data = loadDataset(spec, { split: 'test', dataDir, normalization });
   const test = data.test!;
+  const [rows, cols, channels] = data.sampleShape;
+  if (!test.pixels || channels !== 1) throw new EdgeqatError('E_UNSUPPORTED', `${spec}: bundles ship grayscale image samples only (this set has ${data.sampleShape.join('×')} samples)`);
   const n = Math.min(count, test.count);
-  const per = data.rows * data.cols;
+  const per = sampleSize(data.sampleShape);
   return {
     dataset: spec,
     count: n,
-    rows: data.rows,
-    cols: data.cols,
+    rows,
+    cols,
     normalization: data.normalization,
     pixels: test.pixels.slice(0, n * per),
     labels: test.labels.slice(0, n),

@@ -11,15 +11,15 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { formatTable } from '../text-table.js';
 import { argmax } from '../../../runtime/accuracy.js';
-import { loadDataset } from '../../../runtime/datasets/datasets.js';
+import { loadDataset, sampleSize } from '../../../runtime/datasets/datasets.js';
 import { elementsPerSample, type Engine, type OutputArray } from '../../../runtime/engines/engine.js';
 import { createEngine, ENGINE_NAMES, type EngineName } from '../../../runtime/engines/index.js';
 import { EdgeqatError, isEdgeqatError } from '../../../runtime/errors.js';
+import { recordedNormalization } from '../../../runtime/model-metadata.js';
 import { readTfliteFile } from '../../../runtime/model-reader.js';
 import { compareLayers, outputStepTensor, type OpAgreement } from '../../debug/layer-agreement.js';
 import { positiveInt } from '../options.js';
 import { createProgress } from '../progress.js';
-import { modelPreprocessing } from './eval.js';
 
 export interface CompareEnginesOptions {
   dataset?: string;
@@ -136,7 +136,7 @@ export async function runCompareEngines(modelPath: string, opts: CompareEnginesO
   if (!(BASELINES as readonly string[]).includes(baseline)) throw new EdgeqatError('E_OPTION', `--baseline must be one of ${BASELINES.join(', ')}, got '${baseline}'`);
   const summary = readTfliteFile(modelPath);
   const datasetSpec = opts.dataset ?? 'mnist';
-  const data = loadDataset(datasetSpec, { split: 'test', dataDir: opts.dataDir, normalization: modelPreprocessing(summary) });
+  const data = loadDataset(datasetSpec, { split: 'test', dataDir: opts.dataDir, normalization: recordedNormalization(summary, modelPath) });
   const test = data.test!;
   const count = Math.min(opts.limit ?? test.count, test.count);
   const bytes = new Uint8Array(readFileSync(modelPath));
@@ -160,13 +160,13 @@ export async function runCompareEngines(modelPath: string, opts: CompareEnginesO
     }
     try {
       const per = elementsPerSample(engine.input);
-      if (per !== data.rows * data.cols) {
-        throw new EdgeqatError('E_DATASET', `${modelPath}: model input has ${per} values per sample, ${datasetSpec} images have ${data.rows * data.cols}`);
+      if (per !== sampleSize(data.sampleShape)) {
+        throw new EdgeqatError('E_DATASET', `${modelPath}: model input has ${per} values per sample, ${datasetSpec} samples have ${sampleSize(data.sampleShape)}`);
       }
       const classes = elementsPerSample(engine.output);
       const progress = createProgress(`compare (${name})`, opts.quiet || opts.json);
       const start = performance.now();
-      const outputs = runAll(engine, test.images, count, (done) => progress.update(done, count));
+      const outputs = runAll(engine, test.inputs, count, (done) => progress.update(done, count));
       const seconds = (performance.now() - start) / 1000;
       progress.done(`${count} images in ${seconds.toFixed(2)} s`);
       if (name === 'reference') reference = outputs;
@@ -191,7 +191,7 @@ export async function runCompareEngines(modelPath: string, opts: CompareEnginesO
       if (opts.perLayer && name !== 'reference' && name !== 'reference-xnnpack') {
         const progress = createProgress(`compare per layer (${name})`, opts.quiet || opts.json);
         const arithmetic = baseline === 'reference-xnnpack' ? 'xnnpack' : 'tflite-reference';
-        engines[engines.length - 1].layers = await compareLayers(name, bytes, modelPath, test.images, count, (done) => progress.update(done, count), arithmetic);
+        engines[engines.length - 1].layers = await compareLayers(name, bytes, modelPath, test.inputs, count, (done) => progress.update(done, count), arithmetic);
         progress.done(`${count} images`);
       }
     } finally {

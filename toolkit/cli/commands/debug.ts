@@ -10,7 +10,7 @@ import { initBackend } from '../../engine/backend.js';
 import { convertToTflite } from '../../converter/convert.js';
 import { simulateVsDeploy, type DivergenceReport } from '../../debug/simulate-vs-deploy.js';
 import { formatTable } from '../text-table.js';
-import { loadRun } from '../../run-folder.js';
+import { loadRun, runPreprocessing } from '../../run-folder.js';
 import { positiveInt } from '../options.js';
 
 export interface DebugOptions {
@@ -35,10 +35,10 @@ export async function runDebug(runDir: string, opts: DebugOptions = {}): Promise
     readTfliteFile(opts.model); // verifies; one line for a bad file
     bytes = new Uint8Array(readFileSync(opts.model));
   } else {
-    bytes = convertToTflite(model, { preprocessing: { dataset: info.dataset, ...info.normalization } });
+    bytes = convertToTflite(model, { preprocessing: runPreprocessing(info) });
   }
   const test = loadDataset(info.dataset, { split: 'test', normalization: info.normalization }).test!;
-  const report = simulateVsDeploy(model, bytes, test.images, opts.samples ?? 200, arithmetic);
+  const report = simulateVsDeploy(model, bytes, test.inputs, opts.samples ?? 200, arithmetic);
   model.dispose();
   return report;
 }

@@ -5,12 +5,13 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { evaluateClassifier } from '../../../runtime/accuracy.js';
 import { writeJsonAtomic } from '../../../runtime/atomic-write.js';
-import { loadDataset } from '../../../runtime/datasets/datasets.js';
+import { loadDataset, sampleSize } from '../../../runtime/datasets/datasets.js';
 import { elementsPerSample } from '../../../runtime/engines/engine.js';
 import { createEngine, ENGINE_CHOICES } from '../../../runtime/engines/index.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
-import { readTfliteFile, type ModelSummary } from '../../../runtime/model-reader.js';
-import { PREPROCESSING_METADATA } from '../../converter/convert.js';
+import { readTfliteFile } from '../../../runtime/model-reader.js';
+import { recordedNormalization } from '../../../runtime/model-metadata.js';
+import { argumentOrConfig } from '../config.js';
 import { oneOf, positiveInt } from '../options.js';
 import { createProgress } from '../progress.js';
 
@@ -36,33 +37,21 @@ export interface EvalResult {
   predictions: Int32Array;
 }
 
-/** The normalization the converter recorded in the model's metadata, if any. */
-export function modelPreprocessing(summary: ModelSummary): { mean: number; std: number } | undefined {
-  const entry = summary.metadata.find((m) => m.name === PREPROCESSING_METADATA);
-  if (!entry?.text) return undefined;
-  try {
-    const p = JSON.parse(entry.text) as { mean?: unknown; std?: unknown };
-    return typeof p.mean === 'number' && typeof p.std === 'number' ? { mean: p.mean, std: p.std } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export async function runEval(modelPath: string, opts: EvalOptions = {}): Promise<EvalResult> {
   const summary = readTfliteFile(modelPath);
   const datasetSpec = opts.dataset ?? 'mnist';
-  const data = loadDataset(datasetSpec, { split: 'test', dataDir: opts.dataDir, normalization: modelPreprocessing(summary) });
+  const data = loadDataset(datasetSpec, { split: 'test', dataDir: opts.dataDir, normalization: recordedNormalization(summary, modelPath) });
   const test = data.test!;
   const engine = await createEngine(opts.engine ?? 'auto', new Uint8Array(readFileSync(modelPath)), modelPath);
   try {
-    const featureSize = data.rows * data.cols;
+    const featureSize = sampleSize(data.sampleShape);
     if (elementsPerSample(engine.input) !== featureSize) {
-      throw new EdgeqatError('E_DATASET', `${modelPath}: model input has ${elementsPerSample(engine.input)} values per sample, ${datasetSpec} images have ${featureSize}`);
+      throw new EdgeqatError('E_DATASET', `${modelPath}: model input has ${elementsPerSample(engine.input)} values per sample, ${datasetSpec} samples have ${featureSize}`);
     }
     const count = Math.min(opts.limit ?? test.count, test.count);
     const progress = createProgress(`eval (${engine.name})`, opts.quiet || opts.json);
     const start = performance.now();
-    const r = evaluateClassifier(engine, test.images, test.labels, count, { onProgress: (done, total) => progress.update(done, total) });
+    const r = evaluateClassifier(engine, test.inputs, test.labels, count, { onProgress: (done, total) => progress.update(done, total) });
     const seconds = (performance.now() - start) / 1000;
     progress.done(`${count} images in ${seconds.toFixed(2)} s`);
     if (opts.predictions) writeJsonAtomic(opts.predictions, Array.from(r.predictions));
@@ -75,7 +64,7 @@ export async function runEval(modelPath: string, opts: EvalOptions = {}): Promis
 export function evalCommand(): Command {
   return new Command('eval')
     .description('accuracy of a .tflite model on a TFLite engine')
-    .argument('<model>', '.tflite file')
+    .argument('[model]', '.tflite file (default: eval.model in edgeqat.config.json)')
     .option('--engine <name>', `${ENGINE_CHOICES.join(' | ')} (auto: the fastest that runs the model)`, oneOf('--engine', ENGINE_CHOICES), 'auto')
     .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder>', 'mnist')
     .option('--data-dir <dir>', 'folder holding the data set files')
@@ -83,8 +72,8 @@ export function evalCommand(): Command {
     .option('--json', 'print one JSON object')
     .option('--predictions <file>', 'write the predicted class of every evaluated image (JSON array)')
     .option('--quiet', 'no progress output')
-    .action(async (model: string, opts: EvalOptions) => {
-      const r = await runEval(model, opts);
+    .action(async (model: string | undefined, opts: EvalOptions) => {
+      const r = await runEval(argumentOrConfig('eval', model, 'model.tflite'), opts);
       if (opts.json) {
         const { predictions: _p, ...rest } = r;
         console.log(JSON.stringify(rest));

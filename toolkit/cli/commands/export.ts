@@ -12,14 +12,15 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { writeFileAtomic } from '../../../runtime/atomic-write.js';
 import { loadDataset, type Dataset } from '../../../runtime/datasets/datasets.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
-import { initBackend } from '../../engine/backend.js';
+import { preprocessingOf, type ModelPreprocessing } from '../../../runtime/model-metadata.js';
+import { BACKENDS, initBackend } from '../../engine/backend.js';
 import { convertFloatToTflite, convertToTflite, type ConvertOptions } from '../../converter/convert.js';
 import { loadModelFile, modelJsonPath } from '../../models/file-io.js';
 import { calibrationImages } from '../../ptq/calibration-data.js';
 import { quantizePostTraining, type CalibrationResult } from '../../ptq/calibrate.js';
 import { CALIBRATION_METHODS, DEFAULT_PERCENTILE, type CalibrationMethod } from '../../ptq/range-estimators.js';
-import { configValue } from '../../config.js';
-import { loadRun } from '../../run-folder.js';
+import { configValue } from '../config.js';
+import { loadRun, runPreprocessing } from '../../run-folder.js';
 import { QuantizeStub } from '../../qat/layers/quantize-stub.js';
 import { oneOf, positiveInt, positiveNumber } from '../options.js';
 import { createProgress } from '../progress.js';
@@ -60,7 +61,8 @@ interface Source {
   /** A float model (a --float-only run or a model file), not a prepared QAT model. */
   isFloat: boolean;
   dataset: string;
-  normalization?: { mean: number; std: number };
+  /** What the run recorded (a model file records nothing: it comes from the data set). */
+  preprocessing?: ModelPreprocessing;
   name: string;
   /** How an int8 run was made: QAT, or PTQ (a compare run's ptq/ folder). */
   method: 'QAT' | 'PTQ';
@@ -80,7 +82,7 @@ async function loadSource(runDir: string | undefined, opts: ExportOptions): Prom
     throw new EdgeqatError('E_OPTION', `--dataset ${opts.dataset}: ${runDir} was trained on ${info.dataset} (--dataset picks calibration images for --ptq)`);
   }
   const method = info.options?.ptq === true ? 'PTQ' : 'QAT';
-  return { model, isFloat, dataset: opts.dataset ?? info.dataset, normalization: info.normalization, name: info.model, method, defaultOut: join(runDir, 'model.tflite') };
+  return { model, isFloat, dataset: opts.dataset ?? info.dataset, preprocessing: runPreprocessing(info), name: info.model, method, defaultOut: join(runDir, 'model.tflite') };
 }
 
 function kindOf(source: Source, opts: ExportOptions): ExportKind {
@@ -109,9 +111,10 @@ export async function runExport(runDir: string | undefined, opts: ExportOptions 
   try {
     const kind = kindOf(source, opts);
     // The data set gives the preprocessing metadata (and, for PTQ, the calibration images).
-    const data: Dataset | null = kind === 'ptq-int8' || !source.normalization ? loadDataset(source.dataset, { dataDir: opts.dataDir, split: kind === 'ptq-int8' ? 'train' : 'test', normalization: source.normalization }) : null;
-    const normalization = source.normalization ?? data!.normalization;
-    const convert: ConvertOptions = { int8Io: opts.int8Io ?? false, preprocessing: { dataset: source.dataset, ...normalization } };
+    const recorded = source.preprocessing;
+    const normalization = recorded ? { mean: recorded.mean, std: recorded.std } : undefined;
+    const data: Dataset | null = kind === 'ptq-int8' || !recorded ? loadDataset(source.dataset, { dataDir: opts.dataDir, split: kind === 'ptq-int8' ? 'train' : 'test', normalization }) : null;
+    const convert: ConvertOptions = { int8Io: opts.int8Io ?? false, preprocessing: recorded ?? preprocessingOf(data!) };
     let bytes: Uint8Array;
     let calibration: CalibrationResult | undefined;
     if (kind === 'float32') {
@@ -141,9 +144,9 @@ export function calibrationLabel(c: CalibrationResult): string {
 /** PTQ of a float model on the first --calibration-samples training images, with progress. */
 export function ptqModel(float: tfl.LayersModel, data: Dataset, opts: Pick<ExportOptions, 'calibrationSamples' | 'calibration' | 'percentile' | 'quiet'>) {
   const samples = opts.calibrationSamples ?? DEFAULT_CALIBRATION_SAMPLES;
-  const { images, count } = calibrationImages(data, samples);
+  const { inputs, count } = calibrationImages(data, samples);
   const progress = createProgress('calibrate', opts.quiet);
-  const result = quantizePostTraining(float, images, count, {
+  const result = quantizePostTraining(float, inputs, count, {
     method: opts.calibration,
     percentile: opts.percentile,
     onProgress: (done, total) => progress.update(done, total),
@@ -166,6 +169,7 @@ export function exportCommand(): Command {
     .option('--percentile <p>', `with --calibration percentile: keep values up to the p-th percentile (default ${DEFAULT_PERCENTILE})`, positiveNumber('--percentile'))
     .option('--dataset <spec>', "calibration data set (default: the run's, or mnist with --model)")
     .option('--data-dir <dir>', 'folder holding the data set files')
+    .option('--backend <name>', `TF.js backend that loads the run (${BACKENDS.join(', ')})`, oneOf('--backend', BACKENDS), 'auto')
     .option('--quiet', 'no progress output')
     .action(async (run: string | undefined, opts: ExportOptions) => {
       const r = await runExport(run ?? (configValue('export', 'run') as string | undefined), opts);

@@ -3,15 +3,14 @@
 // the fake-quant model, and save a run folder. With --float-only: plain float training, and the
 // trained model saved as <run>/model.json + weights.bin (feed it back with --model).
 import { Command } from 'commander';
-import { loadDataset } from '../../../runtime/datasets/datasets.js';
+import { loadDataset, sampleSize } from '../../../runtime/datasets/datasets.js';
 import { initBackend, BACKENDS } from '../../engine/backend.js';
 import { builtinModel, isModelFile } from '../../models/index.js';
 import { loadModelFile, saveModelFile } from '../../models/file-io.js';
 import { logitsModel } from '../../models/logits.js';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EdgeqatError, isEdgeqatError } from '../../../runtime/errors.js';
-import { loadRun, restoreOptimizer, saveCheckpoint, writeRunFiles, type RunInfo, type RunMetrics } from '../../run-folder.js';
+import { hasCheckpoint, loadRun, readRunInfo, readRunMetricsOrNull, restoreOptimizer, saveCheckpoint, writeRunFiles, type RunInfo } from '../../run-folder.js';
 import { JsAdam } from '../../engine/optim/adam.js';
 import { AccuracyRecorder } from '../../accuracy-history.js';
 import { DEFAULT_LR_SCHEDULE, LR_SCHEDULES, type LrSchedule } from '../../engine/optim/lr-schedule.js';
@@ -110,9 +109,14 @@ function checkModelFitsData(model: tfl.LayersModel, spec: string, dataset: strin
 
 export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary> {
   const backend = await initBackend(opts.backend);
-  const resumed = opts.resume ? await loadRun(opts.resume) : null;
+  // --resume of a run stopped before its first checkpoint (run.json, no checkpoints/latest): the run
+  // starts again from step 0 with the settings it saved.
+  const restarted = opts.resume && !hasCheckpoint(opts.resume) ? readRunInfo(opts.resume) : null;
+  if (restarted) process.stderr.write(`${opts.resume}: no checkpoint yet (stopped before the first one): training from step 0 with the run's saved settings\n`);
+  const resumed = opts.resume && !restarted ? await loadRun(opts.resume) : null;
   // A resumed run continues with its own settings; the other options are ignored.
-  const settings = resumed ? settingsOf(resumed.info, opts) : opts;
+  const saved = resumed?.info ?? restarted;
+  const settings = saved ? settingsOf(saved, opts) : opts;
   const runDir = opts.resume ?? opts.out;
   const fromFile = isModelFile(settings.model);
   const userModel = fromFile && !resumed ? await loadUserModel(settings.model, !!settings.floatOnly) : null;
@@ -121,9 +125,9 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
   const train = data.train!;
   const test = data.test!;
   const count = Math.min(settings.limit ?? train.count, train.count);
-  const inputSize = data.rows * data.cols;
+  const inputSize = sampleSize(data.sampleShape);
 
-  const float = userModel ?? (resumed ? null : builder!.build(settings.seed, inputSize, data.numClasses, { rows: data.rows, cols: data.cols }));
+  const float = userModel ?? (resumed ? null : builder!.build(settings.seed, data.sampleShape, data.numClasses));
   if (float) checkModelFitsData(float, settings.model, settings.dataset, inputSize, data.numClasses);
   const observer = { ...DEFAULT_ACTIVATION_OBSERVER, kind: settings.observer ?? DEFAULT_ACTIVATION_OBSERVER.kind };
   const model = resumed
@@ -145,6 +149,8 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
     dataset: settings.dataset,
     normalization: data.normalization,
     numClasses: data.numClasses,
+    classNames: data.classNames,
+    sampleShape: data.sampleShape,
     inputShape: modelInputShape,
     options: {
       epochs: settings.epochs,
@@ -162,10 +168,10 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
       floatOnly: !!settings.floatOnly,
     },
     backend,
-    createdAt: resumed?.info.createdAt ?? new Date().toISOString(),
+    createdAt: saved?.createdAt ?? new Date().toISOString(),
     trainSeconds: resumed?.info.trainSeconds ?? 0,
   };
-  const priorMetrics = resumed ? readMetrics(runDir) : null;
+  const priorMetrics = resumed ? readRunMetricsOrNull(runDir) : null;
   const history: LossPoint[] = priorMetrics?.history ?? [];
   // Accuracy curves for `edgeqat report` (metrics.json: accuracy, epochAccuracy).
   const accuracy = new AccuracyRecorder(model, test, priorMetrics, resumed?.state.position.step ?? 0);
@@ -178,7 +184,7 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
   try {
     result = await trainModel(
       trainee,
-      { images: train.images, labels: train.labels, count, featureSize: inputSize },
+      { inputs: train.inputs, labels: train.labels, count, featureSize: inputSize },
       {
         epochs: settings.epochs,
         batchSize: settings.batchSize,
@@ -221,7 +227,7 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
   }
   progress.done(`${result.steps} steps in ${result.seconds.toFixed(1)} s, loss ${result.finalLoss.toFixed(4)}`);
 
-  const qatPredictions = predictClasses(model, test.images, test.count);
+  const qatPredictions = predictClasses(model, test.inputs, test.count);
   let correct = 0;
   for (let i = 0; i < test.count; i++) if (qatPredictions[i] === test.labels[i]) correct++;
   const qatAccuracy = correct / test.count;
@@ -268,14 +274,6 @@ function settingsOf(info: RunInfo, cli: TrainCommandOptions): TrainCommandOption
     freezeBnAfter: o.freezeBnAfter,
     floatOnly: o.floatOnly,
   };
-}
-
-function readMetrics(dir: string): RunMetrics | null {
-  try {
-    return JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as RunMetrics;
-  } catch {
-    return null;
-  }
 }
 
 export function formatTrainSummary(s: TrainSummary): string {

@@ -4,7 +4,7 @@ import { ActivationFunctionType, AddOptionsT, BuiltinOperator, BuiltinOptions } 
 import { ADD as ADD_SPEC } from '../../qat/ops/add.js';
 import { addOutputTensor, fusedActivationOf, opEmitter, opVersion, outputShapeOf } from './emitter.js';
 
-/** TF converter's ADD version for int8 (facts section 5). */
+/** TF converter's ADD version for int8 (docs/int8-semantics.md §5). */
 const ADD_VERSION = 2;
 
 export const ADD = opEmitter(ADD_SPEC, (graph, wrapper, inputs, opts) => {

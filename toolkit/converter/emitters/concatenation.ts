@@ -6,7 +6,7 @@ import { CONCATENATION as CONCATENATION_SPEC } from '../../qat/ops/concatenation
 import { addOutputTensor, batchShape, opEmitter, opVersion, outputShapeOf, quantOf, sameParams } from './emitter.js';
 import { QUANTIZE_VERSION } from './quantize.js';
 
-/** TF converter's CONCATENATION version for int8 (facts section 5). */
+/** TF converter's CONCATENATION version for int8 (docs/int8-semantics.md §5). */
 const CONCATENATION_VERSION = 2;
 
 export const CONCATENATION = opEmitter(CONCATENATION_SPEC, (graph, wrapper, inputs, opts) => {

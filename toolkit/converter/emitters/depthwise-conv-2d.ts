@@ -6,7 +6,7 @@ import { DEPTHWISE_CONV_2D as DEPTHWISE_CONV_2D_SPEC } from '../../qat/ops/depth
 import { paddingEnum } from './conv-2d.js';
 import { addBias, addKernel, addOutputTensor, fusedActivationOf, opEmitter, opVersion, outputShapeOf } from './emitter.js';
 
-/** TF converter's DEPTHWISE_CONV_2D version for int8 (facts section 5). */
+/** TF converter's DEPTHWISE_CONV_2D version for int8 (docs/int8-semantics.md §5). */
 const DEPTHWISE_CONV_2D_VERSION = 3;
 
 export const DEPTHWISE_CONV_2D = opEmitter(DEPTHWISE_CONV_2D_SPEC, (graph, wrapper, [input], opts) => {

@@ -10,7 +10,7 @@ import { addActivation, opEmitter, opVersion, outputShapeOf, type ActivationTens
 import { emitReshape } from './reshape.js';
 import type { TfliteGraph } from '../tflite-graph.js';
 
-/** TF converter's pool versions for int8 (facts section 5). */
+/** TF converter's pool versions for int8 (docs/int8-semantics.md §5). */
 const POOL_VERSION = 2;
 
 /** One pooling op whose output keeps the input's params; returns the output tensor. */

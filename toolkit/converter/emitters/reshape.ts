@@ -5,7 +5,7 @@ import { RESHAPE as RESHAPE_SPEC } from '../../qat/ops/reshape.js';
 import type { TfliteGraph } from '../tflite-graph.js';
 import { addActivation, addInt32Constant, opEmitter, outputShapeOf, type ActivationTensor, type EmitOptions } from './emitter.js';
 
-/** TF converter's RESHAPE version (facts section 5). */
+/** TF converter's RESHAPE version (docs/int8-semantics.md §5). */
 const RESHAPE_VERSION = 1;
 
 export function emitReshape(graph: TfliteGraph, name: string, input: ActivationTensor, outShape: number[], opts: EmitOptions): ActivationTensor {

@@ -4,7 +4,7 @@ import { BuiltinOperator, BuiltinOptions, SoftmaxOptionsT } from '../../../schem
 import { SOFTMAX as SOFTMAX_SPEC } from '../../qat/ops/softmax.js';
 import { addOutputTensor, opEmitter, opVersion, outputShapeOf } from './emitter.js';
 
-/** TF converter's SOFTMAX version for int8 (facts section 5). */
+/** TF converter's SOFTMAX version for int8 (docs/int8-semantics.md §5). */
 const SOFTMAX_VERSION = 2;
 
 export const SOFTMAX = opEmitter(SOFTMAX_SPEC, (graph, wrapper, [input], opts) => {

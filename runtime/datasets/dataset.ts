@@ -1,0 +1,70 @@
+// What every data set gives the trainer, `eval`, `bench`, the report and the device bundle: samples
+// as the model takes them (float32, one `sampleShape` each), labels, class names, and how a raw
+// sample became a model input (`normalization`, recorded with the model). One loader per source
+// format (IDX, image folders, CIFAR, WAV clips, ...) produces this shape; ./datasets.ts picks the
+// loader from the spec. Node built-ins only: the runtime runs on devices.
+
+export type SplitName = 'train' | 'test' | 'both';
+
+/** Pixel normalisation: model input = (pixel/255 - mean)/std. */
+export interface Normalization {
+  mean: number;
+  std: number;
+}
+
+export interface Split {
+  /** Model inputs: count × sampleSize(sampleShape) float32 values, one sample after the other. */
+  inputs: Float32Array;
+  labels: Uint8Array;
+  count: number;
+  /** The raw uint8 pixels the inputs came from, when the source has them (int8 engines, bundles). */
+  pixels?: Uint8Array;
+}
+
+export interface Dataset {
+  /** The spec it was loaded from, e.g. `mnist` or `idx:./data`. */
+  name: string;
+  /** Folder the files were read from. */
+  dir: string;
+  /** Class names in label order (label i is classNames[i]). */
+  classNames: string[];
+  numClasses: number;
+  /** Shape of one sample without the batch dimension, channels last: [28, 28, 1], [32, 32, 3]. */
+  sampleShape: number[];
+  normalization: Normalization;
+  train?: Split;
+  test?: Split;
+}
+
+export interface LoadDatasetOptions {
+  /** Folder holding the files, instead of the set's default location (registered sets only). */
+  dataDir?: string;
+  split?: SplitName;
+  /** Overrides the set's constants, e.g. with those recorded in a converted model. */
+  normalization?: Normalization;
+}
+
+/** One kind of data set: a registered name (`mnist`) or a prefix taking a folder (`idx:<folder>`). */
+export interface DatasetSource {
+  /** `mnist`, or a prefix ending in ':' such as `idx:`. */
+  spec: string;
+  description: string;
+  /** `arg` is the text after the prefix (the folder), or '' for a registered name. */
+  load(spec: string, arg: string, opts: LoadDatasetOptions): Dataset;
+}
+
+/** Values per sample: the product of the sample shape. */
+export function sampleSize(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** Sample `i` of a split's inputs (a view, no copy). */
+export function sampleOf(split: Split, shape: readonly number[], i: number): Float32Array {
+  const n = sampleSize(shape);
+  return split.inputs.subarray(i * n, (i + 1) * n);
+}
+
+/** '0'..'n-1': the class names of sets whose labels are their names (digits). */
+export function numberedClasses(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => String(i));
+}
