@@ -8,7 +8,8 @@ import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-layers';
 import { EdgeqatError } from '../../runtime/errors.js';
 import { installFastMatMulGradient } from './kernels/matmul-gradient.js';
-import { registerWasmBackpropKernels, useFastWasmConv2DBackpropInput } from './kernels/wasm-backprop/index.js';
+import { installFastActivationGradients } from './kernels/activation-gradients.js';
+import { registerWasmBackpropKernels, useFastWasmConv2DBackpropInput, useFastWasmMaxPoolGrad, useSharedWasmIdentity } from './kernels/wasm-backprop/index.js';
 
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -36,6 +37,7 @@ export async function initBackend(requested: string = 'auto'): Promise<string> {
   if (name === 'wasm') {
     // The wasm backend lacks the conv filter/depthwise gradients (conv training would fail).
     installFastMatMulGradient();
+    installFastActivationGradients();
     registerWasmBackpropKernels();
   }
   if (tf.getBackend() !== name) {
@@ -45,6 +47,10 @@ export async function initBackend(requested: string = 'auto'): Promise<string> {
   }
   // After initialisation: the shipped kernel it falls back to (NCHW) must have been set up. Ours
   // is ~10x faster than the shipped scalar loop; both tested against cpu.
-  if (name === 'wasm') useFastWasmConv2DBackpropInput();
+  if (name === 'wasm') {
+    useFastWasmConv2DBackpropInput();
+    useFastWasmMaxPoolGrad();
+    useSharedWasmIdentity();
+  }
   return tf.getBackend();
 }
