@@ -25,6 +25,7 @@ import type { JsAdam } from './engine/optim/adam.js';
 import type { LossPoint, TrainPosition } from './engine/train.js';
 // Side effect: registers the QAT layer classes so checkpoints deserialize.
 import './qat/layers/index.js';
+import './models/layers/cropping-1d.js'; // registers Cropping1D (not in TF.js) before any model loads
 
 export interface RunInfo {
   model: string;

@@ -7,11 +7,14 @@ import { CONCATENATION } from '../concatenation.js';
 import { CONV_2D } from '../conv-2d.js';
 import { DEPTHWISE_CONV_2D } from '../depthwise-conv-2d.js';
 import { FULLY_CONNECTED } from '../fully-connected.js';
+import { LEAKY_RELU } from '../leaky-relu.js';
 import { LOGISTIC } from '../logistic.js';
 import { MAX_POOL_2D } from '../max-pool-2d.js';
 import { MUL } from '../mul.js';
+import { PAD } from '../pad.js';
 import { RESHAPE } from '../reshape.js';
 import { SOFTMAX } from '../softmax.js';
+import { STRIDED_SLICE } from '../strided-slice.js';
 import { TANH } from '../tanh.js';
 
 export const TRAINER_OP_FILES: Readonly<Record<string, TrainerOpSpec>> = {
@@ -21,10 +24,13 @@ export const TRAINER_OP_FILES: Readonly<Record<string, TrainerOpSpec>> = {
   CONV_2D,
   DEPTHWISE_CONV_2D,
   FULLY_CONNECTED,
+  LEAKY_RELU,
   LOGISTIC,
   MAX_POOL_2D,
   MUL,
+  PAD,
   RESHAPE,
   SOFTMAX,
+  STRIDED_SLICE,
   TANH,
 };
