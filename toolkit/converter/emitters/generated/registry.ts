@@ -13,8 +13,11 @@ import { MAX_POOL_2D } from '../max-pool-2d.js';
 import { MUL } from '../mul.js';
 import { QUANTIZE } from '../quantize.js';
 import { RESHAPE } from '../reshape.js';
+import { RESIZE_BILINEAR } from '../resize-bilinear.js';
+import { RESIZE_NEAREST_NEIGHBOR } from '../resize-nearest-neighbor.js';
 import { SOFTMAX } from '../softmax.js';
 import { TANH } from '../tanh.js';
+import { TRANSPOSE_CONV } from '../transpose-conv.js';
 
 export const EMITTER_FILES: Readonly<Record<string, LayerEmitter>> = {
   ADD,
@@ -29,6 +32,9 @@ export const EMITTER_FILES: Readonly<Record<string, LayerEmitter>> = {
   MUL,
   QUANTIZE,
   RESHAPE,
+  RESIZE_BILINEAR,
+  RESIZE_NEAREST_NEIGHBOR,
   SOFTMAX,
   TANH,
+  TRANSPOSE_CONV,
 };

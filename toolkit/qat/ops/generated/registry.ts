@@ -11,8 +11,11 @@ import { LOGISTIC } from '../logistic.js';
 import { MAX_POOL_2D } from '../max-pool-2d.js';
 import { MUL } from '../mul.js';
 import { RESHAPE } from '../reshape.js';
+import { RESIZE_BILINEAR } from '../resize-bilinear.js';
+import { RESIZE_NEAREST_NEIGHBOR } from '../resize-nearest-neighbor.js';
 import { SOFTMAX } from '../softmax.js';
 import { TANH } from '../tanh.js';
+import { TRANSPOSE_CONV } from '../transpose-conv.js';
 
 export const TRAINER_OP_FILES: Readonly<Record<string, TrainerOpSpec>> = {
   ADD,
@@ -25,6 +28,9 @@ export const TRAINER_OP_FILES: Readonly<Record<string, TrainerOpSpec>> = {
   MAX_POOL_2D,
   MUL,
   RESHAPE,
+  RESIZE_BILINEAR,
+  RESIZE_NEAREST_NEIGHBOR,
   SOFTMAX,
   TANH,
+  TRANSPOSE_CONV,
 };
