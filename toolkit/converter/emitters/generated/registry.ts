@@ -15,9 +15,12 @@ import { MUL } from '../mul.js';
 import { PAD } from '../pad.js';
 import { QUANTIZE } from '../quantize.js';
 import { RESHAPE } from '../reshape.js';
+import { RESIZE_BILINEAR } from '../resize-bilinear.js';
+import { RESIZE_NEAREST_NEIGHBOR } from '../resize-nearest-neighbor.js';
 import { SOFTMAX } from '../softmax.js';
 import { STRIDED_SLICE } from '../strided-slice.js';
 import { TANH } from '../tanh.js';
+import { TRANSPOSE_CONV } from '../transpose-conv.js';
 
 export const EMITTER_FILES: Readonly<Record<string, LayerEmitter>> = {
   ADD,
@@ -34,7 +37,10 @@ export const EMITTER_FILES: Readonly<Record<string, LayerEmitter>> = {
   PAD,
   QUANTIZE,
   RESHAPE,
+  RESIZE_BILINEAR,
+  RESIZE_NEAREST_NEIGHBOR,
   SOFTMAX,
   STRIDED_SLICE,
   TANH,
+  TRANSPOSE_CONV,
 };

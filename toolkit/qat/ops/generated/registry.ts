@@ -13,9 +13,12 @@ import { MAX_POOL_2D } from '../max-pool-2d.js';
 import { MUL } from '../mul.js';
 import { PAD } from '../pad.js';
 import { RESHAPE } from '../reshape.js';
+import { RESIZE_BILINEAR } from '../resize-bilinear.js';
+import { RESIZE_NEAREST_NEIGHBOR } from '../resize-nearest-neighbor.js';
 import { SOFTMAX } from '../softmax.js';
 import { STRIDED_SLICE } from '../strided-slice.js';
 import { TANH } from '../tanh.js';
+import { TRANSPOSE_CONV } from '../transpose-conv.js';
 
 export const TRAINER_OP_FILES: Readonly<Record<string, TrainerOpSpec>> = {
   ADD,
@@ -30,7 +33,10 @@ export const TRAINER_OP_FILES: Readonly<Record<string, TrainerOpSpec>> = {
   MUL,
   PAD,
   RESHAPE,
+  RESIZE_BILINEAR,
+  RESIZE_NEAREST_NEIGHBOR,
   SOFTMAX,
   STRIDED_SLICE,
   TANH,
+  TRANSPOSE_CONV,
 };
