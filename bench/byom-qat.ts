@@ -19,7 +19,7 @@ const limitAt = args.indexOf('--limit');
 const limit = limitAt >= 0 ? Number(args.splice(limitAt, 2)[1]) : undefined;
 const files = args.length ? args : ['mlp', 'cnn-bn', 'residual', 'dsconv'].flatMap((m) => [`${m}.keras`, `${m}.h5`, `${m}.tflite`]);
 const kerasFigures = JSON.parse(readFileSync(join(FIXTURES, 'keras-fixtures.json'), 'utf8')) as { models: Record<string, { accuracy: number }> };
-const test = loadDataset('mnist', { split: 'test', normalization: { mean: 0, std: 1 } }).test!;
+const test = loadDataset('mnist', { split: 'test', normalization: { mean: [0], std: [1] } }).test!;
 const figures: Record<string, unknown>[] = [];
 
 for (const file of files) {

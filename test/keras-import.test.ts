@@ -16,7 +16,7 @@ const FIXTURES = 'test/fixtures/keras';
 const MODELS = ['mlp', 'cnn-bn', 'residual', 'dsconv'] as const;
 const FILES = MODELS.flatMap((m) => [`${m}.keras`, `${m}.h5`, `${m}.tflite`, ...(m === 'residual' ? ['residual.keras2.h5'] : [])]);
 // The fixtures' models take pixel / 255: mean 0, std 1 in edgeqat's terms.
-const test = loadDataset('mnist', { split: 'test', normalization: { mean: 0, std: 1 } }).test!;
+const test = loadDataset('mnist', { split: 'test', normalization: { mean: [0], std: [1] } }).test!;
 
 function golden(model: string) {
   const outputs = readFileSync(`${FIXTURES}/${model}.outputs.bin`);

@@ -28,11 +28,11 @@ describe('a Keras model through QAT to int8', () => {
     const out = join(tmp, file);
     const t = await runTrain({ model: join(FIXTURES, file), inputScale: '1/255', dataset: 'mnist', epochs: 1, batchSize: 32, limit: 3200, lr: 1e-4, lrSchedule: 'cosine', seed: 0, out, backend: 'wasm', quiet: true });
     expect(t.steps).toBe(100);
-    expect(t.info.normalization).toEqual({ mean: 0, std: 1 });
+    expect(t.info.normalization).toEqual({ mean: [0], std: [1] });
     const tflite = join(out, 'model.tflite');
     await runExport(out, { out: tflite, quiet: true });
     const metadata = readTfliteFile(tflite).metadata.find((m) => m.name === 'edgeqat_preprocessing');
-    expect(JSON.parse(metadata!.text!)).toEqual({ dataset: 'mnist', mean: 0, std: 1 });
+    expect(JSON.parse(metadata!.text!)).toMatchObject({ dataset: 'mnist', mean: [0], std: [1] });
     const ev = await runEval(tflite, { engine: 'tfjs-tflite', quiet: true });
     let agree = 0;
     for (let i = 0; i < ev.samples; i++) if (ev.predictions[i] === t.qatPredictions[i]) agree++;

@@ -12,6 +12,7 @@ import { pathInside } from '../../runtime/path-inside.js';
 import { ruleFor, supportedClassNames } from '../qat/quantize-registry.js';
 import { importModel, isImportedModelFile, quantizeProblems } from './import/index.js';
 import { checkWeightBytes } from './weight-manifest.js';
+import './layers/cropping-1d.js'; // registers Cropping1D (not in TF.js) before any model loads
 
 const MODEL_JSON = 'model.json';
 const WEIGHTS_BIN = 'weights.bin';

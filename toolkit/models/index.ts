@@ -6,6 +6,7 @@ import { sampleSize } from '../../runtime/datasets/dataset.js';
 import { buildCnn, type ImageInput } from './cnn.js';
 import { buildDscnn } from './dscnn.js';
 import { buildMlp } from './mlp.js';
+import { buildResnet8 } from './resnet8.js';
 import { isImportedModelFile } from './import/index.js';
 
 export interface BuiltinModel {
@@ -15,6 +16,8 @@ export interface BuiltinModel {
    * `numClasses` logits. The trainer reshapes the flat data sets to the model's input shape.
    */
   build(seed: number, sampleShape: readonly number[], numClasses: number): tfl.LayersModel;
+  /** The input size [rows, cols] the model was designed for: image folders are resized to it by default. */
+  imageSize?: [number, number];
 }
 
 /** [rows, cols, channels] of an image-shaped sample; one line when the sample is not an image. */
@@ -35,6 +38,11 @@ export const BUILTIN_MODELS: Record<string, BuiltinModel> = {
   dscnn: {
     description: 'MobileNet-style CNN: conv stem, depthwise-separable blocks (ReLU6), one residual Add, global average pooling',
     build: (seed, shape, numClasses) => buildDscnn(seed, imageOf('dscnn', shape), numClasses),
+  },
+  resnet8: {
+    description: "MLPerf Tiny's image-classification ResNet-8 (32x32x3 CIFAR-10 reference): three residual stages of 16/32/64 filters, ~78 k parameters",
+    build: (seed, shape, numClasses) => buildResnet8(seed, imageOf('resnet8', shape), numClasses),
+    imageSize: [32, 32],
   },
 };
 

@@ -38,18 +38,16 @@ export function statedPreprocessing(opts: InputPreprocessingOptions, channels = 
     const offset = opts.inputOffset === undefined ? 0 : parseNumber('--input-offset', opts.inputOffset);
     if (scale <= 0) throw new EdgeqatError('E_OPTION', `--input-scale must be positive, got '${opts.inputScale}'`);
     const std = 1 / (255 * scale);
-    return { mean: -offset * std || 0, std }; // no -0 in the recorded metadata
+    return { mean: [-offset * std || 0], std: [std] }; // no -0 in the recorded metadata
   }
   if (normalize) {
     const means = perChannel('--input-mean', opts.inputMean ?? '0');
     const stds = perChannel('--input-std', opts.inputStd ?? '1');
     for (const [flag, list] of [['--input-mean', means], ['--input-std', stds]] as const) {
       if (list.length !== 1 && list.length !== channels) throw new EdgeqatError('E_OPTION', `${flag} has ${list.length} values; the model input has ${channels} channel${channels === 1 ? '' : 's'} (give one value, or one per channel)`);
-      // Every data set edgeqat reads (MNIST-family IDX files) is single-channel: one value serves all channels.
-      if (new Set(list).size > 1) throw new EdgeqatError('E_UNSUPPORTED', `${flag} ${list.join(',')}: different values per channel need a multi-channel data set; edgeqat's data sets are single-channel`);
     }
-    if (stds[0]! <= 0) throw new EdgeqatError('E_OPTION', `--input-std must be positive, got '${opts.inputStd}'`);
-    return { mean: means[0]!, std: stds[0]! };
+    if (stds.some((s) => s <= 0)) throw new EdgeqatError('E_OPTION', `--input-std must be positive, got '${opts.inputStd}'`);
+    return { mean: means, std: stds };
   }
   return undefined;
 }
