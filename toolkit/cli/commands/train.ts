@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { loadDataset, sampleSize, type ImageOptions, type Normalization } from '../../../runtime/datasets/datasets.js';
 import { RESIZE_MODES, type ResizeMode } from '../../../runtime/images/resize.js';
 import { channelsOption, imageSize, normalizeOption, RESIZE_HELP } from '../image-options.js';
+import { imageAugmenter } from '../../engine/augment.js';
 import { initBackend, BACKENDS } from '../../engine/backend.js';
 import { builtinModel, isModelFile } from '../../models/index.js';
 import { loadModelFile, saveModelFile } from '../../models/file-io.js';
@@ -65,6 +66,10 @@ export interface TrainCommandOptions {
   channels?: 1 | 3;
   /** Normalisation constants (default: the data set's; `stats`: the training pixels' per channel). */
   normalize?: Normalization | 'stats';
+  /** Seeded augmentation: random shifts of up to n pixels (crop with padding). */
+  cropPadding?: number;
+  /** Seeded augmentation: random horizontal flips. */
+  flip?: boolean;
 }
 
 export const TRAIN_DEFAULTS = {
@@ -185,6 +190,8 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
       freezeBnAfter: settings.freezeBnAfter,
       floatOnly: !!settings.floatOnly,
       valSplit: settings.valSplit,
+      cropPadding: settings.cropPadding ?? 0,
+      flip: !!settings.flip,
     },
     backend,
     createdAt: resumed?.info.createdAt ?? new Date().toISOString(),
@@ -196,6 +203,8 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
   const accuracy = new AccuracyRecorder(model, test, priorMetrics, resumed?.state.position.step ?? 0);
   if (!resumed) writeRunFiles(runDir, info, { history, ...accuracy.fields() });
 
+  const augment = settings.cropPadding || settings.flip;
+  const fillBatch = augment ? imageAugmenter(train.pixels, data.sampleShape, data.normalization, { cropPadding: settings.cropPadding ?? 0, flip: !!settings.flip, seed: settings.seed }) : undefined;
   const progress = createProgress(`train (${backend})`, settings.quiet);
   const stop = watchStopSignals();
   let lastCheckpoint = resumed?.state.position.step ?? null;
@@ -203,7 +212,7 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
   try {
     result = await trainModel(
       trainee,
-      { inputs: train.inputs, labels: train.labels, count, featureSize: inputSize },
+      { inputs: train.inputs, labels: train.labels, count, featureSize: inputSize, fillBatch },
       {
         epochs: settings.epochs,
         batchSize: settings.batchSize,
@@ -298,6 +307,8 @@ function settingsOf(info: RunInfo, cli: TrainCommandOptions): TrainCommandOption
     channels: info.sampleShape?.length === 3 && (info.sampleShape[2] === 1 || info.sampleShape[2] === 3) ? info.sampleShape[2] : undefined,
     resize: info.resize,
     normalize: info.normalization,
+    cropPadding: o.cropPadding,
+    flip: o.flip,
   };
 }
 
@@ -337,6 +348,8 @@ export function addTrainOptions(cmd: Command): Command {
     .option('--resize <mode>', `image folders: ${RESIZE_HELP}`, oneOf('--resize', RESIZE_MODES))
     .option('--channels <n>', 'image folders: 1 (grayscale) or 3 (RGB) (default: 3 when any image has colour)', channelsOption('--channels'))
     .option('--normalize <how>', "input normalisation: stats (the training pixels' mean/std per channel), unit ([0,1]), symmetric ([-1,1]) or MEAN/STD lists (default: the data set's)", normalizeOption('--normalize'))
+    .option('--crop-padding <n>', 'augment images: shift each by up to n pixels (random crop with padding), seeded', nonNegativeInt('--crop-padding'))
+    .option('--flip', 'augment images: random horizontal flips, seeded')
     .option('--float-only', 'train the plain float model (no QAT); saves <out>/model.json + weights.bin for --model')
     .option('--observer <kind>', `activation observer (${OBSERVER_KINDS.join(', ')})`, oneOf('--observer', OBSERVER_KINDS))
     .option('--backend <name>', `TF.js backend (${BACKENDS.join(', ')})`, oneOf('--backend', BACKENDS), TRAIN_DEFAULTS.backend)
