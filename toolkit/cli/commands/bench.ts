@@ -1,8 +1,9 @@
 // `edgeqat bench <model.tflite>`: how fast an engine runs a model in this process. Load time (engine
 // creation, including its WebAssembly start-up when it is the first load), the first run, a
 // warm-up, then per-run latency (min/p50/p90/p99/mean/max), throughput and peak RSS. `--json`
-// gives times in microseconds under keys ending in `_us`. Inputs are MNIST test images (normalized
-// as the model's metadata says) when the model takes 28×28 inputs, else seeded random values.
+// gives times in microseconds under keys ending in `_us`. Inputs are the test samples of the data
+// set the model's metadata names (normalized and fitted as it says), MNIST test images for other
+// models taking 28×28 inputs, else seeded random values.
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { loadDataset, sampleSize } from '../../../runtime/datasets/datasets.js';
@@ -66,9 +67,10 @@ const BENCH_ENGINES = [...ENGINE_CHOICES, 'all'] as const;
 const MNIST_SIZE = 28 * 28;
 
 function inputs(summary: ModelSummary, per: number, opts: BenchOptions): { inputs: Float32Array; count: number; what: string } {
-  if (opts.dataset || per === MNIST_SIZE) {
-    const spec = opts.dataset ?? 'mnist';
-    const data = loadDataset(spec, { split: 'test', dataDir: opts.dataDir, ...recordedLoadOptions(readPreprocessing(summary, spec), spec) });
+  const recorded = readPreprocessing(summary, 'model');
+  const spec = opts.dataset ?? recorded?.dataset ?? (per === MNIST_SIZE ? 'mnist' : null);
+  if (spec) {
+    const data = loadDataset(spec, { split: 'test', dataDir: opts.dataDir, ...recordedLoadOptions(recorded, spec) });
     if (sampleSize(data.sampleShape) !== per) throw new EdgeqatError('E_DATASET', `model input has ${per} values per sample, ${spec} samples have ${sampleSize(data.sampleShape)}`);
     return { inputs: data.test!.inputs, count: data.test!.count, what: `${spec} test images` };
   }
