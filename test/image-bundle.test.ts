@@ -3,7 +3,7 @@
 // photo.jpg` on x86 and on the emulated Raspberry Pi (qemu arm64, Node 18): the same classes,
 // class names and scores as `edgeqat classify` on the host, and eval/bench/debug/report on it.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import { runBench } from '../toolkit/cli/commands/bench.js';
 import { runClassify } from '../toolkit/cli/commands/classify.js';
 import { runDebug } from '../toolkit/cli/commands/debug.js';
 import { runEval } from '../toolkit/cli/commands/eval.js';
+import { runReport } from '../toolkit/cli/commands/report.js';
 import { runExport } from '../toolkit/cli/commands/export.js';
 import { runTrain } from '../toolkit/cli/commands/train.js';
 import { writeImageFolder } from '../scripts/make-image-datasets.js';
@@ -62,7 +63,7 @@ describe('an image model from folder to device', () => {
     expect(host.filter((h) => h.file.includes(`/${h.className}/`)).length).toBeGreaterThanOrEqual(2);
   });
 
-  it('eval, bench and debug run on the colour model', async () => {
+  it('eval, bench, debug and report run on the colour model', async () => {
     const e = await runEval(model, { quiet: true });
     expect([e.dataset, e.samples]).toEqual([`images:${folder}`, 300]);
     expect(e.accuracy).toBeGreaterThan(0.5);
@@ -70,7 +71,12 @@ describe('an image model from folder to device', () => {
     expect('results' in b ? b.results[0] : b).toMatchObject({ input: `images:${folder} test images` });
     const d = await runDebug(join(tmp, 'run'), { samples: 20 });
     expect(d.samples).toBe(20);
-  }, 120_000);
+    await runExport(join(tmp, 'run'), { int8Io: true, quiet: true });
+    const report = await runReport(join(tmp, 'run'), { quiet: true, iterations: 20, debugSamples: 10 });
+    expect(report.sections.find((x) => x.id === 'confusion')?.available).toBe(true);
+    // The confusion table is labelled with the class folders' names.
+    expect(readFileSync(report.out, 'utf8')).toMatch(/<tr><td>7<\/td>/);
+  }, 180_000);
 
   it('node run.js photo.png prints the class names and scores the host computes (x86)', () => {
     const r = runCli(['bundle', model, '--out', bundleDir, '--with-samples', '20']);
