@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { writeFileAtomic, writeJsonAtomic } from '../runtime/atomic-write.js';
 import { BUILTIN_MODELS } from '../toolkit/models/index.js';
 import { benchEngines, type EngineBench } from './engines.js';
+import { benchImageDecode } from './image-decode.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -16,7 +17,8 @@ const flag = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const quick = args.includes('--quick');
-const models = (flag('--models') ?? Object.keys(BUILTIN_MODELS).join(',')).split(',');
+// resnet8 (32×32×3) has its own line below: one QAT batch size on wasm (MLPerf Tiny trains it at 32).
+const models = (flag('--models') ?? Object.keys(BUILTIN_MODELS).filter((m) => m !== 'resnet8').join(',')).split(',');
 const backends = (flag('--backends') ?? 'wasm,cpu').split(',');
 const batches = [10, 32, 128];
 
@@ -62,6 +64,19 @@ for (const model of models) {
   }
 }
 
+// ResNet-8 QAT epoch (CIFAR-10's 50,000 images at 32×32×3, extrapolated from a slice).
+if (!flag('--models') || models.includes('resnet8')) {
+  const images = quick ? 320 : 1600;
+  process.stderr.write(`bench: resnet8 qat on wasm, batch 32, ${images} images at 32x32x3 ... `);
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/train-one.ts', 'resnet8', 'wasm', '32', 'qat', String(images)], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const r = JSON.parse(out.trim().split('\n').at(-1)!) as TrainBench;
+  process.stderr.write(`${r.epoch_s.toFixed(0)} s per 50,000-image epoch\n`);
+  training.push(r);
+}
+
+process.stderr.write('bench: image decoding ...\n');
+const decoding = benchImageDecode(quick);
+
 const engines: EngineBench[] = await benchEngines(models.filter((m) => m in BUILTIN_MODELS), quick);
 
 // PyTorch eager QAT of the same MLP, side by side in the same run (a yardstick, never a
@@ -81,7 +96,7 @@ if (torchPython && models.includes('mlp') && !quick) {
 }
 
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}-${process.arch}`;
-const results = { date: new Date().toISOString(), machine, quick, training, engines, pytorch: torch };
+const results = { date: new Date().toISOString(), machine, quick, training, decoding, engines, pytorch: torch };
 writeJsonAtomic(`${repo}/bench/results.json`, results);
 
 const fmt = (x: number, d = 1) => x.toFixed(d);
@@ -94,7 +109,7 @@ const md = [
   ``,
   `${results.date} on ${machine}${quick ? ' (quick run)' : ''}.`,
   ``,
-  `## Training (one MNIST epoch = 60,000 images; measured on \`images\`, epoch time extrapolated)`,
+  `## Training (one epoch = 60,000 MNIST images, or for resnet8 50,000 CIFAR-size 32×32×3 images; measured on \`images\`, epoch time extrapolated)`,
   ``,
   `| model | backend | batch | mode | images | images/s | epoch s | QAT/float | peak RSS MB |`,
   `|---|---|---|---|---|---|---|---|---|`,
@@ -116,6 +131,12 @@ const md = [
         ``,
       ]
     : []),
+  `## Image decoding (file bytes → model input bytes: header, decode, orientation, resize, channels; one core)`,
+  ``,
+  `| case | format | file | to | bytes | images/s | images per CPU-s |`,
+  `|---|---|---|---|---|---|---|`,
+  ...decoding.map((d) => `| ${d.case} | ${d.format} | ${d.from} | ${d.to} | ${d.bytes} | ${fmt(d.images_per_s, 0)} | ${fmt(d.images_per_cpu_s, 0)} |`),
+  ``,
   `## Export`,
   ``,
   `| model | export ms |`,
