@@ -41,11 +41,11 @@ function diffToMnist(d: Dataset, k: number, i: number): number {
   return sum / 784;
 }
 
-/** The chosen MNIST test indices in the order an image folder lists them (class folder, then file name). */
+/** The chosen MNIST test indices in the order an image folder lists them (round-robin over the class folders). */
 function folderOrder(names: string[]): number[] {
   const folder = folderNames('mnist');
-  const rank = (i: number) => names.indexOf(folder[mnist.test!.labels[i]!]!);
-  return [...chosen].sort((a, b) => rank(a) - rank(b) || a - b);
+  const byClass = names.map((n) => chosen.filter((i) => folder[mnist.test!.labels[i]!] === n));
+  return Array.from({ length: PER_CLASS }, (_, k) => byClass.map((c) => c[k]!)).flat();
 }
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
