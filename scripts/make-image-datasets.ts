@@ -121,7 +121,12 @@ function writeJpegs(jobs: JpegJob[], quality: number): void {
     const key = `${j.img.width}x${j.img.height}x${j.img.channels}`;
     groups.set(key, [...(groups.get(key) ?? []), j]);
   }
-  for (const group of groups.values()) {
+  // ImageMagick's default policy refuses images taller than 16K pixels: strips of at most that.
+  const strips = [...groups.values()].flatMap((g) => {
+    const per = Math.max(1, Math.floor(16000 / g[0]!.img.height));
+    return Array.from({ length: Math.ceil(g.length / per) }, (_, k) => g.slice(k * per, (k + 1) * per));
+  });
+  for (const group of strips) {
     const { width, height, channels } = group[0]!.img;
     const tmp = mkdtempSync(join(resolve(group[0]!.path, '..'), '.strip-'));
     const strip = Buffer.concat(group.map((j) => (j.orientation === 1 ? j.img : storedFor(j.img, j.orientation)).data));
