@@ -18,7 +18,7 @@ import { BACKENDS } from '../../engine/backend.js';
 import { convertToTflite } from '../../converter/convert.js';
 import { loadModelFile } from '../../models/file-io.js';
 import { CALIBRATION_METHODS, type CalibrationMethod } from '../../ptq/range-estimators.js';
-import { saveCheckpoint, writeRunFiles, type RunInfo } from '../../run-folder.js';
+import { readRunInfo, runLoadOptions, saveCheckpoint, writeRunFiles, type RunInfo } from '../../run-folder.js';
 import { nonNegativeInt, oneOf, positiveInt, positiveNumber } from '../options.js';
 import { createProgress } from '../progress.js';
 import { runBench, type BenchResult } from './bench.js';
@@ -136,7 +136,9 @@ export async function runCompare(opts: CompareOptions): Promise<CompareResult> {
   // 2. PTQ of the float model, kept as a run folder (export, debug and report read it).
   stage.update(1, stages, 'post-training quantization');
   const float = await loadModelFile(floatModelJson, { checkLayers: false });
-  const data = loadDataset(o.dataset, { dataDir: o.dataDir, split: 'train' });
+  // The data as the float run loaded it (image folders: its size, channels, fit; its normalisation).
+  const floatInfo = readRunInfo(join(dirs.float, 'run.json'));
+  const data = loadDataset(o.dataset, { dataDir: o.dataDir, split: 'train', ...runLoadOptions(floatInfo), valSplit: undefined });
   const ptq = ptqModel(float, data, { calibrationSamples: o.calibrationSamples, calibration: o.calibration, percentile: o.percentile, quiet: common.quiet });
   float.dispose();
   const info: RunInfo = {
@@ -146,6 +148,7 @@ export async function runCompare(opts: CompareOptions): Promise<CompareResult> {
     numClasses: data.numClasses,
     classNames: data.classNames,
     sampleShape: data.sampleShape,
+    ...(data.resize ? { resize: data.resize } : {}),
     inputShape: (ptq.model.inputs[0].shape as number[]).slice(1),
     options: { ptq: true, from: floatModelJson, calibration: ptq.calibration.method, percentile: ptq.calibration.percentile, calibrationSamples: ptq.calibration.samples },
     backend: common.backend,
