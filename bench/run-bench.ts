@@ -9,6 +9,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../runtime/atomic-write.js';
 import { BUILTIN_MODELS } from '../toolkit/models/index.js';
 import { benchEngines, type EngineBench } from './engines.js';
 import { benchImageDecode } from './image-decode.js';
+import { benchTimeLimits, timeLimitsTable } from './time-limits.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -78,6 +79,9 @@ process.stderr.write('bench: image decoding ...\n');
 const decoding = benchImageDecode(quick);
 
 const engines: EngineBench[] = await benchEngines(models.filter((m) => m in BUILTIN_MODELS), quick);
+// The wall-clock limits the tests do not assert (bench/time-limits.ts).
+process.stderr.write('bench: time limits (verifier, fuzz, bundle runner, deploy failures) ...\n');
+const timeLimits = await benchTimeLimits(quick);
 
 // PyTorch eager QAT of the same MLP, side by side in the same run (a yardstick, never a
 // dependency): set EDGEQAT_TORCH_PYTHON to a Python with torch installed.
@@ -96,7 +100,7 @@ if (torchPython && models.includes('mlp') && !quick) {
 }
 
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}-${process.arch}`;
-const results = { date: new Date().toISOString(), machine, quick, training, decoding, engines, pytorch: torch };
+const results = { date: new Date().toISOString(), machine, quick, training, decoding, engines, pytorch: torch, time_limits: timeLimits };
 writeJsonAtomic(`${repo}/bench/results.json`, results);
 
 const fmt = (x: number, d = 1) => x.toFixed(d);
@@ -156,6 +160,11 @@ const md = [
       : `| ${e.model} | ${e.engine} | ${fmt(e.load_ms!)} | ${fmt(e.p50_us!)} | ${fmt(e.p99_us!)} | ${fmt(e.eval_images_per_s!, 0)} | ${e.accuracy!.toFixed(4)} |`,
   ),
   ``,
+  `## Time limits (wall clock; asserted here, not in the tests)`,
+  ``,
+  ...timeLimitsTable(timeLimits),
+  ``,
 ].join('\n');
 writeFileAtomic(`${repo}/bench/results.md`, md);
 console.log(md);
+if (timeLimits.some((r) => r.ok === false)) process.exitCode = 1;

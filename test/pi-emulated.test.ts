@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import type { RunnerReport } from '../devices/runner/run-bundle.js';
+import type { RunnerReport } from '../devices/runner/runner-report.js';
 import { exportMlp } from './helpers/mlp-model.js';
+import { skipOrFail } from './helpers/needs.js';
 import { runCli } from './helpers/run-cli.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -34,7 +35,7 @@ function runEmulated(bundle: string, cpu: string): { report: RunnerReport; secon
   const r = spawnSync(QEMU, ['-cpu', cpu, '-L', sysroot, join(sysroot, 'usr/bin/node'), join(bundle, 'run.js'), '--json', '--iterations', '200', '--warmup', '20'], {
     encoding: 'utf8',
     cwd: tmpdir(),
-    timeout: 240_000,
+    timeout: 600_000,
   });
   expect(r.status, r.stderr || String(r.error)).toBe(0);
   return { report: JSON.parse(r.stdout), seconds: (performance.now() - start) / 1000 };
@@ -48,7 +49,7 @@ function bundle(engine: string): string {
 }
 
 function compare(ctx: TestContext, engine: string): void {
-  if (skipReason) ctx.skip(skipReason);
+  if (skipReason) skipOrFail(ctx, skipReason);
   const dir = bundle(engine);
   const x86 = runX86(dir);
   const { report: arm, seconds } = runEmulated(dir, 'cortex-a72');

@@ -27,9 +27,9 @@ describe('per-channel normalisation', () => {
 
   it('reads a run.json written before colour inputs (one number each) in the per-channel form', () => {
     const dir = mkdtempSync(join(tmpdir(), 'edgeqat-pixels-'));
-    writeFileSync(join(dir, 'run.json'), JSON.stringify({ model: 'mlp', dataset: 'mnist', normalization: { mean: 0.1307, std: 0.3081 } }));
-    expect(readRunInfo(join(dir, 'run.json')).normalization).toEqual({ mean: [0.1307], std: [0.3081] });
-    writeFileSync(join(dir, 'run.json'), JSON.stringify({ model: 'mlp', dataset: 'mnist', normalization: { mean: 'x' } }));
-    expect(() => readRunInfo(join(dir, 'run.json'))).toThrow(/run\.json: normalization: expected/);
+    writeFileSync(join(dir, 'run.json'), JSON.stringify({ model: 'mlp', dataset: 'mnist', options: {}, normalization: { mean: 0.1307, std: 0.3081 } }));
+    expect(readRunInfo(dir).normalization).toEqual({ mean: [0.1307], std: [0.3081] });
+    writeFileSync(join(dir, 'run.json'), JSON.stringify({ model: 'mlp', dataset: 'mnist', options: {}, normalization: { mean: 'x' } }));
+    expect(() => readRunInfo(dir)).toThrow(/run\.json: normalization: expected/);
   });
 });

@@ -18,7 +18,9 @@ import { normalizationFrom } from '../runtime/datasets/pixels.js';
 import type { ValSplit } from '../runtime/datasets/val-split.js';
 import type { ResizeMode } from '../runtime/images/resize.js';
 import { recordedLoadOptions, type ModelPreprocessing } from '../runtime/model-metadata.js';
+import { pathInside } from '../runtime/path-inside.js';
 import type { AccuracyPoint } from './accuracy-history.js';
+import { checkWeightBytes } from './models/weight-manifest.js';
 import type { JsAdam } from './engine/optim/adam.js';
 import type { LossPoint, TrainPosition } from './engine/train.js';
 // Side effect: registers the QAT layer classes so checkpoints deserialize.
@@ -108,7 +110,9 @@ export async function saveCheckpoint(dir: string, model: tfl.LayersModel, optimi
   writeJsonAtomic(join(folder, 'state.json'), state);
   writeFileAtomic(join(root, LATEST), name + '\n');
   for (const entry of readdirSync(root)) {
-    if (entry !== name && entry !== LATEST && entry.startsWith('step-')) rmSync(join(root, entry), { recursive: true, force: true });
+    // Older checkpoints, and temp files of `latest` left by a process killed while writing it.
+    const stale = (entry.startsWith('step-') && entry !== name) || entry.startsWith(`.${LATEST}.tmp-`);
+    if (stale) rmSync(join(root, entry), { recursive: true, force: true });
   }
 }
 
@@ -132,15 +136,6 @@ export function writeRunFiles(dir: string, info: RunInfo, metrics: RunMetrics): 
   writeJsonAtomic(join(dir, 'run.json'), info);
 }
 
-/** A run.json, its normalisation in the per-channel form (older files hold one number each). */
-export function readRunInfo(path: string): RunInfo {
-  const info = readJson<RunInfo>(path, 'run.json');
-  const raw = info?.normalization as unknown as { mean?: unknown; std?: unknown } | undefined;
-  const n = raw ? normalizationFrom(raw.mean, raw.std) : null;
-  if (!n) throw new EdgeqatError('E_RUN_FOLDER', `${path}: normalization: expected {mean, std} numbers or arrays`);
-  return { ...info, normalization: n };
-}
-
 /** A JSON file of a run folder; unreadable or invalid is one E_RUN_FOLDER line naming it. */
 export function readJson<T>(path: string, what: string): T {
   try {
@@ -150,16 +145,69 @@ export function readJson<T>(path: string, what: string): T {
   }
 }
 
+/** A JSON file of a run folder, or null when it is missing or unreadable. */
+function readJsonOrNull<T>(path: string): T | null {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch {
+    return null;
+  }
+}
+
+/** `dir`/run.json, or null when there is none or it is not a valid run.json. */
+export function readRunInfoOrNull(dir: string): RunInfo | null {
+  try {
+    return readRunInfo(dir);
+  } catch {
+    return null;
+  }
+}
+
+/** `dir`/metrics.json, or null when there is none or it does not parse. */
+export function readRunMetricsOrNull(dir: string): RunMetrics | null {
+  return readJsonOrNull<RunMetrics>(join(dir, 'metrics.json'));
+}
+
+/** The run folder has a `latest` checkpoint pointer (a run killed before its first checkpoint has none). */
+export function hasCheckpoint(dir: string): boolean {
+  return existsSync(join(dir, CHECKPOINTS, LATEST));
+}
+
+/**
+ * run.json of a run folder, its normalisation in the per-channel form (older files hold one number
+ * each); missing is one line saying how to make a run folder.
+ */
+export function readRunInfo(dir: string): RunInfo {
+  const path = join(dir, 'run.json');
+  if (!existsSync(path)) throw new EdgeqatError('E_RUN_FOLDER', `${dir}: not a run folder (no run.json; create one with 'edgeqat train --out ${dir}')`);
+  const info = readJson<RunInfo>(path, 'run.json');
+  if (typeof info?.model !== 'string' || typeof info?.dataset !== 'string' || typeof info?.options !== 'object' || info.options === null) {
+    throw new EdgeqatError('E_RUN_FOLDER', `${path}: not an edgeqat run.json (no model, dataset or options)`);
+  }
+  const raw = info.normalization as unknown as { mean?: unknown; std?: unknown } | undefined;
+  const n = raw ? normalizationFrom(raw.mean, raw.std) : null;
+  if (!n) throw new EdgeqatError('E_RUN_FOLDER', `${path}: normalization: expected {mean, std} numbers or arrays`);
+  return { ...info, normalization: n };
+}
+
 function latestCheckpoint(dir: string): string {
   const pointer = join(dir, CHECKPOINTS, LATEST);
   if (!existsSync(pointer)) {
     throw new EdgeqatError('E_RUN_FOLDER', `${dir}: not a run folder (no ${CHECKPOINTS}/${LATEST}; create one with 'edgeqat train --out ${dir}')`);
   }
   const name = readFileSync(pointer, 'utf8').trim();
-  if (!/^step-\d+$/.test(name) || !existsSync(join(dir, CHECKPOINTS, name))) {
-    throw new EdgeqatError('E_RUN_FOLDER', `${pointer}: names a missing checkpoint '${name.slice(0, 40)}'`);
-  }
-  return join(dir, CHECKPOINTS, name);
+  if (!/^step-\d+$/.test(name)) throw new EdgeqatError('E_RUN_FOLDER', `${pointer}: names ${JSON.stringify(name.slice(0, 40))}, not a checkpoint folder (step-NNNNNNN)`);
+  const folder = pathInside(join(dir, CHECKPOINTS), name, { code: 'E_RUN_FOLDER', source: pointer, what: 'checkpoint' });
+  if (!existsSync(folder)) throw new EdgeqatError('E_RUN_FOLDER', `${pointer}: names a missing checkpoint '${name}'`);
+  return folder;
+}
+
+/** A checkpoint's binary file, refused unless it holds exactly the bytes its manifest entries promise. */
+function readCheckpointBin(path: string, entries: tf.io.WeightsManifestEntry[], what: string): ArrayBuffer {
+  if (!existsSync(path)) throw new EdgeqatError('E_RUN_FOLDER', `${path}: missing ${what}`);
+  const bin = readFileSync(path);
+  checkWeightBytes(entries, bin.length, path, 'E_RUN_FOLDER');
+  return bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength);
 }
 
 export interface LoadedRun {
@@ -172,19 +220,13 @@ export interface LoadedRun {
 export async function loadRun(dir: string): Promise<LoadedRun> {
   const folder = latestCheckpoint(dir);
   const json = readJson<{ modelTopology: tf.io.ModelArtifacts['modelTopology']; weightsManifest: tf.io.WeightsManifestConfig }>(join(folder, 'model.json'), 'the checkpoint');
-  const info = readRunInfo(join(dir, 'run.json'));
+  const info = readRunInfo(dir);
   const state = readJson<CheckpointState>(join(folder, 'state.json'), 'the checkpoint state');
-  const weightsPath = join(folder, 'weights.bin');
-  if (!existsSync(weightsPath)) throw new EdgeqatError('E_RUN_FOLDER', `${weightsPath}: missing checkpoint weights`);
-  const bin = readFileSync(weightsPath);
+  if (!Array.isArray(json?.weightsManifest)) throw new EdgeqatError('E_RUN_FOLDER', `${join(folder, 'model.json')}: no weightsManifest`);
+  const weightSpecs = json.weightsManifest.flatMap((g) => g.weights);
+  const weightData = readCheckpointBin(join(folder, 'weights.bin'), weightSpecs, 'checkpoint weights');
   try {
-    const model = await tfl.loadLayersModel(
-      tf.io.fromMemory({
-        modelTopology: json.modelTopology,
-        weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
-        weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
-      }),
-    );
+    const model = await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData }));
     return { model, info, checkpoint: folder, state };
   } catch (e) {
     throw new EdgeqatError('E_RUN_FOLDER', `${dir}: checkpoint does not load (${(e as Error).message.split('\n')[0]})`);
@@ -196,8 +238,8 @@ export function restoreOptimizer(checkpoint: string, model: tfl.LayersModel, opt
   const specsPath = join(checkpoint, 'optimizer.json');
   if (!existsSync(specsPath)) return;
   const specs = readJson<tf.io.WeightsManifestEntry[]>(specsPath, 'optimizer state');
-  const bin = readFileSync(join(checkpoint, 'optimizer.bin'));
-  const named = tf.io.decodeWeights(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength), specs);
+  if (!Array.isArray(specs)) throw new EdgeqatError('E_RUN_FOLDER', `${specsPath}: not a list of optimizer weights`);
+  const named = tf.io.decodeWeights(readCheckpointBin(join(checkpoint, 'optimizer.bin'), specs, 'optimizer state'), specs);
   for (const w of model.trainableWeights) {
     const m = named[`${w.originalName}/m`];
     const v = named[`${w.originalName}/v`];

@@ -8,6 +8,7 @@ import { EdgeqatError } from '../../runtime/errors.js';
 import type { Normalization } from '../../runtime/datasets/dataset.js';
 import { normalizationFrom } from '../../runtime/datasets/pixels.js';
 import { JsonFields, parseJson } from '../../runtime/json-fields.js';
+import { relativeNameProblem } from '../../runtime/path-inside.js';
 import { validateProfile, WASM_VARIANTS, type DeviceProfile, type WasmVariant } from '../profiles.js';
 
 export const BUNDLE_FORMAT = 'edgeqat-bundle';
@@ -97,6 +98,10 @@ export function parseManifest(value: unknown, where: string): BundleManifest {
     const w = f.object('wasm').onlyKeys(['variant', 'files']);
     const files = w.raw('files');
     if (!Array.isArray(files) || !files.every((x) => typeof x === 'string')) w.expected('files', 'an array of file names');
+    for (const name of files as string[]) {
+      const problem = relativeNameProblem(name);
+      if (problem) w.fail('files', `${JSON.stringify(name).slice(0, 80)} ${problem}`);
+    }
     wasm = { variant: w.oneOf('variant', WASM_VARIANTS), files: files as string[] };
   }
   const m = f.object('model').onlyKeys(['source', 'bytes', 'sha256']);
@@ -122,6 +127,9 @@ export function parseManifest(value: unknown, where: string): BundleManifest {
   const filesField = f.object('files');
   const files: Record<string, FileEntry> = {};
   for (const path of filesField.keys()) {
+    // Names of files inside the bundle, checked again against the folder when read (run-bundle.ts).
+    const problem = relativeNameProblem(path);
+    if (problem) filesField.fail(JSON.stringify(path).slice(0, 80), `file name ${problem}`);
     const e = filesField.object(path).onlyKeys(['bytes', 'sha256']);
     files[path] = { bytes: e.integer('bytes', 0), sha256: hex64(e, 'sha256') };
   }

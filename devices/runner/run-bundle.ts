@@ -12,10 +12,12 @@ import { readIdxImages, readIdxLabels } from '../../runtime/datasets/idx.js';
 import { elementsPerSample, type Engine, type OutputArray } from '../../runtime/engines/engine.js';
 import { EdgeqatError, isEdgeqatError } from '../../runtime/errors.js';
 import { readTfliteModel, type ModelSummary } from '../../runtime/model-reader.js';
+import { pathInside } from '../../runtime/path-inside.js';
 import { BUNDLE_FILES, readManifest, sha256, type BundleEngine, type BundleManifest } from '../bundle/manifest.js';
-import { DEFAULT_LATENCY, measureLatency, type LatencyFigures } from './latency.js';
-import { outputChecksum, type OutputChecksum } from './output-checksum.js';
+import { DEFAULT_LATENCY, measureLatency } from './latency.js';
+import { outputChecksum } from './output-checksum.js';
 import { formatReport } from './format-report.js';
+import type { RunnerReport, SampleFigures } from './runner-report.js';
 
 export interface BundleEngineFactory {
   name: BundleEngine;
@@ -32,35 +34,6 @@ export interface RunnerOptions {
   verify: boolean;
   /** Image files to classify instead of the benchmark (`node run.js photo.jpg`). */
   files: string[];
-}
-
-export interface SampleFigures {
-  dataset: string;
-  count: number;
-  correct: number;
-  accuracy: number;
-  /** What the checksum covers: int8 output values (see output-checksum.ts). */
-  outputs_over: OutputChecksum['over'];
-  outputs_sha256: string;
-}
-
-/** What `node run.js --json` prints: one object. Times in µs (`_us`) or ms (`_ms`). */
-export interface RunnerReport extends LatencyFigures {
-  runner: 'edgeqat-bundle';
-  device: string;
-  node: string;
-  arch: string;
-  platform: string;
-  cpu: string;
-  engine: string;
-  model: { source: string; bytes: number; sha256: string };
-  /** Files checked against manifest.json (0 with --no-verify). */
-  verified_files: number;
-  load_us: number;
-  peak_rss_bytes: number;
-  samples: SampleFigures | null;
-  /** From the process's start to the report: what a user waits for. */
-  ready_ms: number;
 }
 
 const USAGE = 'usage: node run.js [--json] [--iterations N] [--warmup N] [--no-verify] [image.jpg|image.png ...]';
@@ -178,6 +151,7 @@ function readBundleFile(dir: string, rel: string): Uint8Array {
 function verifyFiles(dir: string, manifest: BundleManifest): number {
   let n = 0;
   for (const [rel, entry] of Object.entries(manifest.files)) {
+    pathInside(dir, rel, { code: 'E_MODEL_FILE', source: BUNDLE_FILES.manifest, what: 'file' }); // never reads outside the bundle
     const bytes = readBundleFile(dir, rel);
     const actual = sha256(bytes);
     if (bytes.length !== entry.bytes || actual !== entry.sha256) {

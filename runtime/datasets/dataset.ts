@@ -4,7 +4,14 @@
 // format (IDX, image folders, CIFAR, WAV clips, ...) produces this shape; ./datasets.ts picks the
 // loader from the spec. Node built-ins only: the runtime runs on devices.
 import type { ResizeMode } from '../images/resize.js';
-import type { ValSplit } from './val-split.js';
+
+/** A seeded, stratified held-out share of the training samples (./val-split.ts draws it). */
+export interface ValSplit {
+  /** Share of each class's training samples held out, in (0, 1). */
+  fraction: number;
+  /** Seed of the draw (train records its --seed). */
+  seed: number;
+}
 
 export type SplitName = 'train' | 'test' | 'both';
 

@@ -5,14 +5,9 @@
 // the report and the bundle recompute the same held-out samples from what the model records.
 import { EdgeqatError } from '../errors.js';
 import { mulberry32, permutation } from '../seeded-random.js';
-import { sampleSize, type Split } from './dataset.js';
+import { sampleSize, type Split, type ValSplit } from './dataset.js';
 
-export interface ValSplit {
-  /** Share of each class's training samples held out, in (0, 1). */
-  fraction: number;
-  /** Seed of the draw (train records its --seed). */
-  seed: number;
-}
+export type { ValSplit } from './dataset.js';
 
 export function checkValSplit(v: ValSplit, where = '--val-split'): void {
   if (!(Number.isFinite(v.fraction) && v.fraction > 0 && v.fraction < 1)) {

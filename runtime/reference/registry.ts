@@ -8,13 +8,16 @@ import { CONV_2D } from './kernels/conv-2d.js';
 import { DEPTHWISE_CONV_2D } from './kernels/depthwise-conv-2d.js';
 import { DEQUANTIZE } from './kernels/dequantize.js';
 import { FULLY_CONNECTED } from './kernels/fully-connected.js';
+import { LEAKY_RELU } from './kernels/leaky-relu.js';
 import { LOGISTIC } from './kernels/logistic.js';
 import { MAX_POOL_2D } from './kernels/max-pool-2d.js';
 import { MEAN } from './kernels/mean.js';
 import { MUL } from './kernels/mul.js';
+import { PAD } from './kernels/pad.js';
 import { QUANTIZE } from './kernels/quantize.js';
 import { RESHAPE } from './kernels/reshape.js';
 import { SOFTMAX } from './kernels/softmax.js';
+import { STRIDED_SLICE } from './kernels/strided-slice.js';
 import { TANH } from './kernels/tanh.js';
 
 const KERNELS: readonly ReferenceKernel[] = [
@@ -25,13 +28,16 @@ const KERNELS: readonly ReferenceKernel[] = [
   DEPTHWISE_CONV_2D,
   DEQUANTIZE,
   FULLY_CONNECTED,
+  LEAKY_RELU,
   LOGISTIC,
   MAX_POOL_2D,
   MEAN,
   MUL,
+  PAD,
   QUANTIZE,
   RESHAPE,
   SOFTMAX,
+  STRIDED_SLICE,
   TANH,
 ];
 

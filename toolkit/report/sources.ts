@@ -3,32 +3,16 @@
 //   required  <run>/run.json, <run>/metrics.json, <run>/model.tflite (verified)
 //   optional  compare.json in the run folder or its parent (`edgeqat compare --out`), the float run
 //             (the compare folder's float/, or the folder of the float model.json the run was
-//             QAT-trained from), <run>/checkpoints/latest (QAT model), <run>/bench.json
+//             QAT-trained from, when it is a sibling of the run), <run>/checkpoints/latest (QAT
+//             model), <run>/bench.json
 // Given a compare folder itself (compare.json, no run.json), the report is about its qat/ run.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { EdgeqatError } from '../../runtime/errors.js';
 import { readTfliteModel, type ModelSummary } from '../../runtime/model-reader.js';
+import { COMPARE_FILE, readCompareFile, type CompareFile } from '../compare/compare-file.js';
+import { resolvesInside } from '../../runtime/path-inside.js';
 import { readJson, readRunInfo, type RunInfo, type RunMetrics } from '../run-folder.js';
-
-export interface CompareEntry {
-  accuracy: number;
-  size_bytes: number;
-  p50_us: number;
-  drop_points?: number;
-  tflite?: string;
-}
-
-export interface CompareFile {
-  model?: string;
-  dataset?: string;
-  machine?: string;
-  float: CompareEntry;
-  ptq: CompareEntry;
-  qat: CompareEntry;
-}
-
-export const COMPARE_VARIANTS = ['float', 'ptq', 'qat'] as const;
 
 export interface RunFiles {
   dir: string;
@@ -61,25 +45,10 @@ function readRunFiles(dir: string): RunFiles {
   if (typeof raw?.dataset !== 'string' || typeof raw?.model !== 'string') {
     throw new EdgeqatError('E_RUN_FOLDER', `${join(dir, 'run.json')}: not an edgeqat run.json (no model/dataset)`);
   }
-  const info = readRunInfo(join(dir, 'run.json'));
+  const info = readRunInfo(dir);
   const metrics = readJsonFile<RunMetrics>(join(dir, 'metrics.json'), 'metrics.json', `the run has no training metrics; 'edgeqat train --out ${dir}' writes them`);
   if (!Array.isArray(metrics?.history)) throw new EdgeqatError('E_RUN_FOLDER', `${join(dir, 'metrics.json')}: no loss history`);
   return { dir, info, metrics };
-}
-
-function checkEntry(path: string, key: string, e: unknown): CompareEntry {
-  const o = e as Record<string, unknown> | null;
-  for (const field of ['accuracy', 'size_bytes', 'p50_us']) {
-    if (typeof o?.[field] !== 'number') throw new EdgeqatError('E_RUN_FOLDER', `${path}: ${key}.${field} is not a number`);
-  }
-  return o as unknown as CompareEntry;
-}
-
-function readCompare(path: string): { path: string; data: CompareFile } {
-  const raw = readJsonFile<Record<string, unknown>>(path, 'compare.json', '');
-  const data = { ...raw } as unknown as CompareFile;
-  for (const k of COMPARE_VARIANTS) data[k] = checkEntry(path, k, raw[k]);
-  return { path, data };
 }
 
 /** The float run a QAT run started from: the compare folder's float/, or its --model folder. */
@@ -87,8 +56,12 @@ function findFloatRun(run: RunFiles, compareDir: string | null): RunFiles | null
   if (run.info.options?.floatOnly) return null;
   const candidates: string[] = [];
   if (compareDir) candidates.push(join(compareDir, 'float'));
+  // run.json's model path is followed only to a sibling run folder (inside the run's parent folder).
+  const siblings = resolve(run.dir, '..');
   for (const from of [run.info.model, run.info.options?.from]) {
-    if (typeof from === 'string' && from.endsWith('.json')) candidates.push(dirname(resolve(from)));
+    if (typeof from !== 'string' || !from.endsWith('.json')) continue;
+    const dir = dirname(resolve(from));
+    if (existsSync(dir) && resolvesInside(siblings, dir)) candidates.push(dir);
   }
   for (const dir of candidates) {
     if (resolve(dir) !== resolve(run.dir) && existsSync(join(dir, 'run.json')) && existsSync(join(dir, 'metrics.json'))) return readRunFiles(dir);
@@ -101,7 +74,7 @@ export function resolveInputs(target: string): ReportInputs {
     throw new EdgeqatError('E_RUN_FOLDER', `${target}: no such run folder`);
   }
   // A compare folder (compare.json, float/ ptq/ qat/ runs): report on its QAT run.
-  const isCompareFolder = !existsSync(join(target, 'run.json')) && existsSync(join(target, 'compare.json'));
+  const isCompareFolder = !existsSync(join(target, 'run.json')) && existsSync(join(target, COMPARE_FILE));
   const runDir = isCompareFolder ? join(target, 'qat') : target;
   const run = readRunFiles(runDir);
   const tflitePath = join(runDir, 'model.tflite');
@@ -110,8 +83,8 @@ export function resolveInputs(target: string): ReportInputs {
   const summary = readTfliteModel(tfliteBytes, tflitePath);
 
   const parent = join(runDir, '..'); // relative as given, so the report names files as the user does
-  const comparePath = [join(runDir, 'compare.json'), join(parent, 'compare.json')].find((p) => existsSync(p)) ?? null;
-  const compare = comparePath ? readCompare(comparePath) : null;
+  const comparePath = [join(runDir, COMPARE_FILE), join(parent, COMPARE_FILE)].find((p) => existsSync(p)) ?? null;
+  const compare = comparePath ? { path: comparePath, data: readCompareFile(comparePath) } : null;
   const benchPath = join(runDir, 'bench.json');
   const bench = existsSync(benchPath) ? { path: benchPath, data: readJsonFile<unknown>(benchPath, 'bench.json', '') } : null;
   return {

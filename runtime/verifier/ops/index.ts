@@ -11,8 +11,10 @@ import { depthwiseConv2d } from './depthwise-conv-2d.js';
 import { dequantize } from './dequantize.js';
 import { elementwise } from './elementwise.js';
 import { fullyConnected } from './fully-connected.js';
+import { leakyRelu } from './leaky-relu.js';
 import { mean } from './mean.js';
 import { pack } from './pack.js';
+import { pad } from './pad.js';
 import { pool2d } from './pool-2d.js';
 import { quantize } from './quantize.js';
 import { reshape } from './reshape.js';
@@ -28,11 +30,13 @@ export const OP_RULES: Readonly<Record<string, OpRule>> = {
   DEPTHWISE_CONV_2D: depthwiseConv2d,
   DEQUANTIZE: dequantize,
   FULLY_CONNECTED: fullyConnected,
+  LEAKY_RELU: leakyRelu,
   LOGISTIC: unaryActivation,
   MAX_POOL_2D: pool2d,
   MEAN: mean,
   MUL: elementwise('MulOptions'),
   PACK: pack,
+  PAD: pad,
   QUANTIZE: quantize,
   RELU: unaryActivation,
   RELU6: unaryActivation,

@@ -13,6 +13,7 @@ import { EdgeqatError, isEdgeqatError } from '../../../runtime/errors.js';
 import { readPreprocessing, recordedLoadOptions } from '../../../runtime/model-metadata.js';
 import { readTfliteFile, type ModelSummary } from '../../../runtime/model-reader.js';
 import { latencyFigures, timeRuns } from '../../../devices/runner/latency.js';
+import { argumentOrConfig } from '../config.js';
 import { nonNegativeInt, oneOf, positiveInt } from '../options.js';
 
 export interface BenchOptions {
@@ -160,7 +161,7 @@ export function formatBench(r: BenchResult): string {
 export function benchCommand(): Command {
   return new Command('bench')
     .description('latency, throughput, load time and peak memory of a .tflite model on an engine')
-    .argument('<model>', '.tflite file')
+    .argument('[model]', '.tflite file (default: bench.model in edgeqat.config.json)')
     .option('--engine <name>', `${BENCH_ENGINES.join(' | ')} (auto: the fastest that runs the model)`, oneOf('--engine', BENCH_ENGINES), 'auto')
     .option('--batch <n>', 'samples per run', positiveInt('--batch'), 1)
     .option('--threads <n>', 'CPU threads to ask the engines for (in Node all engines compute with 1; the output says so)', positiveInt('--threads'), 1)
@@ -169,8 +170,8 @@ export function benchCommand(): Command {
     .option('--dataset <spec>', 'inputs from this data set (default: MNIST for 28×28 models, else random)')
     .option('--data-dir <dir>', 'folder holding the data set files')
     .option('--json', 'print one JSON object (times in µs, keys ending in _us)')
-    .action(async (model: string, opts: BenchOptions) => {
-      const r = await runBench(model, opts);
+    .action(async (model: string | undefined, opts: BenchOptions) => {
+      const r = await runBench(argumentOrConfig('bench', model, 'model.tflite'), opts);
       if (opts.json) {
         console.log(JSON.stringify(r));
       } else if ('results' in r) {

@@ -11,6 +11,7 @@ import { createEngine, ENGINE_CHOICES } from '../../../runtime/engines/index.js'
 import { EdgeqatError } from '../../../runtime/errors.js';
 import { readTfliteFile } from '../../../runtime/model-reader.js';
 import { readPreprocessing, recordedLoadOptions } from '../../../runtime/model-metadata.js';
+import { argumentOrConfig } from '../config.js';
 import { fraction, nonNegativeInt, oneOf, positiveInt } from '../options.js';
 import { createProgress } from '../progress.js';
 
@@ -73,7 +74,7 @@ export async function runEval(modelPath: string, opts: EvalOptions = {}): Promis
 export function evalCommand(): Command {
   return new Command('eval')
     .description('accuracy of a .tflite model on a TFLite engine')
-    .argument('<model>', '.tflite file')
+    .argument('[model]', '.tflite file (default: eval.model in edgeqat.config.json)')
     .option('--engine <name>', `${ENGINE_CHOICES.join(' | ')} (auto: the fastest that runs the model)`, oneOf('--engine', ENGINE_CHOICES), 'auto')
     .option('--dataset <spec>', "data set spec (default: the model's, else mnist)")
     .option('--data-dir <dir>', 'folder holding the data set files')
@@ -83,8 +84,8 @@ export function evalCommand(): Command {
     .option('--json', 'print one JSON object')
     .option('--predictions <file>', 'write the predicted class of every evaluated image (JSON array)')
     .option('--quiet', 'no progress output')
-    .action(async (model: string, opts: EvalOptions) => {
-      const r = await runEval(model, opts);
+    .action(async (model: string | undefined, opts: EvalOptions) => {
+      const r = await runEval(argumentOrConfig('eval', model, 'model.tflite'), opts);
       if (opts.json) {
         const { predictions: _p, ...rest } = r;
         console.log(JSON.stringify(rest));

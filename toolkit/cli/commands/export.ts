@@ -13,13 +13,13 @@ import { writeFileAtomic } from '../../../runtime/atomic-write.js';
 import { loadDataset, type Dataset } from '../../../runtime/datasets/datasets.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
 import { preprocessingOf, recordedLoadOptions, type ModelPreprocessing } from '../../../runtime/model-metadata.js';
-import { initBackend } from '../../engine/backend.js';
+import { BACKENDS, initBackend } from '../../engine/backend.js';
 import { convertFloatToTflite, convertToTflite, type ConvertOptions } from '../../converter/convert.js';
 import { loadModelFile, modelJsonPath } from '../../models/file-io.js';
 import { calibrationImages } from '../../ptq/calibration-data.js';
 import { quantizePostTraining, type CalibrationResult } from '../../ptq/calibrate.js';
 import { CALIBRATION_METHODS, DEFAULT_PERCENTILE, type CalibrationMethod } from '../../ptq/range-estimators.js';
-import { configValue } from '../../config.js';
+import { configValue } from '../config.js';
 import { loadRun, runPreprocessing } from '../../run-folder.js';
 import { QuantizeStub } from '../../qat/layers/quantize-stub.js';
 import { oneOf, positiveInt, positiveNumber } from '../options.js';
@@ -169,6 +169,7 @@ export function exportCommand(): Command {
     .option('--percentile <p>', `with --calibration percentile: keep values up to the p-th percentile (default ${DEFAULT_PERCENTILE})`, positiveNumber('--percentile'))
     .option('--dataset <spec>', "calibration data set (default: the run's, or mnist with --model)")
     .option('--data-dir <dir>', 'folder holding the data set files')
+    .option('--backend <name>', `TF.js backend that loads the run (${BACKENDS.join(', ')})`, oneOf('--backend', BACKENDS), 'auto')
     .option('--quiet', 'no progress output')
     .action(async (run: string | undefined, opts: ExportOptions) => {
       const r = await runExport(run ?? (configValue('export', 'run') as string | undefined), opts);

@@ -11,10 +11,9 @@ import { initBackend, BACKENDS } from '../../engine/backend.js';
 import { builtinModel, isModelFile } from '../../models/index.js';
 import { loadModelFile, saveModelFile } from '../../models/file-io.js';
 import { logitsModel } from '../../models/logits.js';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EdgeqatError, isEdgeqatError } from '../../../runtime/errors.js';
-import { loadRun, restoreOptimizer, saveCheckpoint, writeRunFiles, type RunInfo, type RunMetrics } from '../../run-folder.js';
+import { hasCheckpoint, loadRun, readRunInfo, readRunMetricsOrNull, restoreOptimizer, saveCheckpoint, writeRunFiles, type RunInfo } from '../../run-folder.js';
 import { JsAdam } from '../../engine/optim/adam.js';
 import { AccuracyRecorder } from '../../accuracy-history.js';
 import { DEFAULT_LR_SCHEDULE, LR_SCHEDULES, type LrSchedule } from '../../engine/optim/lr-schedule.js';
@@ -127,9 +126,14 @@ function checkModelFitsData(model: tfl.LayersModel, spec: string, dataset: strin
 
 export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary> {
   const backend = await initBackend(opts.backend);
-  const resumed = opts.resume ? await loadRun(opts.resume) : null;
+  // --resume of a run stopped before its first checkpoint (run.json, no checkpoints/latest): the run
+  // starts again from step 0 with the settings it saved.
+  const restarted = opts.resume && !hasCheckpoint(opts.resume) ? readRunInfo(opts.resume) : null;
+  if (restarted) process.stderr.write(`${opts.resume}: no checkpoint yet (stopped before the first one): training from step 0 with the run's saved settings\n`);
+  const resumed = opts.resume && !restarted ? await loadRun(opts.resume) : null;
   // A resumed run continues with its own settings; the other options are ignored.
-  const settings = resumed ? settingsOf(resumed.info, opts) : opts;
+  const saved = resumed?.info ?? restarted;
+  const settings = saved ? settingsOf(saved, opts) : opts;
   const runDir = opts.resume ?? opts.out;
   const fromFile = isModelFile(settings.model);
   const userModel = fromFile && !resumed ? await loadUserModel(settings.model, !!settings.floatOnly) : null;
@@ -194,10 +198,10 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
       flip: !!settings.flip,
     },
     backend,
-    createdAt: resumed?.info.createdAt ?? new Date().toISOString(),
+    createdAt: saved?.createdAt ?? new Date().toISOString(),
     trainSeconds: resumed?.info.trainSeconds ?? 0,
   };
-  const priorMetrics = resumed ? readMetrics(runDir) : null;
+  const priorMetrics = resumed ? readRunMetricsOrNull(runDir) : null;
   const history: LossPoint[] = priorMetrics?.history ?? [];
   // Accuracy curves for `edgeqat report` (metrics.json: accuracy, epochAccuracy).
   const accuracy = new AccuracyRecorder(model, test, priorMetrics, resumed?.state.position.step ?? 0);
@@ -310,14 +314,6 @@ function settingsOf(info: RunInfo, cli: TrainCommandOptions): TrainCommandOption
     cropPadding: o.cropPadding,
     flip: o.flip,
   };
-}
-
-function readMetrics(dir: string): RunMetrics | null {
-  try {
-    return JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as RunMetrics;
-  } catch {
-    return null;
-  }
 }
 
 export function formatTrainSummary(s: TrainSummary): string {

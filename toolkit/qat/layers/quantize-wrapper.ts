@@ -29,6 +29,9 @@ export interface QuantizeWrapperArgs {
   batchNorm?: Layer;
 }
 
+/** A QuantizeWrapper known to run one op: its spec and settings typed (see QuantizeWrapper.runs). */
+export type OpWrapper<S extends OpSettings> = QuantizeWrapper & { readonly spec: TrainerOpSpec<S>; readonly settings: S };
+
 type SerializedLayer = { className: string; config: tf.serialization.ConfigDict };
 
 function deserializeLayer(inner: SerializedLayer): Layer {
@@ -110,6 +113,11 @@ export class QuantizeWrapper extends tfl.layers.Layer {
     if (out.kind === 'observed') return this.outputObserver.range().params;
     if (out.kind === 'fixed') return out.params;
     return this.inputQuantParams(0);
+  }
+
+  /** True when this layer runs `spec`; its settings then have that spec's type. */
+  runs<S extends OpSettings>(spec: TrainerOpSpec<S>): this is OpWrapper<S> {
+    return this.spec === spec;
   }
 
   /** Params of the int8 tensor feeding input `index` (its producer's output params). */

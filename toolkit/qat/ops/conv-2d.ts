@@ -36,9 +36,8 @@ export function biasAndActivation(y: tf.Tensor, bias: tf.Tensor | null, activati
   return applyFusedActivation(activation, bias ? tf.add(y, bias) : y);
 }
 
-export const CONV_2D: TrainerOpSpec = {
+export const CONV_2D: TrainerOpSpec<ConvSettings> = {
   builtin: 'CONV_2D',
-  layerClassNames: ['Conv2D'],
   // TF.js kernel [kh, kw, in, out] (HWIO): output channels on axis 3.
   quantizedWeights: [{ name: 'kernel', channelAxis: 3 }],
   defaultPerChannel: true,
@@ -46,8 +45,7 @@ export const CONV_2D: TrainerOpSpec = {
   fusesActivation: true,
   foldsBatchNorm: true,
   settings: convSettings,
-  call([input], weights, bias, settings) {
-    const s = settings as ConvSettings;
+  call([input], weights, bias, s) {
     const y = tf.conv2d(input as tf.Tensor4D, weights.kernel as tf.Tensor4D, s.strides, s.padding);
     return biasAndActivation(y, bias, s.activation);
   },

@@ -8,12 +8,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { BUNDLE_ENGINES } from '../devices/bundle/manifest.js';
-import { ENGINE_CHOICES } from '../runtime/engines/index.js';
-import { EdgeqatError } from '../runtime/errors.js';
-import { LR_SCHEDULES } from './engine/optim/lr-schedule.js';
-import { CALIBRATION_METHODS } from './ptq/range-estimators.js';
-import { JsonFields, parseJson } from '../runtime/json-fields.js';
+import { BUNDLE_ENGINES } from '../../devices/bundle/manifest.js';
+import { ENGINE_CHOICES } from '../../runtime/engines/index.js';
+import { EdgeqatError } from '../../runtime/errors.js';
+import { LR_SCHEDULES } from '../engine/optim/lr-schedule.js';
+import { CALIBRATION_METHODS } from '../ptq/range-estimators.js';
+import { JsonFields, parseJson } from '../../runtime/json-fields.js';
 
 export const CONFIG_FILE = 'edgeqat.config.json';
 export const CONFIG_ENV = 'EDGEQAT_CONFIG';
@@ -139,6 +139,20 @@ export function applyConfigDefaults(_program: Command, cmd: Command): void {
     const source = cmd.getOptionValueSource(key);
     if (source === undefined || source === 'default') cmd.setOptionValueWithSource(key, values[key], 'config');
   }
+}
+
+/**
+ * Keys that fill a command's optional positional argument (of the same name) rather than an option.
+ * Every other key of a section is one of its command's options (test/devices-config.test.ts).
+ */
+export const ARGUMENT_KEYS: Partial<Record<ConfigSection, string>> = { export: 'run', eval: 'model', bench: 'model', bundle: 'model', deploy: 'model' };
+
+/** The positional argument as given, else the section's value for it; neither is one line, exit 2. */
+export function argumentOrConfig(section: ConfigSection, given: string | undefined, what: string): string {
+  const key = ARGUMENT_KEYS[section]!;
+  const value = given ?? (configValue(section, key) as string | undefined);
+  if (!value) throw new EdgeqatError('E_OPTION', `no ${key}: pass <${what}> or set ${section}.${key} in ${CONFIG_FILE}`);
+  return value;
 }
 
 /** One value of a section (for positional arguments the command allows to be omitted). */
