@@ -1,8 +1,8 @@
 """A check outside the product: the official TFLite interpreter (TensorFlow's Python package, the
-reference kernels and the default XNNPACK build) on an edgeqat .tflite over a CIFAR-format test
+reference kernels and the default XNNPACK build; a Python with tensorflow installed) on an edgeqat .tflite over a CIFAR-format test
 batch, compared with the predictions `edgeqat eval --predictions` wrote. Never a dependency.
 
-  /work/venv/bin/python bench/tflite-official-cifar.py <model.tflite> <run.json> <cifar-dir> <edgeqat-preds.json> [limit]
+  python3 bench/tflite-official-cifar.py <model.tflite> <run.json> <cifar-dir> <edgeqat-preds.json> [limit]
 
 Prints one JSON line: accuracy of each interpreter and its agreement with edgeqat's predictions.
 """
