@@ -13,6 +13,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../runtime/atomic-write.js';
 import { BUILTIN_MODELS } from '../toolkit/models/index.js';
 import { benchEngines, type EngineBench } from './engines.js';
 import { benchInput, profileMarkdown, type StepProfile } from './profile-step.js';
+import { benchImageDecode } from './image-decode.js';
 import { benchTimeLimits, timeLimitsTable } from './time-limits.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -90,6 +91,9 @@ for (const model of convModels.filter((m) => m in BUILTIN_MODELS)) {
   });
   profiles.push(JSON.parse(out.trim().split('\n').at(-1)!) as StepProfile);
 }
+
+process.stderr.write('bench: image decoding ...\n');
+const decoding = benchImageDecode(quick);
 // The wall-clock limits the tests do not assert (bench/time-limits.ts).
 process.stderr.write('bench: time limits (verifier, fuzz, bundle runner, deploy failures) ...\n');
 const timeLimits = await benchTimeLimits(quick);
@@ -138,7 +142,7 @@ const loadAfter = loadavg();
 
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}-${process.arch}`;
 const load = { before: loadBefore.map((l) => Number(l.toFixed(2))), after: loadAfter.map((l) => Number(l.toFixed(2))) };
-const results = { date: new Date().toISOString(), machine, load, quick, training, engines, pytorch: torch, pytorch_conv: torchConv, profiles, time_limits: timeLimits };
+const results = { date: new Date().toISOString(), machine, load, quick, training, decoding, engines, pytorch: torch, pytorch_conv: torchConv, profiles, time_limits: timeLimits };
 writeJsonAtomic(`${repo}/bench/results.json`, results);
 
 const fmt = (x: number, d = 1) => x.toFixed(d);
@@ -151,7 +155,7 @@ const md = [
   ``,
   `${results.date} on ${machine}${quick ? ' (quick run)' : ''}. Load average (1/5/15 min) ${load.before.join(' / ')} at the start, ${load.after.join(' / ')} at the end.`,
   ``,
-  `## Training (one epoch = 60,000 images; measured on \`images\`, epoch time extrapolated; edgeqat trains on one thread)`,
+  `## Training (one epoch = 60,000 MNIST images, 50,000 CIFAR-size 32×32×3 images for resnet8; measured on \`images\`, epoch time extrapolated; edgeqat trains on one thread)`,
   ``,
   `| model | backend | batch | mode | images | images/s | epoch s | epoch CPU s | QAT/float | peak RSS MB |`,
   `|---|---|---|---|---|---|---|---|---|---|`,
@@ -190,6 +194,12 @@ const md = [
         ``,
       ]
     : []),
+  `## Image decoding (file bytes → model input bytes: header, decode, orientation, resize, channels; one core)`,
+  ``,
+  `| case | format | file | to | bytes | images/s | images per CPU-s |`,
+  `|---|---|---|---|---|---|---|`,
+  ...decoding.map((d) => `| ${d.case} | ${d.format} | ${d.from} | ${d.to} | ${d.bytes} | ${fmt(d.images_per_s, 0)} | ${fmt(d.images_per_cpu_s, 0)} |`),
+  ``,
   `## Export`,
   ``,
   `| model | export ms |`,

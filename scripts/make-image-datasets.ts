@@ -11,7 +11,7 @@
 //     each image padded by 2 black pixels and tinted with a seeded colour;
 //   - a folder of bad files (truncated, corrupt, not images) for the error tests.
 // Seeded: the same files every run. Never committed (.cache/ by default).
-//   npx tsx scripts/make-image-datasets.ts [--out .cache/image-datasets] [--limit N] [sets...]
+//   npx tsx scripts/make-image-datasets.ts [--out .cache/image-datasets] [--per-class N] [sets...]
 //   sets: fashion-png fashion-jpeg mnist-png cifar10-fashion bad (default: all)
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -121,7 +121,12 @@ function writeJpegs(jobs: JpegJob[], quality: number): void {
     const key = `${j.img.width}x${j.img.height}x${j.img.channels}`;
     groups.set(key, [...(groups.get(key) ?? []), j]);
   }
-  for (const group of groups.values()) {
+  // ImageMagick's default policy refuses images taller than 16K pixels: strips of at most that.
+  const strips = [...groups.values()].flatMap((g) => {
+    const per = Math.max(1, Math.floor(16000 / g[0]!.img.height));
+    return Array.from({ length: Math.ceil(g.length / per) }, (_, k) => g.slice(k * per, (k + 1) * per));
+  });
+  for (const group of strips) {
     const { width, height, channels } = group[0]!.img;
     const tmp = mkdtempSync(join(resolve(group[0]!.path, '..'), '.strip-'));
     const strip = Buffer.concat(group.map((j) => (j.orientation === 1 ? j.img : storedFor(j.img, j.orientation)).data));
@@ -141,8 +146,8 @@ function imageOf(pixels: Uint8Array, i: number, side: number): Image {
 export interface FolderOptions {
   set: SourceSet;
   format: 'png' | 'jpeg';
-  /** First N images of each split (all when absent). */
-  limit?: number;
+  /** The first N images of each class in each split (all when absent). */
+  perClass?: number;
   /** Tint a quarter of the images with a seeded colour (a real colour set). */
   colour?: boolean;
   /** Write only one folder of class folders (no train/ and test/): the training images. */
@@ -163,9 +168,9 @@ export function writeImageFolder(out: string, o: FolderOptions): { train: number
     const s = data[split]!;
     const root = o.flat ? out : join(out, split);
     for (const c of classes) mkdirSync(join(root, c), { recursive: true });
-    const count = Math.min(o.limit ?? s.count, s.count);
+    const chosen = firstPerClass(s.labels, s.count, o.perClass);
     const jpegs: JpegJob[] = [];
-    for (let i = 0; i < count; i++) {
+    for (const i of chosen) {
       const id = split === 'train' ? i : 100_000 + i;
       const variant = variantOf(id, seed, o.format, !!o.colour);
       let img = imageOf(s.pixels!, i, side);
@@ -182,13 +187,25 @@ export function writeImageFolder(out: string, o: FolderOptions): { train: number
     }
     // One strip per class keeps each convert's input in one folder.
     for (const c of classes) writeJpegs(jpegs.filter((j) => j.path.startsWith(join(root, c) + '/')), o.quality ?? 90);
-    written[split] = count;
+    written[split] = chosen.length;
   }
   return written;
 }
 
+/** Indices of the first `perClass` samples of each class, in data order (all when undefined). */
+export function firstPerClass(labels: Uint8Array, count: number, perClass?: number): number[] {
+  const seen = new Map<number, number>();
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const n = seen.get(labels[i]!) ?? 0;
+    if (perClass === undefined || n < perClass) out.push(i);
+    seen.set(labels[i]!, n + 1);
+  }
+  return out;
+}
+
 /** CIFAR-10 binary batches from a 28×28 set: padded to 32×32, tinted (RGB planes), 5 + 1 files. */
-export function writeCifar10Folder(out: string, o: { set: SourceSet; limit?: number; seed?: number }): { train: number; test: number } {
+export function writeCifar10Folder(out: string, o: { set: SourceSet; perClass?: number; seed?: number }): { train: number; test: number } {
   const seed = o.seed ?? 1;
   const data = loadDataset(o.set);
   rmSync(out, { recursive: true, force: true });
@@ -206,16 +223,15 @@ export function writeCifar10Folder(out: string, o: { set: SourceSet; limit?: num
   };
   const writeBatches = (split: 'train' | 'test', files: readonly string[]) => {
     const s = data[split]!;
-    const count = Math.min(o.limit ?? s.count, s.count);
-    const per = Math.ceil(count / files.length);
+    const chosen = firstPerClass(s.labels, s.count, o.perClass);
+    const per = Math.ceil(chosen.length / files.length);
     files.forEach((name, f) => {
-      const from = f * per;
-      const to = Math.min(count, from + per);
-      const buf = new Uint8Array(Math.max(0, to - from) * CIFAR10_RECORD);
-      for (let i = from; i < to; i++) buf.set(record(s.pixels!, s.labels[i]!, i, tintOf(split === 'train' ? i : 100_000 + i, seed)), (i - from) * CIFAR10_RECORD);
+      const part = chosen.slice(f * per, (f + 1) * per);
+      const buf = new Uint8Array(part.length * CIFAR10_RECORD);
+      part.forEach((i, k) => buf.set(record(s.pixels!, s.labels[i]!, i, tintOf(split === 'train' ? i : 100_000 + i, seed)), k * CIFAR10_RECORD));
       writeFileSync(join(out, name), buf);
     });
-    return count;
+    return chosen.length;
   };
   const train = writeBatches('train', CIFAR10_FILES.train);
   const test = writeBatches('test', CIFAR10_FILES.test);
@@ -251,11 +267,11 @@ export function writeBadImages(out: string, set: SourceSet = 'mnist'): Record<st
 
 function main(argv: string[]): void {
   let out = '.cache/image-datasets';
-  let limit: number | undefined;
+  let perClass: number | undefined;
   const sets: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--out') out = argv[++i]!;
-    else if (argv[i] === '--limit') limit = Number(argv[++i]);
+    else if (argv[i] === '--per-class') perClass = Number(argv[++i]);
     else sets.push(argv[i]!);
   }
   const all = ['fashion-png', 'fashion-jpeg', 'mnist-png', 'cifar10-fashion', 'bad'];
@@ -263,10 +279,10 @@ function main(argv: string[]): void {
     const dir = resolve(out, s);
     const t0 = performance.now();
     let what: string;
-    if (s === 'fashion-png') what = JSON.stringify(writeImageFolder(dir, { set: 'fashion-mnist', format: 'png', limit }));
-    else if (s === 'fashion-jpeg') what = JSON.stringify(writeImageFolder(dir, { set: 'fashion-mnist', format: 'jpeg', limit }));
-    else if (s === 'mnist-png') what = JSON.stringify(writeImageFolder(dir, { set: 'mnist', format: 'png', limit, colour: true }));
-    else if (s === 'cifar10-fashion') what = JSON.stringify(writeCifar10Folder(dir, { set: 'fashion-mnist', limit }));
+    if (s === 'fashion-png') what = JSON.stringify(writeImageFolder(dir, { set: 'fashion-mnist', format: 'png', perClass }));
+    else if (s === 'fashion-jpeg') what = JSON.stringify(writeImageFolder(dir, { set: 'fashion-mnist', format: 'jpeg', perClass }));
+    else if (s === 'mnist-png') what = JSON.stringify(writeImageFolder(dir, { set: 'mnist', format: 'png', perClass, colour: true }));
+    else if (s === 'cifar10-fashion') what = JSON.stringify(writeCifar10Folder(dir, { set: 'fashion-mnist', perClass }));
     else if (s === 'bad') what = Object.keys(writeBadImages(dir)).join(', ');
     else throw new Error(`unknown set '${s}' (known: ${all.join(', ')})`);
     console.log(`${dir}: ${what} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { countMatches, predictionsOf } from '../../runtime/accuracy.js';
+import { classifyImages, formatPrediction, imageTargetOf, type ImagePrediction } from '../../runtime/classify-images.js';
 import { normalizeImages } from '../../runtime/datasets/datasets.js';
 import { readIdxImages, readIdxLabels } from '../../runtime/datasets/idx.js';
 import { elementsPerSample, type Engine } from '../../runtime/engines/engine.js';
@@ -33,9 +34,11 @@ export interface RunnerOptions {
   warmup: number;
   /** Check every file against manifest.json first (default on). */
   verify: boolean;
+  /** Image files to classify instead of the benchmark (`node run.js photo.jpg`). */
+  files: string[];
 }
 
-const USAGE = 'usage: node run.js [--json] [--iterations N] [--warmup N] [--no-verify]';
+const USAGE = 'usage: node run.js [--json] [--iterations N] [--warmup N] [--no-verify] [image.jpg|image.png ...]';
 const SAMPLE_BATCH = 64;
 
 /** The bundle's entry point: returns the exit code; prints the report or one error line. */
@@ -44,6 +47,11 @@ export async function runnerMain(dir: string, argv: string[], factory: BundleEng
     const opts = parseArgs(argv);
     if (!opts) {
       process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    if (opts.files.length > 0) {
+      const predictions = await runClassify(dir, opts, factory);
+      process.stdout.write(opts.json ? `${JSON.stringify({ predictions })}\n` : predictions.map((p) => `${formatPrediction(p)}\n`).join(''));
       return 0;
     }
     const report = await runReport(dir, opts, factory);
@@ -60,7 +68,7 @@ export async function runnerMain(dir: string, argv: string[], factory: BundleEng
 }
 
 export function parseArgs(argv: string[]): RunnerOptions | null {
-  const opts: RunnerOptions = { json: false, iterations: DEFAULT_LATENCY.iterations, warmup: DEFAULT_LATENCY.warmup, verify: true };
+  const opts: RunnerOptions = { json: false, iterations: DEFAULT_LATENCY.iterations, warmup: DEFAULT_LATENCY.warmup, verify: true, files: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--json') opts.json = true;
@@ -72,9 +80,26 @@ export function parseArgs(argv: string[]): RunnerOptions | null {
       if (!/^\d+$/.test(value) || (arg === '--iterations' && n < 1)) throw new EdgeqatError('E_OPTION', `${arg} takes a ${arg === '--iterations' ? 'positive' : 'non-negative'} integer, got '${value}' (${USAGE})`);
       if (arg === '--iterations') opts.iterations = n;
       else opts.warmup = n;
-    } else throw new EdgeqatError('E_OPTION', `unknown argument '${arg}' (${USAGE})`);
+    } else if (arg.startsWith('-')) throw new EdgeqatError('E_OPTION', `unknown argument '${arg}' (${USAGE})`);
+    else opts.files.push(arg);
   }
   return opts;
+}
+
+/** Classifies image files with the bundled model and engine (the files are the user's, not the bundle's). */
+export async function runClassify(dir: string, opts: RunnerOptions, factory: BundleEngineFactory): Promise<ImagePrediction[]> {
+  const manifest = readManifest(dir);
+  if (opts.verify) verifyFiles(dir, manifest);
+  factory.check?.(manifest);
+  const bytes = readBundleFile(dir, BUNDLE_FILES.model);
+  const summary = readTfliteModel(bytes, BUNDLE_FILES.model);
+  imageTargetOf(summary, BUNDLE_FILES.model); // one line before the engine loads if the model takes no images
+  const engine = await factory.create(bytes, BUNDLE_FILES.model);
+  try {
+    return classifyImages(engine, summary, opts.files, BUNDLE_FILES.model);
+  } finally {
+    engine.dispose();
+  }
 }
 
 export async function runReport(dir: string, opts: RunnerOptions, factory: BundleEngineFactory): Promise<RunnerReport> {

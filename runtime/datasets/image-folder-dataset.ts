@@ -123,12 +123,23 @@ interface Listed {
   labels: Uint8Array;
 }
 
+/**
+ * Samples in round-robin class order (the first file of every class, then the second, ...), so that
+ * the first n samples (train --limit) hold every class, as in the IDX sets, not only the first ones.
+ */
 function flatten(classes: ClassFiles[]): Listed {
-  const files = classes.flatMap((c) => c.files);
-  const labels = new Uint8Array(files.length);
-  let k = 0;
-  classes.forEach((c, label) => c.files.forEach(() => (labels[k++] = label)));
-  return { files, labels };
+  const files: string[] = [];
+  const labels: number[] = [];
+  const longest = Math.max(...classes.map((c) => c.files.length));
+  for (let k = 0; k < longest; k++) {
+    classes.forEach((c, label) => {
+      if (k < c.files.length) {
+        files.push(c.files[k]!);
+        labels.push(label);
+      }
+    });
+  }
+  return { files, labels: Uint8Array.from(labels) };
 }
 
 /** The most common upright size of the images (ties: the larger, then the first seen). */

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { benchCommand } from './commands/bench.js';
 import { bundleCommand } from './commands/bundle.js';
+import { classifyCommand } from './commands/classify.js';
 import { compareCommand } from './commands/compare.js';
 import { compareEnginesCommand } from './commands/compare-engines.js';
 import { debugCommand } from './commands/debug.js';
@@ -21,7 +22,7 @@ export function buildProgram(): Command {
   const program = new Command('edgeqat')
     .description('quantization-aware training on TensorFlow.js, int8 TFLite export, TFLite runtimes')
     .version(edgeqatVersion());
-  for (const cmd of [quickstartCommand(), trainCommand(), exportCommand(), evalCommand(), compareEnginesCommand(), benchCommand(), debugCommand(), inspectCommand()]) {
+  for (const cmd of [quickstartCommand(), trainCommand(), exportCommand(), evalCommand(), compareEnginesCommand(), benchCommand(), debugCommand(), inspectCommand(), classifyCommand()]) {
     program.addCommand(cmd);
   }
   program.addCommand(compareCommand());

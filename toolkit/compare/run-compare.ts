@@ -21,7 +21,7 @@ import { calibrationLabel, exportModel, ptqModel } from '../export/export-model.
 import { loadModelFile } from '../models/file-io.js';
 import type { InputPreprocessingOptions } from '../models/input-preprocessing.js';
 import type { CalibrationMethod } from '../ptq/range-estimators.js';
-import { readRunInfoOrNull, saveCheckpoint, writeRunFiles, type RunInfo } from '../run-folder.js';
+import { readRunInfoOrNull, runLoadOptions, saveCheckpoint, writeRunFiles, type RunInfo } from '../run-folder.js';
 import { trainRun, type TrainHooks } from '../training/train-run.js';
 import { COMPARE_VARIANTS, writeCompareFile, type CompareEntry, type CompareFile, type CompareVariant } from './compare-file.js';
 
@@ -110,7 +110,9 @@ export async function compareQuantization(opts: CompareOptions): Promise<Compare
   const float = await loadModelFile(floatModelJson, { checkLayers: false });
   // The float run's preprocessing (the data set's, or what the user stated for their model); the QAT
   // run below reads it from the same run.json next to the float model.json.
-  const data = loadDataset(o.dataset, { dataDir: o.dataDir, split: 'train', normalization: finishedFloatRun(dirs.float, o.model, o.dataset)?.normalization });
+  // The data as the float run loaded it (image folders: its size, channels, fit; its normalisation).
+  const floatInfo = finishedFloatRun(dirs.float, o.model, o.dataset);
+  const data = loadDataset(o.dataset, { dataDir: o.dataDir, split: 'train', ...(floatInfo ? runLoadOptions(floatInfo) : {}), valSplit: undefined });
   const ptq = ptqModel(float, data, { calibrationSamples: o.calibrationSamples, calibration: o.calibration, percentile: o.percentile, progress });
   float.dispose();
   const info: RunInfo = {
@@ -120,6 +122,7 @@ export async function compareQuantization(opts: CompareOptions): Promise<Compare
     numClasses: data.numClasses,
     classNames: data.classNames,
     sampleShape: data.sampleShape,
+    ...(data.resize ? { resize: data.resize } : {}),
     inputShape: (ptq.model.inputs[0].shape as number[]).slice(1),
     options: { ptq: true, from: floatModelJson, calibration: ptq.calibration.method, percentile: ptq.calibration.percentile, calibrationSamples: ptq.calibration.samples },
     backend: common.backend,

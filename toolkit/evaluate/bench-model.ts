@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { latencyFigures, timeRuns, type LatencyFigures } from '../../devices/runner/latency.js';
 import { elementsPerSample, type Engine } from '../../runtime/engines/engine.js';
 import { createEngine, ENGINE_NAMES } from '../../runtime/engines/index.js';
+import { readPreprocessing } from '../../runtime/model-metadata.js';
 import { EdgeqatError, isEdgeqatError } from '../../runtime/errors.js';
 import { readTfliteFile, type ModelSummary } from '../../runtime/model-reader.js';
 import { seededInputs } from '../../runtime/seeded-inputs.js';
@@ -56,8 +57,9 @@ const MNIST_SIZE = 28 * 28;
 const RANDOM_SAMPLES = 256;
 
 function inputs(summary: ModelSummary, per: number, opts: BenchOptions): { inputs: Float32Array; count: number; what: string } {
-  if (opts.dataset || per === MNIST_SIZE) {
-    const spec = opts.dataset ?? 'mnist';
+  // The data set the model records (fitted and normalised as it says), else MNIST for 28×28 inputs.
+  const spec = opts.dataset ?? readPreprocessing(summary, 'model')?.dataset ?? (per === MNIST_SIZE ? 'mnist' : null);
+  if (spec) {
     const data = testSplitFor(summary, spec, spec, opts.dataDir);
     checkInputSize(per, data, spec);
     return { inputs: data.test!.inputs, count: data.test!.count, what: `${spec} test images` };

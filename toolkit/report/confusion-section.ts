@@ -7,8 +7,6 @@ import { fixed, num, table, type Section } from './html.js';
 import type { Progress } from '../../runtime/progress.js';
 import type { TestSet } from './test-set.js';
 
-const FASHION = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
-
 export interface ConfusionResult {
   engine: string;
   samples: number;
@@ -31,8 +29,9 @@ export async function confusionOf(tfliteBytes: Uint8Array, label: string, test: 
   }
 }
 
-export function confusionSection(c: ConfusionResult, tflitePath: string, dataset: string): Section {
-  const labels = c.matrix.map((_, i) => (dataset === 'fashion-mnist' ? FASHION[i] ?? String(i) : String(i)));
+/** `classNames`: the run's (run.json); runs from before they were recorded show class numbers. */
+export function confusionSection(c: ConfusionResult, tflitePath: string, dataset: string, classNames?: string[]): Section {
+  const labels = c.matrix.map((_, i) => classNames?.[i] ?? String(i));
   const rows = c.matrix.map((row, t) => {
     const total = row.reduce((a, b) => a + b, 0);
     const recall = total ? row[t] / total : 0;

@@ -20,6 +20,8 @@ export function recordedOptions(settings: TrainSettings, count: number, observer
     freezeBnAfter: settings.freezeBnAfter,
     floatOnly: !!settings.floatOnly,
     valSplit: settings.valSplit,
+    cropPadding: settings.cropPadding ?? 0,
+    flip: !!settings.flip,
   };
 }
 
@@ -49,5 +51,7 @@ export function resumedSettings(info: RunInfo, given: TrainSettings): TrainSetti
     channels: info.sampleShape?.length === 3 && (info.sampleShape[2] === 1 || info.sampleShape[2] === 3) ? info.sampleShape[2] : undefined,
     resize: info.resize,
     normalize: info.normalization,
+    cropPadding: o.cropPadding,
+    flip: o.flip,
   };
 }

@@ -10,6 +10,7 @@ import { loadDataset, sampleSize, type ImageOptions, type Normalization } from '
 import { EdgeqatError, isEdgeqatError } from '../../runtime/errors.js';
 import { silentProgress, type ProgressFactory } from '../../runtime/progress.js';
 import { AccuracyRecorder } from '../accuracy-history.js';
+import { imageAugmenter } from '../engine/augment.js';
 import { BACKENDS, initBackend } from '../engine/backend.js';
 import { JsAdam } from '../engine/optim/adam.js';
 import { predictClasses, trainModel, type LossPoint, type TrainResult } from '../engine/train.js';
@@ -162,6 +163,8 @@ export async function trainRun(opts: TrainSettings, hooks: TrainHooks = {}): Pro
   const accuracy = new AccuracyRecorder(model, test, priorMetrics, resumed?.state.position.step ?? 0);
   if (!resumed) writeRunFiles(runDir, info, { history, ...accuracy.fields() });
 
+  const augment = settings.cropPadding || settings.flip;
+  const fillBatch = augment ? imageAugmenter(train.pixels, data.sampleShape, data.normalization, { cropPadding: settings.cropPadding ?? 0, flip: !!settings.flip, seed: settings.seed }) : undefined;
   const progress = (hooks.progress ?? silentProgress)(`train (${backend})`);
   const stop = hooks.watchStop?.() ?? NO_STOP;
   let lastCheckpoint = resumed?.state.position.step ?? null;
@@ -169,7 +172,7 @@ export async function trainRun(opts: TrainSettings, hooks: TrainHooks = {}): Pro
   try {
     result = await trainModel(
       trainee,
-      { inputs: train.inputs, labels: train.labels, count, featureSize: inputSize },
+      { inputs: train.inputs, labels: train.labels, count, featureSize: inputSize, fillBatch },
       {
         epochs: settings.epochs,
         batchSize: settings.batchSize,

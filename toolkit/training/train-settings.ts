@@ -44,4 +44,8 @@ export interface TrainSettings extends InputPreprocessingOptions {
   channels?: 1 | 3;
   /** Normalisation constants (default: the data set's; `stats`: the training pixels' per channel). */
   normalize?: Normalization | 'stats';
+  /** Seeded augmentation: random shifts of up to n pixels (crop with padding). */
+  cropPadding?: number;
+  /** Seeded augmentation: random horizontal flips. */
+  flip?: boolean;
 }

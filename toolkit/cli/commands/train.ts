@@ -62,6 +62,8 @@ export function addTrainOptions(cmd: Command): Command {
     .option('--image-size <WxH>', "image folders: the model's input size, e.g. 32x32 (default: the model's own, else the images' most common size)", imageSize('--image-size'))
     .option('--resize <mode>', `image folders: ${RESIZE_HELP}`, oneOf('--resize', RESIZE_MODES))
     .option('--channels <n>', 'image folders: 1 (grayscale) or 3 (RGB) (default: 3 when any image has colour)', channelsOption('--channels'))
+    .option('--crop-padding <n>', 'augment images: shift each by up to n pixels (random crop with padding), seeded', nonNegativeInt('--crop-padding'))
+    .option('--flip', 'augment images: random horizontal flips, seeded')
     .option('--normalize <how>', "input normalisation: stats (the training pixels' mean/std per channel), unit ([0,1]), symmetric ([-1,1]) or MEAN/STD lists (default: the data set's)", normalizeOption('--normalize'))
     .option('--float-only', 'train the plain float model (no QAT); saves <out>/model.json + weights.bin for --model')
     .option('--observer <kind>', `activation observer (${OBSERVER_KINDS.join(', ')})`, oneOf('--observer', OBSERVER_KINDS))
