@@ -106,7 +106,9 @@ describeNeeding(unavailable, 'edgeqat deploy over SSH', () => {
     expect(seen.has('reference')).toBe(true);
     const after = readlinkSync(link);
     expect(after).not.toBe(before);
-    expect(readdirSync(join(deployDir, '.edgeqat-bundles'))).toEqual([after.split('/')[1]]); // the old one is gone
+    // The old one is kept as the previous bundle (for --rollback), named by .edgeqat-previous-mlp.
+    expect(readdirSync(join(deployDir, '.edgeqat-bundles')).sort()).toEqual([before, after].map((l) => l.split('/')[1]).sort());
+    expect(readlinkSync(join(deployDir, '.edgeqat-previous-mlp'))).toBe(before);
     expect(runInstalled(link).engine).toBe('tfjs-tflite');
   });
 

@@ -137,6 +137,9 @@ describe('remote quoting', () => {
     expect(sshArgs(t, 'true').slice(-3)).toEqual(['--', 'pi@fe80::1', 'true']);
     expect(scpArgs(t, ['/b/run.js'], '.up').slice(-3)).toEqual(['--', '/b/run.js', 'pi@[fe80::1]:.up/']);
     expect(sshArgs(t, 'true')).toEqual(expect.arrayContaining(['BatchMode=yes', 'ConnectTimeout=5']));
-    expect(sshArgs(t, 'true').join(' ')).not.toMatch(/StrictHostKeyChecking/);
+    // Host keys are always checked, whatever the user's ssh_config says; accept-new only when asked.
+    expect(sshArgs(t, 'true')).toEqual(expect.arrayContaining(['StrictHostKeyChecking=yes']));
+    expect(sshArgs({ ...t, acceptNewHostKey: true }, 'true')).toEqual(expect.arrayContaining(['StrictHostKeyChecking=accept-new']));
+    expect(sshArgs(t, 'true').join(' ')).not.toMatch(/StrictHostKeyChecking=(no|off|accept-new)/);
   });
 });

@@ -1,13 +1,14 @@
 // Deploys a bundle folder over SSH: prepare (node and sha256sum there, an upload folder), upload
 // (scp), install (sha256sum -c on the device, then an atomic switch; see remote-scripts.ts), and
 // run the runner there. Any failure before the switch leaves the previous bundle in place.
+// rollbackBundle switches back to the previous bundle (checked first) and runs it.
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EdgeqatError } from '../../runtime/errors.js';
 import { parseRunnerReport, type RunnerReport } from '../runner/runner-report.js';
 import { checkRemoteValue, remoteScript } from './remote-shell.js';
-import { CLEANUP_SCRIPT, INSTALL_SCRIPT, PREPARE_SCRIPT, REMOTE_EXIT, RUN_SCRIPT } from './remote-scripts.js';
+import { CLEANUP_SCRIPT, INSTALL_SCRIPT, PREPARE_SCRIPT, REMOTE_EXIT, ROLLBACK_SCRIPT, RUN_SCRIPT } from './remote-scripts.js';
 import { checkTarget, connectionError, exec, lastLine, openMaster, scpArgs, sshArgs, type ExecResult, type SshTarget } from './ssh.js';
 
 /** The oldest Node a bundle runs on (Raspberry Pi OS bookworm ships 18). */
@@ -37,6 +38,16 @@ export interface DeployTimings {
   run_ms: number;
 }
 
+/** The steps of a deploy (and of a rollback), in order, for progress displays. */
+export type DeployStep = 'connect' | 'prepare' | 'upload' | 'install' | 'rollback' | 'run';
+
+export interface DeployOptions {
+  /** Arguments for the runner on the device (default --json: its report is parsed). */
+  runnerArgs?: string[];
+  /** Called as each step starts. */
+  onStep?: (step: DeployStep) => void;
+}
+
 export interface DeployResult {
   /** The device's answer to `node -p process.version + process.arch`. */
   deviceNode: string;
@@ -60,13 +71,48 @@ export function checkDeployTarget(t: DeployTarget): DeployTarget {
   return t;
 }
 
-export async function deployBundle(bundleDir: string, target: DeployTarget, runnerArgs: string[] = ['--json']): Promise<DeployResult> {
+export async function deployBundle(bundleDir: string, target: DeployTarget, opts: DeployOptions = {}): Promise<DeployResult> {
   checkDeployTarget(target);
+  return overMaster(target, opts, (t) => deployOver(t, bundleDir, opts));
+}
+
+export interface RollbackResult {
+  /** The bundle switched back to and the one it replaced (`.edgeqat-bundles/<id>` on the device). */
+  to: string;
+  from: string;
+  path: string;
+  report: RunnerReport;
+  timings: Pick<DeployTimings, 'connect_ms' | 'run_ms'> & { rollback_ms: number };
+}
+
+/** Switches <dir>/<name> back to its previous bundle (remote-scripts.ts ROLLBACK_SCRIPT), then runs it there. */
+export async function rollbackBundle(target: DeployTarget, opts: DeployOptions = {}): Promise<RollbackResult> {
+  checkDeployTarget(target);
+  return overMaster(target, opts, async (t) => {
+    const args = [t.dir, t.name, newBundleId(), t.node];
+    const connectMs = (t.connectTimeout + 5) * 1000;
+    opts.onStep?.('rollback');
+    const start = performance.now();
+    const r = await ssh(t, ROLLBACK_SCRIPT, args, connectMs + 60_000, 'rollback');
+    const rollbackMs = Math.round(performance.now() - start);
+    const done = /^rolledback (\S+) (.*)$/m.exec(r.stdout);
+    const dir = /^dir (.*)$/m.exec(r.stdout)?.[1];
+    if (!done || dir === undefined) throw new EdgeqatError('E_REMOTE', `${t.host}: unexpected answer from the device (${lastLine(r.stdout + r.stderr) || 'nothing'})`);
+    opts.onStep?.('run');
+    const runStart = performance.now();
+    const report = await runRemote(t, args, opts.runnerArgs ?? ['--json'], connectMs);
+    return { to: done[1], from: done[2], path: `${dir}/${t.name}`, report, timings: { connect_ms: 0, rollback_ms: rollbackMs, run_ms: Math.round(performance.now() - runStart) } };
+  });
+}
+
+/** One SSH login (a master connection) for everything `fn` does; its time goes into timings.connect_ms. */
+async function overMaster<R extends { timings: { connect_ms: number } }>(target: DeployTarget, opts: DeployOptions, fn: (t: DeployTarget) => Promise<R>): Promise<R> {
+  opts.onStep?.('connect');
   const connectStart = performance.now();
   const master = await openMaster(target);
   const connectMs = Math.round(performance.now() - connectStart);
   try {
-    const result = await deployOver({ ...target, ...master.target }, bundleDir, runnerArgs);
+    const result = await fn({ ...target, ...master.target });
     result.timings.connect_ms = connectMs;
     return result;
   } finally {
@@ -74,12 +120,18 @@ export async function deployBundle(bundleDir: string, target: DeployTarget, runn
   }
 }
 
-async function deployOver(t: DeployTarget, bundleDir: string, runnerArgs: string[]): Promise<DeployResult> {
-  const id = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+/** A new bundle id: time (base 36) and 4 random bytes; remote-scripts.ts BUNDLE_ID. */
+export function newBundleId(): string {
+  return `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+}
+
+async function deployOver(t: DeployTarget, bundleDir: string, opts: DeployOptions): Promise<DeployResult> {
+  const id = newBundleId();
   const args = [t.dir, t.name, id, t.node];
   const connectMs = (t.connectTimeout + 5) * 1000;
   const timings: DeployTimings = { connect_ms: 0, prepare_ms: 0, upload_ms: 0, install_ms: 0, run_ms: 0 };
   const timed = async <T>(key: keyof DeployTimings, fn: () => Promise<T>): Promise<T> => {
+    opts.onStep?.(key.replace(/_ms$/, '') as DeployStep);
     const start = performance.now();
     try {
       return await fn();
@@ -112,10 +164,15 @@ async function deployOver(t: DeployTarget, bundleDir: string, runnerArgs: string
     throw e;
   }
 
-  const ran = await timed('run_ms', () => ssh(t, RUN_SCRIPT, [...args, ...runnerArgs], connectMs + t.runTimeoutMs, 'run'));
+  const report = await timed('run_ms', () => runRemote(t, args, opts.runnerArgs ?? ['--json'], connectMs));
+  return { deviceNode: ok[1], deviceArch: ok[2], dir, path: `${dir}/${t.name}`, report, timings };
+}
+
+async function runRemote(t: DeployTarget, args: string[], runnerArgs: string[], connectMs: number): Promise<RunnerReport> {
+  const ran = await ssh(t, RUN_SCRIPT, [...args, ...runnerArgs], connectMs + t.runTimeoutMs, 'run');
   const report = parseRunnerReport(ran.stdout);
   if (!report) throw new EdgeqatError('E_REMOTE', `${t.host}: the runner's answer is not JSON (${lastLine(ran.stdout) || 'empty'})`);
-  return { deviceNode: ok[1], deviceArch: ok[2], dir, path: `${dir}/${t.name}`, report, timings };
+  return report;
 }
 
 /** Runs one remote script; a connection failure or a failing script is one line. */
@@ -132,6 +189,6 @@ async function ssh(t: SshTarget, script: string, args: string[], timeoutMs: numb
 
 /** The remote script's or runner's own one-line message, without its prefix. */
 function remoteMessage(stderr: string): string {
-  const line = stderr.split('\n').find((l) => l.startsWith('edgeqat-remote: ') || l.startsWith('edgeqat-run: '));
+  const line = stderr.split('\n').find((l) => (l.startsWith('edgeqat-remote: ') && !l.startsWith('edgeqat-remote: warning: ')) || l.startsWith('edgeqat-run: '));
   return line ? line.replace(/^edgeqat-(remote|run): (error: )?/, '') : '';
 }

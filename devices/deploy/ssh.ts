@@ -1,5 +1,8 @@
 // The system's OpenSSH client (ssh, scp) with the user's own keys, agent and known_hosts. Host keys
-// are checked as the user's config says (edgeqat never turns StrictHostKeyChecking off); BatchMode
+// are always checked: StrictHostKeyChecking=yes on the command line, which wins over any ssh_config
+// (`accept-new` or `no` there would turn the check off), so an unknown host is refused with one line
+// saying how to add its key; `acceptNewHostKey` (--accept-new-host-key) records the key of a host
+// seen for the first time (accept-new: a changed key is still refused). BatchMode
 // makes every prompt a failure instead of a hang; ConnectTimeout bounds the connection and the
 // SSH handshake. Processes are started with argument arrays (no local shell), and `--` ends the
 // options so a host can never be read as one. Failures become one E_SSH line.
@@ -21,6 +24,8 @@ export interface SshTarget {
   connectTimeout: number;
   /** Socket of a master connection (openMaster) that ssh and scp share: one handshake per deploy. */
   controlPath?: string;
+  /** Record the host key of a host never seen before (StrictHostKeyChecking=accept-new) instead of refusing it. */
+  acceptNewHostKey?: boolean;
 }
 
 export interface ExecResult {
@@ -55,7 +60,13 @@ export function checkTarget(t: SshTarget): SshTarget {
 }
 
 function commonOptions(t: SshTarget): string[] {
-  const opts = ['-o', 'BatchMode=yes', '-o', `ConnectTimeout=${t.connectTimeout}`, '-o', 'ServerAliveInterval=5', '-o', 'ServerAliveCountMax=3'];
+  const opts = [
+    '-o', 'BatchMode=yes',
+    '-o', `StrictHostKeyChecking=${t.acceptNewHostKey ? 'accept-new' : 'yes'}`,
+    '-o', `ConnectTimeout=${t.connectTimeout}`,
+    '-o', 'ServerAliveInterval=5',
+    '-o', 'ServerAliveCountMax=3',
+  ];
   if (t.configFile) opts.unshift('-F', t.configFile);
   if (t.identity) opts.push('-i', t.identity, '-o', 'IdentitiesOnly=yes');
   // Without a master (or when it has gone), ControlMaster=no falls back to a connection of its own.
@@ -125,12 +136,27 @@ export function connectionError(t: SshTarget, r: ExecResult, timeoutMs: number):
   if (/timed out|Operation timed out/i.test(text)) return line(`no answer within ${t.connectTimeout} s (check the address and the network, or raise --timeout)`);
   if (/Could not resolve hostname|Name or service not known|nodename nor servname/i.test(text)) return line('unknown host name');
   if (/No route to host|Network is unreachable/i.test(text)) return line('unreachable (no route to the host)');
-  if (/Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|No .* host key is known/i.test(text)) {
-    return line('host key unknown or changed; connect once with ssh to check and accept it (edgeqat never skips host key checking)');
+  if (/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key for .* has changed/i.test(text)) {
+    return line(`host key CHANGED since it was recorded (a reinstalled device, or someone in between): refused; if you know why, remove the old key with ssh-keygen -R ${knownHostsName(t)} and add the new one`);
+  }
+  if (/Host key verification failed|No .* host key is known/i.test(text)) {
+    return line(`host key not known: check the device's fingerprint, then add it with \`${keyscanCommand(t)}\`, or pass --accept-new-host-key on first contact`);
   }
   if (/Permission denied/i.test(text)) return line('login refused (key not accepted: add yours with ssh-copy-id, or pass --identity)');
   if (/Connection closed|Connection reset|kex_exchange_identification/i.test(text)) return line(`connection closed by the device (${lastLine(text)})`);
   return line(`ssh failed (${lastLine(text) || `exit ${r.code ?? r.signal}`})`);
+}
+
+/** How known_hosts names the host: `host`, or `[host]:port` off port 22. */
+function knownHostsName(t: SshTarget): string {
+  const { host } = splitHost(t.host);
+  return t.port && t.port !== 22 ? `'[${host}]:${t.port}'` : host;
+}
+
+/** The command that records the host's keys for the user (to be checked against the device's own fingerprint). */
+export function keyscanCommand(t: SshTarget): string {
+  const { host } = splitHost(t.host);
+  return `ssh-keyscan ${t.port && t.port !== 22 ? `-p ${t.port} ` : ''}${host} >> ~/.ssh/known_hosts`;
 }
 
 export function lastLine(text: string): string {
