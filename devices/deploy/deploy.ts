@@ -153,8 +153,10 @@ async function deployOver(t: DeployTarget, bundleDir: string, opts: DeployOption
     const files = readdirSync(bundleDir).map((f) => join(bundleDir, f));
     const upload = await timed('upload_ms', () => exec('scp', scpArgs(t, files, `.edgeqat-upload-${id}`, t.bandwidthKbps), t.uploadTimeoutMs));
     if (upload.code !== 0) {
-      if (upload.code === 255 || upload.timedOut) throw connectionError(t, upload, t.uploadTimeoutMs);
-      const why = upload.signal ? `scp ended by ${upload.signal}` : lastLine(upload.stderr) || `scp exit ${upload.code}`;
+      // scp's own complaint about a write (a full disk, a quota) comes before its "Connection closed".
+      const refused = upload.stderr.split('\n').find((l) => l.startsWith('scp: ') && !/^scp: Connection closed/.test(l))?.trim();
+      if (!refused && (upload.code === 255 || upload.timedOut)) throw connectionError(t, upload, t.uploadTimeoutMs);
+      const why = upload.signal ? `scp ended by ${upload.signal}` : refused || lastLine(upload.stderr) || `scp exit ${upload.code}`;
       throw new EdgeqatError('E_SSH', `${t.host}: upload failed (${why}); the previous bundle is unchanged`);
     }
     await timed('install_ms', () => ssh(t, INSTALL_SCRIPT, args, connectMs + 60_000, 'install'));

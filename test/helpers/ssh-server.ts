@@ -2,6 +2,10 @@
 // throwaway host key, user key, authorized_keys and known_hosts in a temp folder, and a client
 // ssh_config (used with ssh -F) so the user's own ~/.ssh is never read or written. It logs in as
 // the user running the tests. `.ci/run` installs openssh-server when it is missing.
+// Several servers stand for several devices without creating users on the machine: each may get
+// its own home folder (sshd's SetEnv HOME for sessions, internal-sftp -d for uploads), its own
+// authorized key, and a file-size limit on its SFTP server (a quota that makes every upload of a
+// large enough file fail in the middle, deterministically: by bytes, not by timing).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -9,6 +13,16 @@ import os from 'node:os';
 import { join } from 'node:path';
 
 export const SSHD = '/usr/sbin/sshd';
+const SFTP_SERVER = '/usr/lib/openssh/sftp-server';
+
+export interface SshServerOptions {
+  /** A folder standing for this device's home (kept by stop()): sessions see HOME=<home>, SFTP starts there. */
+  home?: string;
+  /** authorized_keys content instead of the server's own user key's (a device refusing that key). */
+  authorizedKeys?: string;
+  /** The SFTP server may write files of at most this many KB (ulimit -f; half on a shell counting 512-byte blocks): uploads of larger files fail midway. */
+  sftpFileLimitKb?: number;
+}
 
 export interface SshServer {
   port: number;
@@ -20,12 +34,15 @@ export interface SshServer {
   identity: string;
   /** The temp folder holding everything; remove with stop(). */
   dir: string;
+  /** Its known_hosts line (`[127.0.0.1]:port key`). */
+  knownHostsLine: string;
   stop(): Promise<void>;
 }
 
 /** Why the server cannot start here, or null when it can. */
 export function sshUnavailable(): string | null {
   if (!existsSync(SSHD)) return `${SSHD} not found (apt-get install openssh-server; .ci/run does)`;
+  if (!existsSync(SFTP_SERVER)) return `${SFTP_SERVER} not found (apt-get install openssh-server; .ci/run does)`;
   for (const tool of ['ssh', 'scp', 'ssh-keygen']) {
     try {
       execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
@@ -58,7 +75,7 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
-export async function startSshServer(): Promise<SshServer> {
+export async function startSshServer(opts: SshServerOptions = {}): Promise<SshServer> {
   const dir = mkdtempSync(join(os.tmpdir(), 'edgeqat-sshd-'));
   const key = (name: string) => {
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `edgeqat-test-${name}`, '-f', join(dir, name)]);
@@ -66,7 +83,13 @@ export async function startSshServer(): Promise<SshServer> {
   };
   const hostKey = key('host_key');
   const identity = key('user_key');
-  writeFileSync(join(dir, 'authorized_keys'), readFileSync(`${identity}.pub`), { mode: 0o600 });
+  writeFileSync(join(dir, 'authorized_keys'), opts.authorizedKeys ?? readFileSync(`${identity}.pub`), { mode: 0o600 });
+  if (opts.home) mkdirSync(opts.home, { recursive: true });
+  // sshd runs a subsystem's command with the user's shell (-c), unquoted: bash's ulimit -f counts
+  // KB, a POSIX sh's 512-byte blocks (so the limit is between half and all of the KB given).
+  const sftp = opts.sftpFileLimitKb
+    ? `ulimit -f ${opts.sftpFileLimitKb}; exec ${SFTP_SERVER}${opts.home ? ` -d ${opts.home}` : ''}`
+    : `internal-sftp${opts.home ? ` -d ${opts.home}` : ''}`;
   const user = os.userInfo().username;
   if (process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 }); // privilege separation folder
 
@@ -91,7 +114,8 @@ export async function startSshServer(): Promise<SshServer> {
         'StrictModes no',
         'PermitRootLogin prohibit-password',
         `AllowUsers ${user}`,
-        'Subsystem sftp internal-sftp',
+        `Subsystem sftp ${sftp}`,
+        ...(opts.home ? [`SetEnv HOME=${opts.home}`] : []),
         'LogLevel ERROR',
         '',
       ].join('\n'),
@@ -109,7 +133,8 @@ export async function startSshServer(): Promise<SshServer> {
   }
 
   const hostPub = readFileSync(`${hostKey}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' ');
-  writeFileSync(join(dir, 'known_hosts'), `[127.0.0.1]:${port} ${hostPub}\n`);
+  const knownHostsLine = `[127.0.0.1]:${port} ${hostPub}`;
+  writeFileSync(join(dir, 'known_hosts'), `${knownHostsLine}\n`);
   const configFile = join(dir, 'ssh_config');
   writeFileSync(
     configFile,
@@ -132,6 +157,7 @@ export async function startSshServer(): Promise<SshServer> {
     configFile,
     identity,
     dir,
+    knownHostsLine,
     async stop() {
       if (server.exitCode === null) {
         const exited = new Promise((r) => server.once('exit', r));

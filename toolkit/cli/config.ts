@@ -45,6 +45,7 @@ export const CONFIG_SCHEMA = {
   deploy: {
     model: 'path', device: 'string', host: 'string', dir: 'string', port: 'port', identity: 'path', engine: BUNDLE_ENGINES, withSamples: 'posInt',
     name: 'string', node: 'string', timeout: 'posInt', sshConfig: 'path', dataset: 'string', dataDir: 'path',
+    inventory: 'path', limit: 'string', parallel: 'posInt', maxFail: 'nonNegInt',
   },
 } as const satisfies Record<string, Record<string, FieldType>>;
 

@@ -1,21 +1,25 @@
 // `edgeqat deploy <model.tflite> --device rpi4 --host pi@raspberrypi.local`: bundles the model, runs
 // the bundle here, uploads it over SSH (the system's ssh/scp, the user's keys and known_hosts),
 // installs it atomically on the device, runs it there, and prints both sets of figures.
+// `--inventory hosts.ini` does the same for every host of an Ansible inventory (deploy-fleet.ts);
+// `--rollback` switches back to the previous bundle, on one host or an inventory.
 // The model and every option may come from the `deploy` section of edgeqat.config.json.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { BUNDLE_ENGINES, BUNDLE_FILES, type BundleEngine } from '../../../devices/bundle/manifest.js';
+import { BUNDLE_ENGINES, type BundleEngine } from '../../../devices/bundle/manifest.js';
 import { figuresTable } from '../../../devices/deploy/compare-table.js';
-import { checkDeployTarget, deployBundle, type DeployTarget, type DeployTimings } from '../../../devices/deploy/deploy.js';
-import { exec, lastLine } from '../../../devices/deploy/ssh.js';
+import { checkDeployTarget, deployBundle, rollbackBundle, type DeployTarget, type DeployTimings, type RollbackResult } from '../../../devices/deploy/deploy.js';
+import { runBundleHere } from '../../../devices/deploy/run-here.js';
 import { deviceProfile } from '../../../devices/profiles.js';
-import { parseRunnerReport, type RunnerReport } from '../../../devices/runner/runner-report.js';
+import { formatReport } from '../../../devices/runner/format-report.js';
+import type { RunnerReport } from '../../../devices/runner/runner-report.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
 import { configValue } from '../config.js';
-import { oneOf, positiveInt } from '../options.js';
+import { nonNegativeInt, oneOf, positiveInt } from '../options.js';
 import { runBundle } from './bundle.js';
+import { checkFleetOutcome, DEFAULT_PARALLEL, fleetJsonLines, formatFleet, runFleetDeploy, runFleetRollback, type FleetOptions } from './deploy-fleet.js';
 
 export interface DeployOptions {
   device?: string;
@@ -37,7 +41,16 @@ export interface DeployOptions {
   bandwidth?: number;
   /** ssh_config file instead of ~/.ssh/config (default $EDGEQAT_SSH_CONFIG). */
   sshConfig?: string;
+  /** Record the host key of a host seen for the first time (else an unknown host is refused). */
+  acceptNewHostKey?: boolean;
   json?: boolean;
+  /** An Ansible inventory (INI or YAML): deploy to its hosts (deploy-fleet.ts). */
+  inventory?: string;
+  limit?: string;
+  parallel?: number;
+  maxFail?: number;
+  /** Switch back to the previous bundle instead of deploying. */
+  rollback?: boolean;
 }
 
 export interface DeployCommandResult {
@@ -59,23 +72,10 @@ const DEFAULT_TIMEOUT_S = 10;
 
 export async function runDeploy(modelArg: string | undefined, opts: DeployOptions = {}): Promise<DeployCommandResult> {
   const start = performance.now();
-  const model = modelArg ?? (configValue('deploy', 'model') as string | undefined);
-  if (!model) throw new EdgeqatError('E_OPTION', 'no model: pass <model.tflite> or set deploy.model in edgeqat.config.json');
+  const model = requiredModel(modelArg);
   if (!opts.host) throw new EdgeqatError('E_OPTION', 'no --host: pass --host user@host or set deploy.host in edgeqat.config.json');
   const device = deviceProfile(opts.device ?? 'rpi4');
-  const target: DeployTarget = checkDeployTarget({
-    host: opts.host,
-    port: opts.port,
-    identity: opts.identity,
-    configFile: opts.sshConfig ?? (process.env[SSH_CONFIG_ENV] || undefined),
-    connectTimeout: opts.timeout ?? DEFAULT_TIMEOUT_S,
-    dir: opts.dir ?? device.deployDir,
-    name: opts.name ?? defaultName(model),
-    node: opts.node ?? 'node',
-    bandwidthKbps: opts.bandwidth,
-    uploadTimeoutMs: 15 * 60_000,
-    runTimeoutMs: 5 * 60_000,
-  });
+  const target = singleTarget(opts, opts.host, device.deployDir, opts.name ?? defaultName(model));
 
   const work = mkdtempSync(join(os.tmpdir(), 'edgeqat-deploy-'));
   try {
@@ -84,7 +84,7 @@ export async function runDeploy(modelArg: string | undefined, opts: DeployOption
     const bundleMs = Math.round(performance.now() - bundleStart);
 
     const hostStart = performance.now();
-    const hostReport = await runHere(bundle.out);
+    const hostReport = await runBundleHere(bundle.out);
     const hostRunMs = Math.round(performance.now() - hostStart);
 
     const deployed = await deployBundle(bundle.out, target);
@@ -112,13 +112,62 @@ export function defaultName(model: string): string {
   return base.replace(/\.tflite$/i, '') || 'model';
 }
 
-/** The same runner on this machine, with this Node: the host's figures. */
-async function runHere(bundleDir: string): Promise<RunnerReport> {
-  const r = await exec(process.execPath, [join(bundleDir, BUNDLE_FILES.runner), '--json'], 5 * 60_000);
-  if (r.code !== 0) throw new EdgeqatError('E_BUNDLE', `${bundleDir}: the bundle does not run here (${lastLine(r.stderr) || `exit ${r.code ?? r.signal}`})`);
-  const report = parseRunnerReport(r.stdout);
-  if (!report) throw new EdgeqatError('E_BUNDLE', `${bundleDir}: the bundle's runner printed no JSON report (${lastLine(r.stdout) || 'empty'})`);
-  return report;
+function singleTarget(opts: DeployOptions, host: string, defaultDir: string, name: string): DeployTarget {
+  return checkDeployTarget({
+    host,
+    port: opts.port,
+    identity: opts.identity,
+    configFile: sshConfigOf(opts),
+    connectTimeout: opts.timeout ?? DEFAULT_TIMEOUT_S,
+    acceptNewHostKey: opts.acceptNewHostKey,
+    dir: opts.dir ?? defaultDir,
+    name,
+    node: opts.node ?? 'node',
+    bandwidthKbps: opts.bandwidth,
+    uploadTimeoutMs: 15 * 60_000,
+    runTimeoutMs: 5 * 60_000,
+  });
+}
+
+function sshConfigOf(opts: DeployOptions): string | undefined {
+  return opts.sshConfig ?? (process.env[SSH_CONFIG_ENV] || undefined);
+}
+
+export interface RollbackCommandResult extends Omit<RollbackResult, 'report'> {
+  ssh_host: string;
+  report: RunnerReport;
+}
+
+/** `edgeqat deploy --rollback --host h [--name n | model]`: one host back to its previous bundle. */
+export async function runRollback(modelArg: string | undefined, opts: DeployOptions = {}): Promise<RollbackCommandResult> {
+  if (!opts.host) throw new EdgeqatError('E_OPTION', 'no --host: pass --host user@host or --inventory hosts.ini');
+  const device = deviceProfile(opts.device ?? 'rpi4');
+  const target = singleTarget(opts, opts.host, device.deployDir, installedName(modelArg, opts));
+  const r = await rollbackBundle(target);
+  return { ssh_host: target.host, ...r };
+}
+
+/** The installed bundle's name for a rollback: --name, or the model's file name. */
+function installedName(modelArg: string | undefined, opts: DeployOptions): string {
+  const model = modelArg ?? (configValue('deploy', 'model') as string | undefined);
+  if (opts.name) return opts.name;
+  if (model) return defaultName(model);
+  throw new EdgeqatError('E_OPTION', 'no bundle name to roll back: pass --name <name> (or the model it was deployed from)');
+}
+
+function fleetOptions(opts: DeployOptions): FleetOptions {
+  if (opts.host) throw new EdgeqatError('E_OPTION', '--host and --inventory: pass one (the inventory names the hosts; --limit picks some)');
+  return { ...opts, inventory: opts.inventory!, sshConfig: sshConfigOf(opts) };
+}
+
+function requiredModel(modelArg: string | undefined): string {
+  const model = modelArg ?? (configValue('deploy', 'model') as string | undefined);
+  if (!model) throw new EdgeqatError('E_OPTION', 'no model: pass <model.tflite> or set deploy.model in edgeqat.config.json');
+  return model;
+}
+
+export function formatRollback(r: RollbackCommandResult): string {
+  return `rolled back ${r.ssh_host}:${r.path} to ${r.to} (was ${r.from || 'not an edgeqat bundle'}); it runs:\n${formatReport(r.report)}`;
 }
 
 export function formatDeploy(r: DeployCommandResult): string {
@@ -138,7 +187,7 @@ export function deployCommand(): Command {
   return new Command('deploy')
     .description('bundle a .tflite, install it on a device over SSH, run it there and here, compare')
     .argument('[model]', '.tflite file (default: deploy.model in edgeqat.config.json)')
-    .option('--device <name>', 'device profile (see `edgeqat devices`)', 'rpi4')
+    .option('--device <name>', 'device profile (see `edgeqat devices`; default rpi4; with --inventory: edgeqat_device of each host)')
     .option('--host <[user@]host>', 'the device, as ssh knows it')
     .option('--dir <dir>', "deploy folder on the device (default: the profile's, ~/edgeqat)")
     .option('--port <n>', 'ssh port', positiveInt('--port'))
@@ -152,9 +201,25 @@ export function deployCommand(): Command {
     .option('--timeout <s>', 'seconds to wait for the connection', positiveInt('--timeout'), DEFAULT_TIMEOUT_S)
     .option('--bandwidth <kbit/s>', 'limit the upload bandwidth (scp -l)', positiveInt('--bandwidth'))
     .option('--ssh-config <file>', `ssh_config file to use instead of ~/.ssh/config (default $${SSH_CONFIG_ENV})`)
-    .option('--json', 'print one JSON object')
+    .option('--accept-new-host-key', "first contact: record the host key of a device ssh has never seen (a changed key is still refused)")
+    .option('--inventory <file>', 'an Ansible inventory (INI or YAML): deploy to its hosts, one bundle per device profile')
+    .option('--limit <pattern>', "with --inventory: hosts or groups, comma-separated (!x excludes, &x requires, * globs)")
+    .option('--parallel <n>', 'with --inventory: hosts deployed at once', positiveInt('--parallel'), DEFAULT_PARALLEL)
+    .option('--max-fail <n>', 'with --inventory: exit 0 while at most n hosts fail', nonNegativeInt('--max-fail'), 0)
+    .option('--rollback', 'switch back to the previous bundle (on --host or every --inventory host) and run it')
+    .option('--json', 'print one JSON object (with --inventory: one per host, one per line)')
     .action(async (model: string | undefined, opts: DeployOptions) => {
-      const r = await runDeploy(model, opts);
-      process.stdout.write(opts.json ? `${JSON.stringify(r)}\n` : formatDeploy(r));
+      if (opts.inventory) {
+        const fleet = fleetOptions(opts);
+        const r = opts.rollback ? await runFleetRollback(installedName(model, opts), fleet) : await runFleetDeploy(requiredModel(model), installedName(model, opts), fleet);
+        process.stdout.write(opts.json ? fleetJsonLines(r) : formatFleet(r, opts.rollback === true));
+        checkFleetOutcome(r, opts.maxFail);
+      } else if (opts.rollback) {
+        const r = await runRollback(model, opts);
+        process.stdout.write(opts.json ? `${JSON.stringify(r)}\n` : formatRollback(r));
+      } else {
+        const r = await runDeploy(model, opts);
+        process.stdout.write(opts.json ? `${JSON.stringify(r)}\n` : formatDeploy(r));
+      }
     });
 }
