@@ -86,6 +86,7 @@ export function hostVars(inv: Inventory, host: InventoryHost): VarMap {
   groups.filter((g) => g.name !== 'all').forEach((g) => put(g.fileVars));
   put(host.vars);
   put(host.fileVars);
+  merged.delete('ansible_group_priority'); // a property of groups, not a host variable (as in Ansible)
   return merged;
 }
 

@@ -2,7 +2,7 @@
 // of host name to its variables), `vars` and `children` (a map of groups, same shape). Unknown keys
 // in a group are errors here (Ansible skips them with a warning; here a typo would silently drop
 // hosts). Parsed with npm `yaml`, which gives every node's position: each problem names its line.
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { expandHostRange } from './host-ranges.js';
 import { InventoryBuilder, inventoryError, MAX_HOSTS, type Inventory, type VarMap } from './inventory.js';
 
@@ -14,7 +14,7 @@ const MAX_WALK = 4 * MAX_HOSTS;
 export function parseYamlInventory(text: string, file: string): Inventory {
   const b: InventoryBuilder = new InventoryBuilder(file);
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
   const where = (node: { range?: [number, number, number] | null } | null | undefined) => (node?.range ? lines.linePos(node.range[0]).line : 0);
   if (!Array.isArray(docs)) return b.finish(); // only comments and directives: names no host
   if (docs.length > 1) b.fail(where(docs[1].contents), 'more than one YAML document (---): an inventory is one');
@@ -23,11 +23,18 @@ export function parseYamlInventory(text: string, file: string): Inventory {
   const problem = doc.errors[0];
   if (problem) b.fail(problem.linePos ? problem.linePos[0].line : lines.linePos(problem.pos[0]).line, `not valid YAML (${problem.message.split('\n')[0]})`);
 
-  const resolve = (node: unknown): unknown => (isAlias(node) ? node.resolve(doc as Document.Parsed) : node);
+  const resolve = anchorResolver(doc);
   const mapOrNull = (node: unknown, what: string, line: number): YAMLMap | null => {
     const n = resolve(node);
     if (n === null || n === undefined || (isScalar(n) && n.value === null)) return null;
     if (!isMap(n)) b.fail(where(n as Node) || line, `${what}: expected a map (key: value lines), got ${describe(n)}`);
+    const seen = new Set<string>();
+    for (const pair of (n as YAMLMap).items) {
+      const k = resolve(pair.key);
+      const key = isScalar(k) ? String(k.value) : '';
+      if (seen.has(key)) b.fail(where(k as Node), `${key}: given twice in ${what}`);
+      seen.add(key);
+    }
     return n as YAMLMap;
   };
   const keyOf = (pair: Pair): { key: string; line: number } => {
@@ -105,6 +112,24 @@ function yamlHostPattern(pattern: string, file: string, line: number): { names: 
   return { names, port: withPort ? Number(m[2]) : undefined };
 }
 
+/**
+ * Alias → the node its anchor names (the latest anchor of that name before the alias), from one
+ * pass over the document: yaml's own Alias.resolve walks the whole document on every call.
+ */
+function anchorResolver(doc: Document.Parsed): (node: unknown) => unknown {
+  const anchors = new Map<string, { at: number; node: Node }[]>();
+  visit(doc, (_key, node) => {
+    const n = node as Node & { anchor?: string };
+    if (n && typeof n === 'object' && 'anchor' in n && n.anchor && n.range) anchors.set(n.anchor, [...(anchors.get(n.anchor) ?? []), { at: n.range[0], node: n }]);
+  });
+  return (node) => {
+    if (!isAlias(node)) return node;
+    const a = node as Alias;
+    const at = a.range?.[0] ?? Infinity;
+    return (anchors.get(a.source) ?? []).filter((x) => x.at < at).at(-1)?.node ?? null;
+  };
+}
+
 function describe(n: unknown): string {
   if (isSeq(n)) return 'a list';
   if (isScalar(n)) return JSON.stringify(n.value);
@@ -115,7 +140,7 @@ function describe(n: unknown): string {
 export function parseYamlVarsFile(text: string, file: string): VarMap {
   const b: InventoryBuilder = new InventoryBuilder(file);
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
   const vars: VarMap = new Map();
   if (!Array.isArray(docs) || docs.length === 0) return vars;
   const doc = docs[0];
@@ -129,6 +154,7 @@ export function parseYamlVarsFile(text: string, file: string): VarMap {
     const k = pair.key;
     const line = isScalar(k) && k.range ? lines.linePos(k.range[0]).line : 0;
     if (!isScalar(k) || typeof k.value !== 'string') b.fail(line, 'a variable name must be a string');
+    if (vars.has(k.value)) b.fail(line, `${k.value}: given twice`);
     const v = isAlias(pair.value) ? pair.value.resolve(doc) : pair.value;
     let value: unknown = null;
     try {
