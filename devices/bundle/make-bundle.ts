@@ -116,7 +116,7 @@ function checkOut(out: string): void {
 }
 
 /** rename(tmp, out); an existing out is moved aside first and removed once the new one is in place. */
-function swapIntoPlace(tmp: string, out: string): void {
+export function swapIntoPlace(tmp: string, out: string, what = 'bundle'): void {
   let old: string | undefined;
   try {
     if (existsSync(out)) {
@@ -126,7 +126,7 @@ function swapIntoPlace(tmp: string, out: string): void {
     renameSync(tmp, out);
   } catch (e) {
     if (old && !existsSync(out)) renameSync(old, out);
-    throw new EdgeqatError('E_IO', `${out}: cannot move the bundle into place (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new EdgeqatError('E_IO', `${out}: cannot move the ${what} into place (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   if (old) rmSync(old, { recursive: true, force: true });
 }

@@ -59,6 +59,12 @@ export interface DeployResult {
   timings: DeployTimings;
 }
 
+/** The model file's name without .tflite: what the bundle is called on the device (<dir>/<name>). */
+export function defaultBundleName(model: string): string {
+  const base = model.split(/[\\/]/).pop() ?? model;
+  return base.replace(/\.tflite$/i, '') || 'model';
+}
+
 /** Checks every value before anything connects. */
 export function checkDeployTarget(t: DeployTarget): DeployTarget {
   checkTarget(t);

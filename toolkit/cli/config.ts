@@ -41,7 +41,7 @@ export const CONFIG_SCHEMA = {
     calibration: CALIBRATION_METHODS, percentile: 'posNumber', benchIterations: 'posInt', backend: BACKEND_CHOICES, quiet: 'boolean',
   },
   report: { engine: ENGINE_CHOICES, limit: 'posInt', debugSamples: 'posInt', iterations: 'posInt', layer: 'string', backend: BACKEND_CHOICES, quiet: 'boolean' },
-  bundle: { model: 'path', device: 'string', engine: BUNDLE_ENGINES, withSamples: 'posInt', dataset: 'string', dataDir: 'path', out: 'path' },
+  bundle: { model: 'path', device: 'string', engine: BUNDLE_ENGINES, withSamples: 'posInt', dataset: 'string', dataDir: 'path', out: 'path', ansible: 'path' },
   deploy: {
     model: 'path', device: 'string', host: 'string', dir: 'string', port: 'port', identity: 'path', engine: BUNDLE_ENGINES, withSamples: 'posInt',
     name: 'string', node: 'string', timeout: 'posInt', sshConfig: 'path', dataset: 'string', dataDir: 'path',

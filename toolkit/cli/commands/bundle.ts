@@ -5,6 +5,8 @@ import { Command } from 'commander';
 import { deviceProfile } from '../../../devices/profiles.js';
 import { BUNDLE_ENGINES, type BundleEngine } from '../../../devices/bundle/manifest.js';
 import { makeBundle, type BundleResult, type SampleSource } from '../../../devices/bundle/make-bundle.js';
+import { defaultBundleName } from '../../../devices/deploy/deploy.js';
+import { writeAnsiblePlaybook, type PlaybookResult } from '../../../devices/fleet/ansible-playbook.js';
 import { loadDataset, sampleSize } from '../../../runtime/datasets/datasets.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
 import { readPreprocessing, recordedLoadOptions } from '../../../runtime/model-metadata.js';
@@ -22,6 +24,8 @@ export interface BundleOptions {
   dataset?: string;
   dataDir?: string;
   out?: string;
+  /** Also write an Ansible playbook and role that install the bundle (devices/fleet/ansible-playbook.ts). */
+  ansible?: string;
   json?: boolean;
 }
 
@@ -62,6 +66,15 @@ export async function runBundle(modelPath: string, opts: BundleOptions = {}): Pr
   });
 }
 
+/** `--ansible <dir>`: the playbook for the bundle just made; installed as the model's name in the profile's folder. */
+export function runAnsiblePlaybook(modelPath: string, bundle: BundleResult, dir: string): PlaybookResult {
+  return writeAnsiblePlaybook(bundle.out, dir, { name: defaultBundleName(modelPath), dir: bundle.manifest.device.deployDir, createdBy: `edgeqat ${edgeqatVersion()}` });
+}
+
+export function formatPlaybook(p: PlaybookResult): string {
+  return `wrote ${p.out}: an Ansible playbook and role installing it (${p.files} bundle files)\n  run it with: ansible-playbook -i <inventory> ${p.out}/deploy.yml\n`;
+}
+
 export function formatBundle(r: BundleResult): string {
   const m = r.manifest;
   const parts = Object.entries(m.files).map(([path, f]) => `${path} ${(f.bytes / 1024).toFixed(0)} KB`);
@@ -82,11 +95,14 @@ export function bundleCommand(): Command {
     .option('--dataset <spec>', "data set of the samples (default: the model's)")
     .option('--data-dir <dir>', 'folder holding the data set files')
     .option('--out <dir>', 'bundle folder (replaced if it holds a bundle; default edgeqat-bundle-<device>)')
+    .option('--ansible <dir>', 'also write an Ansible playbook + role installing the bundle (ansible-playbook -i hosts.ini <dir>/deploy.yml)')
     .option('--json', 'print the manifest as JSON')
     .action(async (model: string | undefined, opts: BundleOptions) => {
       const path = model ?? (configValue('bundle', 'model') as string | undefined);
       if (!path) throw new EdgeqatError('E_OPTION', 'no model: pass <model.tflite> or set bundle.model in edgeqat.config.json');
       const r = await runBundle(path, opts);
-      process.stdout.write(opts.json ? `${JSON.stringify({ out: r.out, bytes: r.bytes, manifest: r.manifest })}\n` : formatBundle(r));
+      const playbook = opts.ansible ? runAnsiblePlaybook(path, r, opts.ansible) : null;
+      if (opts.json) process.stdout.write(`${JSON.stringify({ out: r.out, bytes: r.bytes, manifest: r.manifest, ...(playbook ? { ansible: playbook } : {}) })}\n`);
+      else process.stdout.write(formatBundle(r) + (playbook ? formatPlaybook(playbook) : ''));
     });
 }

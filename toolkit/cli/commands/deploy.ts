@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { BUNDLE_ENGINES, type BundleEngine } from '../../../devices/bundle/manifest.js';
 import { figuresTable } from '../../../devices/deploy/compare-table.js';
-import { checkDeployTarget, deployBundle, rollbackBundle, type DeployTarget, type DeployTimings, type RollbackResult } from '../../../devices/deploy/deploy.js';
+import { checkDeployTarget, defaultBundleName, deployBundle, rollbackBundle, type DeployTarget, type DeployTimings, type RollbackResult } from '../../../devices/deploy/deploy.js';
 import { runBundleHere } from '../../../devices/deploy/run-here.js';
 import { deviceProfile } from '../../../devices/profiles.js';
 import { formatReport } from '../../../devices/runner/format-report.js';
@@ -75,7 +75,7 @@ export async function runDeploy(modelArg: string | undefined, opts: DeployOption
   const model = requiredModel(modelArg);
   if (!opts.host) throw new EdgeqatError('E_OPTION', 'no --host: pass --host user@host or set deploy.host in edgeqat.config.json');
   const device = deviceProfile(opts.device ?? 'rpi4');
-  const target = singleTarget(opts, opts.host, device.deployDir, opts.name ?? defaultName(model));
+  const target = singleTarget(opts, opts.host, device.deployDir, opts.name ?? defaultBundleName(model));
 
   const work = mkdtempSync(join(os.tmpdir(), 'edgeqat-deploy-'));
   try {
@@ -104,12 +104,6 @@ export async function runDeploy(modelArg: string | undefined, opts: DeployOption
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-}
-
-/** The model file's name without .tflite: what the bundle is called on the device. */
-export function defaultName(model: string): string {
-  const base = model.split(/[\\/]/).pop() ?? model;
-  return base.replace(/\.tflite$/i, '') || 'model';
 }
 
 function singleTarget(opts: DeployOptions, host: string, defaultDir: string, name: string): DeployTarget {
@@ -151,7 +145,7 @@ export async function runRollback(modelArg: string | undefined, opts: DeployOpti
 function installedName(modelArg: string | undefined, opts: DeployOptions): string {
   const model = modelArg ?? (configValue('deploy', 'model') as string | undefined);
   if (opts.name) return opts.name;
-  if (model) return defaultName(model);
+  if (model) return defaultBundleName(model);
   throw new EdgeqatError('E_OPTION', 'no bundle name to roll back: pass --name <name> (or the model it was deployed from)');
 }
 

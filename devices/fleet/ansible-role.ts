@@ -1,0 +1,172 @@
+// The generated role's tasks (roles/edgeqat_bundle/tasks/main.yml; ansible-playbook.ts writes it):
+// the same install as remote-scripts.ts, with Ansible's own modules. No task goes through a shell,
+// and no inventory value is ever part of a command line: every command is an argv list.
+//   probe     the device's Node (>= 18) and the deploy folder as an absolute path, in one node -e
+//   id        <16 hex>-<8 hex> of sha256(digest/name): fixed per bundle and name, so a host that has
+//             this bundle installed is recognised and left alone (a second run changes nothing)
+//   install   copy into .edgeqat-incoming-<id>/, sha256sum -c there, mv into .edgeqat-bundles/<id>
+//             (a failure removes the upload; the installed bundle is untouched)
+//   switch    ansible.builtin.file state=link over an existing link is a new link renamed over it
+//             (one rename(2), as the file module's ensure_symlink does): <dir>/<name> always names a
+//             whole bundle
+//   previous  the bundle replaced becomes .edgeqat-previous-<name> (for `edgeqat deploy --rollback`),
+//             the one before it is removed: only link targets that are exactly .edgeqat-bundles/<id>
+//   run       run.js --json on the device; its report is copied to results/<host>.json here
+//             (changed_when false: a report of this run, not a change to the device)
+
+/** Prints {"major": <node major>, "dir": <absolute deploy folder>} for the folder in argv[1] (~, ~/x, relative to home, absolute). */
+const PROBE_JS =
+  "const p=require('path'),h=require('os').homedir(),d=process.argv[1];" +
+  "console.log(JSON.stringify({major:+process.versions.node.split('.')[0],dir:d==='~'?h:d.startsWith('~/')?p.join(h,d.slice(2)):p.isAbsolute(d)?d:p.join(h,d)}))";
+
+export const ROLE_TASKS = `- name: This playbook's bundle is for the host's device profile
+  ansible.builtin.assert:
+    that: (edgeqat_device | default(edgeqat_bundle_device)) == edgeqat_bundle_device
+    fail_msg: >-
+      this playbook carries the {{ edgeqat_bundle_device }} bundle, and the host's edgeqat_device is
+      {{ edgeqat_device | default('') }}: make one with edgeqat bundle <model> --device {{ edgeqat_device | default('') }} --ansible <dir>
+    quiet: true
+
+- name: The device's Node, and the deploy folder
+  ansible.builtin.command:
+    argv: ["{{ edgeqat_node }}", "-e", ${JSON.stringify(PROBE_JS)}, "{{ edgeqat_dir }}"]
+  register: edgeqat_probe
+  changed_when: false
+
+- name: Where the bundle goes
+  ansible.builtin.set_fact:
+    edgeqat_at: "{{ (edgeqat_probe.stdout | from_json).dir }}"
+    edgeqat_hash: "{{ (edgeqat_bundle_digest ~ '/' ~ edgeqat_name) | hash('sha256') }}"
+
+- name: Node 18 or newer
+  ansible.builtin.assert:
+    that: (edgeqat_probe.stdout | from_json).major >= 18
+    fail_msg: "the device's {{ edgeqat_node }} is Node {{ (edgeqat_probe.stdout | from_json).major }}; bundles need 18 or newer (Raspberry Pi OS bookworm: sudo apt install nodejs)"
+    quiet: true
+
+- name: What {{ edgeqat_name }} and its previous link point at
+  ansible.builtin.stat:
+    path: "{{ item }}"
+    follow: false
+    get_checksum: false
+  loop:
+    - "{{ edgeqat_at }}/{{ edgeqat_name }}"
+    - "{{ edgeqat_at }}/.edgeqat-previous-{{ edgeqat_name }}"
+  register: edgeqat_links
+
+- name: The bundle's folder name, and what is installed now
+  ansible.builtin.set_fact:
+    edgeqat_id: "{{ edgeqat_hash[:16] }}-{{ edgeqat_hash[16:24] }}"
+    edgeqat_new: ".edgeqat-bundles/{{ edgeqat_hash[:16] }}-{{ edgeqat_hash[16:24] }}"
+    edgeqat_current: "{{ edgeqat_links.results[0].stat.lnk_target if edgeqat_links.results[0].stat.islnk | default(false) else '' }}"
+    edgeqat_older: "{{ edgeqat_links.results[1].stat.lnk_target if edgeqat_links.results[1].stat.islnk | default(false) else '' }}"
+    edgeqat_not_ours: "{{ edgeqat_links.results[0].stat.exists and not edgeqat_links.results[0].stat.islnk }}"
+
+- name: Install the bundle
+  when: edgeqat_current != edgeqat_new
+  block:
+    - name: The bundle folder
+      ansible.builtin.file:
+        path: "{{ edgeqat_at }}/.edgeqat-bundles"
+        state: directory
+        mode: "0755"
+
+    - name: Is this bundle on the device already (installed before, then replaced)?
+      ansible.builtin.stat:
+        path: "{{ edgeqat_at }}/{{ edgeqat_new }}"
+        get_checksum: false
+      register: edgeqat_there
+
+    - name: Upload into a staging folder
+      when: not edgeqat_there.stat.exists
+      ansible.builtin.copy:
+        src: bundle/
+        dest: "{{ edgeqat_at }}/.edgeqat-incoming-{{ edgeqat_id }}/"
+        mode: preserve
+
+    - name: Verify it on the device (sha256sum -c)
+      ansible.builtin.command:
+        argv: [sha256sum, -c, SHA256SUMS]
+        chdir: "{{ edgeqat_at }}/{{ edgeqat_new if edgeqat_there.stat.exists else '.edgeqat-incoming-' ~ edgeqat_id }}"
+      changed_when: false
+
+    - name: Move it into .edgeqat-bundles
+      when: not edgeqat_there.stat.exists
+      ansible.builtin.command:
+        argv: [mv, --, "{{ edgeqat_at }}/.edgeqat-incoming-{{ edgeqat_id }}", "{{ edgeqat_at }}/{{ edgeqat_new }}"]
+        creates: "{{ edgeqat_at }}/{{ edgeqat_new }}"
+
+  rescue:
+    - name: Remove the unfinished upload
+      ansible.builtin.file:
+        path: "{{ edgeqat_at }}/.edgeqat-incoming-{{ edgeqat_id }}"
+        state: absent
+
+    - name: Stop here; the installed bundle is unchanged
+      ansible.builtin.fail:
+        msg: "the bundle did not arrive whole ({{ ansible_failed_result.msg | default('') }}); the previous bundle is unchanged"
+
+- name: Move a folder at {{ edgeqat_name }} that is not ours aside (never deleted)
+  when: edgeqat_current != edgeqat_new and edgeqat_not_ours | bool
+  ansible.builtin.command:
+    argv: [mv, --, "{{ edgeqat_at }}/{{ edgeqat_name }}", "{{ edgeqat_at }}/.edgeqat-bundles/replaced-{{ edgeqat_id }}"]
+    creates: "{{ edgeqat_at }}/.edgeqat-bundles/replaced-{{ edgeqat_id }}"
+
+- name: Switch {{ edgeqat_name }} to the bundle (a new link renamed over the old one)
+  when: edgeqat_current != edgeqat_new
+  ansible.builtin.file:
+    src: "{{ edgeqat_new }}"
+    dest: "{{ edgeqat_at }}/{{ edgeqat_name }}"
+    state: link
+    follow: false
+
+- name: Keep the bundle it replaced as the previous one (edgeqat deploy --rollback)
+  when: edgeqat_current != edgeqat_new and edgeqat_current is match(edgeqat_bundle_target_re)
+  ansible.builtin.file:
+    src: "{{ edgeqat_current }}"
+    dest: "{{ edgeqat_at }}/.edgeqat-previous-{{ edgeqat_name }}"
+    state: link
+    follow: false
+  register: edgeqat_kept
+
+- name: Remove the bundle before that
+  when: >-
+    edgeqat_kept is changed and edgeqat_older is match(edgeqat_bundle_target_re)
+    and edgeqat_older != edgeqat_current and edgeqat_older != edgeqat_new
+  ansible.builtin.file:
+    path: "{{ edgeqat_at }}/{{ edgeqat_older }}"
+    state: absent
+
+- name: Run the bundle's runner on the device
+  ansible.builtin.command:
+    argv: ["{{ edgeqat_node }}", "{{ edgeqat_at }}/{{ edgeqat_name }}/run.js", "--json"]
+  register: edgeqat_run
+  changed_when: false
+
+- name: Its report
+  ansible.builtin.set_fact:
+    edgeqat_report: "{{ edgeqat_run.stdout_lines | select('match', '[{]') | last | from_json }}"
+
+- name: A results folder beside the playbook
+  ansible.builtin.file:
+    path: "{{ playbook_dir }}/results"
+    state: directory
+    mode: "0755"
+  delegate_to: localhost
+  run_once: true
+  changed_when: false
+
+- name: Collect the runner's JSON in results/
+  ansible.builtin.copy:
+    content: "{{ edgeqat_report | to_json }}\\n"
+    dest: "{{ playbook_dir }}/results/{{ inventory_hostname | regex_replace('[^A-Za-z0-9._-]', '_') }}.json"
+    mode: "0644"
+  delegate_to: localhost
+  changed_when: false
+
+- name: Show p50 and the int8 output checksum
+  ansible.builtin.debug:
+    msg: >-
+      p50 {{ edgeqat_report.p50_us }} µs
+      {{- (', int8 outputs sha256 ' ~ edgeqat_report.samples.outputs_sha256) if edgeqat_report.samples else '' }}
+`;
