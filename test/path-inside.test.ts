@@ -121,9 +121,9 @@ describe('model.json weight paths and sizes (toolkit/models/file-io.ts)', () => 
     }
   });
 
-  it('the CLI: exit 2 and one line, nothing trained', () => {
+  it('the CLI: exit 2 and one line, nothing trained', async () => {
     const hostile = variant('cli', (j) => (j.weightsManifest[0].paths = ['../../../../../../etc/hostname']));
-    const r = runCli(['train', '--model', hostile, '--out', join(tmp, 'never'), '--quiet', '--backend', 'cpu']);
+    const r = await runCli(['train', '--model', hostile, '--out', join(tmp, 'never'), '--quiet', '--backend', 'cpu']);
     expect(r.code).toBe(2);
     expect(errorLines(r.stderr)).toEqual([`edgeqat: error: ${hostile}: weights path "../../../../../../etc/hostname" has a '..' segment; it must name a file inside ${join(tmp, 'cli')}`]);
   });
@@ -138,7 +138,7 @@ describe('run folders: the latest pointer and checkpoint files (toolkit/run-fold
     const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 3, inputShape: [2], name: 'fc' })] });
     await saveModelFile(model, step);
     writeFileSync(join(step, 'state.json'), JSON.stringify({ position: { step: 10 }, optimizerSteps: 10, savedAt: 'x' }));
-    writeFileSync(join(dir, 'run.json'), JSON.stringify({ model: 'mlp', dataset: 'mnist', options: {} }));
+    writeFileSync(join(dir, 'run.json'), JSON.stringify({ model: 'mlp', dataset: 'mnist', normalization: { mean: 0.1307, std: 0.3081 }, options: {} }));
     writeFileSync(join(dir, 'checkpoints', 'latest'), 'step-0000010\n');
     edit(dir);
     return dir;
@@ -175,7 +175,7 @@ describe('report inputs: compare.json (toolkit/compare/compare-file.ts) and the 
   /** A minimal run folder the report accepts: run.json, metrics.json, model.tflite. */
   function reportRun(dir: string, model = 'mlp'): string {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'run.json'), JSON.stringify({ model, dataset: 'mnist', options: {} }));
+    writeFileSync(join(dir, 'run.json'), JSON.stringify({ model, dataset: 'mnist', normalization: { mean: 0.1307, std: 0.3081 }, options: {} }));
     writeFileSync(join(dir, 'metrics.json'), JSON.stringify({ history: [] }));
     copyFileSync(join(fixtures, 'edgeqat-mlp.tflite'), join(dir, 'model.tflite'));
     return dir;
