@@ -154,6 +154,14 @@ describe('hostile and broken Keras files: one line each', () => {
     await oneLine(save('unknown.h5', h5), 'E_UNSUPPORTED', /layer 'logits' \(Danse\): not a layer class edgeqat imports/);
   });
 
+  it('a .tflite that is not float32 or has an op without a layer: one line', async () => {
+    await oneLine('test/fixtures/edgeqat-mlp.tflite', 'E_UNSUPPORTED', /tensor '.*' is INT8: a quantized model; edgeqat fine-tunes float32 models/);
+    await oneLine('test/fixtures/verifier/tf-cnn-fp16.tflite', 'E_UNSUPPORTED', /is FLOAT16: float16 weights \(a converter optimization\)/);
+    await oneLine('test/fixtures/verifier/tf-lstm-float.tflite', 'E_UNSUPPORTED', /operator 1 \(WHILE\) is not an operator edgeqat's engines run/);
+    const { model } = await importModel('test/fixtures/verifier/tf-cnn-float.tflite');
+    expect(model.layers.map((l) => l.getClassName())).toEqual(['InputLayer', 'Conv2D', 'DepthwiseConv2D', 'MaxPooling2D', 'AveragePooling2D', 'Concatenate', 'Add', 'Flatten', 'Dense', 'Softmax']);
+  });
+
   it('not a .keras: a zip without config.json, a file that is no zip, an .h5 holding weights only', async () => {
     await oneLine(kerasZip('noconfig.keras', (e) => e.filter((x) => x.name !== 'config.json')), 'E_MODEL_FILE', /a zip without config\.json, not a Keras \.keras file$/);
     await oneLine(save('text.keras', new TextEncoder().encode('hello')), 'E_MODEL_FILE', /not a zip archive/);

@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
+import '../layers/cropping-1d.js'; // registers Cropping1D (not in TF.js) before a config names it
 import { EdgeqatError } from '../../../runtime/errors.js';
 import { importableClassNames, KERAS_NOT_IMPORTED, kerasRow, mapLayerConfig } from './keras-layers.js';
 

@@ -84,6 +84,8 @@ export const KERAS_LAYERS: readonly KerasLayerRow[] = [
   { keras: 'GlobalMaxPooling2D', tfjs: 'GlobalMaxPooling2D', require: { ...CHANNELS_LAST, keepdims: false } },
   { keras: 'ZeroPadding2D', tfjs: 'ZeroPadding2D', fields: { padding: 'padding' }, require: CHANNELS_LAST },
   { keras: 'Cropping2D', tfjs: 'Cropping2D', fields: { cropping: 'cropping' }, require: CHANNELS_LAST },
+  // TF.js has no Cropping1D: edgeqat's own layer (toolkit/models/layers/cropping-1d.ts), registered under Keras's name.
+  { keras: 'Cropping1D', tfjs: 'Cropping1D', fields: { cropping: 'cropping' } },
   { keras: 'UpSampling2D', tfjs: 'UpSampling2D', fields: { size: 'size', interpolation: 'interpolation' }, require: CHANNELS_LAST },
   { keras: 'Flatten', tfjs: 'Flatten', require: CHANNELS_LAST },
   { keras: 'Reshape', tfjs: 'Reshape', fields: { target_shape: 'targetShape' } },

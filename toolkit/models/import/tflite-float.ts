@@ -235,11 +235,13 @@ export async function importFloatTflite(path: string): Promise<ImportedModel> {
   if (g.inputs.length !== 1 || g.outputs.length !== 1) {
     throw new EdgeqatError('E_UNSUPPORTED', `${path}: the model has ${g.inputs.length} inputs and ${g.outputs.length} outputs (one of each is supported)`);
   }
-  const ops = dataPath(summary, path);
-  const quantized = g.tensors.find((t) => t.dtype !== 'FLOAT32' && t.dtype !== 'INT32' && ops.some((op) => op.inputs.includes(t.index) || op.outputs.includes(t.index)));
-  if (quantized) {
-    throw new EdgeqatError('E_UNSUPPORTED', `${path}: tensor '${quantized.name}' is ${quantized.dtype}: a quantized model; edgeqat fine-tunes float32 models (give it the float .tflite or the Keras model)`);
+  // Quantized and float16 models hold their weights in other types: named before anything else.
+  const other = g.tensors.find((t) => t.dtype !== 'FLOAT32' && t.dtype !== 'INT32');
+  if (other) {
+    const what = other.dtype === 'FLOAT16' ? 'float16 weights (a converter optimization)' : 'a quantized model';
+    throw new EdgeqatError('E_UNSUPPORTED', `${path}: tensor '${other.name}' is ${other.dtype}: ${what}; edgeqat fine-tunes float32 models (convert without optimizations, or give it the Keras model)`);
   }
+  const ops = dataPath(summary, path);
   const inputTensor = g.tensors[g.inputs[0]!]!;
   const inputShape = inputTensor.shape.slice(1);
   const input = tfl.input({ shape: inputShape, name: 'input' });
