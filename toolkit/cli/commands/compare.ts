@@ -26,6 +26,7 @@ import { runBench, type BenchResult } from './bench.js';
 import { runEval } from './eval.js';
 import { calibrationLabel, DEFAULT_CALIBRATION_SAMPLES, ptqModel, runExport } from './export.js';
 import { runTrain, TRAIN_DEFAULTS } from './train.js';
+import { BUILTIN_MODELS } from '../../models/index.js';
 
 // QAT recipe, measured on the CNN (MNIST, float model 2 epochs at batch 32): 1 QAT epoch at 1e-4
 // ended 0.01-0.07 points below PTQ (which loses nothing there), with or without freezing batch norm
@@ -184,7 +185,7 @@ export function formatCompare(r: CompareFile): string {
 export function compareCommand(): Command {
   return new Command('compare')
     .description('float vs post-training quantization vs QAT for one model and data set, on the TFLite interpreter')
-    .option('--model <name|file>', 'built-in model (mlp, cnn, dscnn) or a TF.js layers model.json (required; or compare.model in edgeqat.config.json)')
+    .option('--model <name|file>', `built-in model (${Object.keys(BUILTIN_MODELS).join(', ')}) or a TF.js layers model.json (required; or compare.model in edgeqat.config.json)`)
     .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder>', 'mnist')
     .option('--data-dir <dir>', 'folder holding the data set files')
     .option('--out <dir>', 'folder for float/, ptq/, qat/ and compare.json (required; or compare.out in edgeqat.config.json)')

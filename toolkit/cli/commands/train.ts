@@ -5,7 +5,7 @@
 import { Command } from 'commander';
 import { loadDataset, sampleSize } from '../../../runtime/datasets/datasets.js';
 import { initBackend, BACKENDS } from '../../engine/backend.js';
-import { builtinModel, isModelFile } from '../../models/index.js';
+import { BUILTIN_MODELS, builtinModel, isModelFile } from '../../models/index.js';
 import { loadModelFile, saveModelFile } from '../../models/file-io.js';
 import { logitsModel } from '../../models/logits.js';
 import { join } from 'node:path';
@@ -286,7 +286,7 @@ export function formatTrainSummary(s: TrainSummary): string {
 
 export function addTrainOptions(cmd: Command): Command {
   return cmd
-    .option('--model <name|file>', 'built-in model (mlp, cnn, dscnn) or a TF.js layers model.json', TRAIN_DEFAULTS.model)
+    .option('--model <name|file>', `built-in model (${Object.keys(BUILTIN_MODELS).join(', ')}) or a TF.js layers model.json`, TRAIN_DEFAULTS.model)
     .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder>', TRAIN_DEFAULTS.dataset)
     .option('--data-dir <dir>', 'folder holding the data set files')
     .option('--epochs <n>', 'training epochs', positiveInt('--epochs'), TRAIN_DEFAULTS.epochs)
