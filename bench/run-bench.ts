@@ -1,13 +1,18 @@
 // `npm run bench`: the project's benchmark set. Each training measurement runs in its own process
 // (bench/train-one.ts). Writes bench/results.json and bench/results.md (atomically) and prints the
-// table. Timings are wall-clock on whatever machine runs it: say which when quoting them.
-//   npm run bench [-- --quick] [-- --models mlp,cnn] [-- --backends wasm,cpu]
-import { execFileSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+// table. Timings are wall-clock on whatever machine runs it (say which when quoting them), with the
+// CPU seconds beside them and the load average before and after, since a shared machine's wall
+// times mean little alone. With EDGEQAT_TORCH_PYTHON set to a Python with torch, PyTorch eager QAT
+// of the same architectures runs side by side (bench/pytorch-qat-*.py: yardsticks, never
+// dependencies). For each conv model, the per-kernel profile of one QAT step (bench/profile-step.ts).
+//   npm run bench [-- --quick] [-- --models mlp,cnn] [-- --backends wasm,cpu,tensorflow]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic, writeJsonAtomic } from '../runtime/atomic-write.js';
 import { BUILTIN_MODELS } from '../toolkit/models/index.js';
 import { benchEngines, type EngineBench } from './engines.js';
+import { benchInput, profileMarkdown, type StepProfile } from './profile-step.js';
 import { benchTimeLimits, timeLimitsTable } from './time-limits.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -18,8 +23,13 @@ const flag = (name: string) => {
 };
 const quick = args.includes('--quick');
 const models = (flag('--models') ?? Object.keys(BUILTIN_MODELS).join(',')).split(',');
-const backends = (flag('--backends') ?? 'wasm,cpu').split(',');
+// The tensorflow backend (@tensorflow/tfjs-node) when it loads here (scripts/build-tfjs-node.sh);
+// checked in a child process so that this one keeps its own backends.
+const tfjsNodeLoads = spawnSync(process.execPath, ['-e', "require('@tensorflow/tfjs-node')"], { cwd: repo, stdio: 'ignore', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' } }).status === 0;
+const backends = (flag('--backends') ?? `wasm,cpu${tfjsNodeLoads ? ',tensorflow' : ''}`).split(',');
 const batches = [10, 32, 128];
+const convModels = models.filter((m) => m !== 'mlp');
+const loadBefore = loadavg();
 
 /** Images per measurement: a full epoch where it is affordable, a slice otherwise. */
 function imagesFor(model: string, backend: string): number {
@@ -37,8 +47,11 @@ interface TrainBench {
   mode: string;
   images: number;
   seconds: number;
+  cpu_seconds: number;
   images_per_s: number;
   epoch_s: number;
+  epoch_cpu_s: number;
+  threads: number;
   export_ms: number | null;
   peak_rss_mb: number;
 }
@@ -63,7 +76,20 @@ for (const model of models) {
   }
 }
 
-const engines: EngineBench[] = await benchEngines(models.filter((m) => m in BUILTIN_MODELS), quick);
+// The engine benchmark trains and evaluates on MNIST: the models with MNIST-sized input.
+const mnistModels = models.filter((m) => m in BUILTIN_MODELS && benchInput(m).rows * benchInput(m).cols * benchInput(m).channels === 784);
+const engines: EngineBench[] = await benchEngines(mnistModels, quick);
+
+const profiles: StepProfile[] = [];
+for (const model of convModels.filter((m) => m in BUILTIN_MODELS)) {
+  process.stderr.write(`bench: profile of one ${model} QAT step ...\n`);
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/profile-step.ts', '--models', model, '--json', '--steps', quick ? '5' : '20'], {
+    cwd: repo,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  profiles.push(JSON.parse(out.trim().split('\n').at(-1)!) as StepProfile);
+}
 // The wall-clock limits the tests do not assert (bench/time-limits.ts).
 process.stderr.write('bench: time limits (verifier, fuzz, bundle runner, deploy failures) ...\n');
 const timeLimits = await benchTimeLimits(quick);
@@ -84,8 +110,35 @@ if (torchPython && models.includes('mlp') && !quick) {
   torch = out.trim().split('\n').map((l) => JSON.parse(l) as TorchBench);
 }
 
+// The same for the conv nets: PyTorch with all cores (its default) at every batch, and with one
+// thread at batch 32 (edgeqat's training runs on one thread); on as many images as edgeqat trains.
+interface TorchConvBench {
+  model: string;
+  batch: number;
+  threads: number;
+  images: number;
+  seconds: number;
+  cpu_seconds: number;
+  epoch_s: number;
+  torch: string;
+}
+const torchConv: TorchConvBench[] = [];
+if (torchPython) {
+  const torchModels = convModels.filter((m) => ['cnn', 'dscnn', 'resnet8', 'kws-dscnn'].includes(m));
+  for (const model of torchModels) {
+    for (const [threads, batchList] of [[cpus().length, batches], [1, [32]]] as const) {
+      process.stderr.write(`bench: PyTorch eager QAT of ${model}, ${threads} thread(s) ...\n`);
+      const args = ['bench/pytorch-qat-conv.py', '--model', model, '--batches', batchList.join(','), '--threads', String(threads), '--images', String(imagesFor(model, 'wasm'))];
+      const out = execFileSync(torchPython, args, { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      torchConv.push(...out.trim().split('\n').map((l) => JSON.parse(l) as TorchConvBench));
+    }
+  }
+}
+const loadAfter = loadavg();
+
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}-${process.arch}`;
-const results = { date: new Date().toISOString(), machine, quick, training, engines, pytorch: torch, time_limits: timeLimits };
+const load = { before: loadBefore.map((l) => Number(l.toFixed(2))), after: loadAfter.map((l) => Number(l.toFixed(2))) };
+const results = { date: new Date().toISOString(), machine, load, quick, training, engines, pytorch: torch, pytorch_conv: torchConv, profiles, time_limits: timeLimits };
 writeJsonAtomic(`${repo}/bench/results.json`, results);
 
 const fmt = (x: number, d = 1) => x.toFixed(d);
@@ -96,17 +149,34 @@ const qatVsFloat = (r: TrainBench) => {
 const md = [
   `# edgeqat benchmarks`,
   ``,
-  `${results.date} on ${machine}${quick ? ' (quick run)' : ''}.`,
+  `${results.date} on ${machine}${quick ? ' (quick run)' : ''}. Load average (1/5/15 min) ${load.before.join(' / ')} at the start, ${load.after.join(' / ')} at the end.`,
   ``,
-  `## Training (one MNIST epoch = 60,000 images; measured on \`images\`, epoch time extrapolated)`,
+  `## Training (one epoch = 60,000 images; measured on \`images\`, epoch time extrapolated; edgeqat trains on one thread)`,
   ``,
-  `| model | backend | batch | mode | images | images/s | epoch s | QAT/float | peak RSS MB |`,
-  `|---|---|---|---|---|---|---|---|---|`,
+  `| model | backend | batch | mode | images | images/s | epoch s | epoch CPU s | QAT/float | peak RSS MB |`,
+  `|---|---|---|---|---|---|---|---|---|---|`,
   ...training.map(
     (r) =>
-      `| ${r.model} | ${r.backend} | ${r.batch} | ${r.mode} | ${r.images} | ${fmt(r.images_per_s, 0)} | ${fmt(r.epoch_s)} | ${r.mode === 'qat' ? qatVsFloat(r) : ''} | ${fmt(r.peak_rss_mb, 0)} |`,
+      `| ${r.model} | ${r.backend} | ${r.batch} | ${r.mode} | ${r.images} | ${fmt(r.images_per_s, 0)} | ${fmt(r.epoch_s)} | ${fmt(r.epoch_cpu_s)} | ${r.mode === 'qat' ? qatVsFloat(r) : ''} | ${fmt(r.peak_rss_mb, 0)} |`,
   ),
   ``,
+  ...(torchConv.length
+    ? [
+        `## Conv nets: QAT epoch vs PyTorch ${torchConv[0].torch} eager QAT of the same architecture (same machine, same run)`,
+        ``,
+        `edgeqat: WebAssembly backend, 1 thread. PyTorch: per-channel x86 qconfig, Adam, its thread count as given. Ratios < 1: edgeqat is faster.`,
+        ``,
+        `| model | batch | edgeqat s | edgeqat CPU s | PyTorch threads | PyTorch s | PyTorch CPU s | wall ratio | CPU ratio |`,
+        `|---|---|---|---|---|---|---|---|---|`,
+        ...torchConv.map((t) => {
+          const e = training.find((r) => r.model === t.model && r.backend === 'wasm' && r.mode === 'qat' && r.batch === t.batch);
+          const torchCpu = (t.cpu_seconds * 60000) / t.images;
+          return `| ${t.model} | ${t.batch} | ${e ? fmt(e.epoch_s) : '-'} | ${e ? fmt(e.epoch_cpu_s) : '-'} | ${t.threads} | ${fmt(t.epoch_s)} | ${fmt(torchCpu)} | ${e ? fmt(e.epoch_s / t.epoch_s, 2) : '-'} | ${e ? fmt(e.epoch_cpu_s / torchCpu, 2) : '-'} |`;
+        }),
+        ``,
+      ]
+    : []),
+  ...(profiles.length ? [`## One QAT training step, per kernel (CPU time, \`bench/profile-step.ts\`)`, ``, ...profiles.flatMap(profileMarkdown)] : []),
   ...(torch.length
     ? [
         `## MLP QAT epoch vs PyTorch ${torch[0].torch} eager QAT (same machine, same run)`,
