@@ -53,8 +53,8 @@ export interface ExperimentResult {
   /** unet-tiny: share of background pixels (the accuracy of predicting background everywhere). */
   backgroundShare?: number;
   engines: Partial<Record<EngineName, EngineFigures>>;
-  /** Share of output values reference-xnnpack computes exactly as LiteRT.js (both XNNPACK's arithmetic). */
-  referenceXnnpackLitertIdentical: number;
+  /** Share of output values reference-xnnpack computes exactly as tfjs-tflite (its arithmetic), and as LiteRT.js. */
+  referenceXnnpackIdentical: { tfjsTflite: number; litert: number };
   /** Fake-quant predictions (per image or per pixel) and labels, for the TFLite Python check. */
   fakeQuantPredictions: Uint8Array;
   labels: Uint8Array;
@@ -121,7 +121,7 @@ export async function runExperiment(name: ModelName, data: Dataset, o: Experimen
       bytes,
       fakeQuant: { accuracy: share(fakeQuantPredictions, testLabels) },
       engines: {},
-      referenceXnnpackLitertIdentical: 0,
+      referenceXnnpackIdentical: { tfjsTflite: 0, litert: 0 },
       fakeQuantPredictions,
       labels: testLabels,
       inputs,
@@ -150,13 +150,13 @@ export async function runExperiment(name: ModelName, data: Dataset, o: Experimen
           const r = evaluateClassifier(eng, inputs, testLabels, o.testImages);
           result.engines[e] = { accuracy: r.accuracy, agreement: share(r.predictions, fakeQuantPredictions), seconds: (performance.now() - t0) / 1000 };
         }
-        if (e === 'litert' || e === 'reference-xnnpack') raw[e] = eng.run(inputs.subarray(0, Math.min(o.testImages, 200) * PIXELS), Math.min(o.testImages, 200));
+        if (e !== 'reference') raw[e] = eng.run(inputs.subarray(0, Math.min(o.testImages, 200) * PIXELS), Math.min(o.testImages, 200));
         log(`${name}: ${e} ${JSON.stringify(result.engines[e])}`);
       } finally {
         eng.dispose();
       }
     }
-    result.referenceXnnpackLitertIdentical = share(raw['reference-xnnpack']!, raw.litert!);
+    result.referenceXnnpackIdentical = { tfjsTflite: share(raw['reference-xnnpack']!, raw['tfjs-tflite']!), litert: share(raw['reference-xnnpack']!, raw.litert!) };
     return result;
   } finally {
     qat.dispose();
