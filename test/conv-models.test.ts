@@ -34,7 +34,7 @@ describe('conv1d: 1-D CNN over MNIST rows (28 steps × 28 features)', () => {
 
 describe('unet-tiny: encoder–decoder, a foreground mask per pixel', () => {
   it('trains with QAT, exports TRANSPOSE_CONV, RESIZE_BILINEAR and the separable pair, and every engine predicts each pixel as the fake-quant model', async () => {
-    const r = await runExperiment('unet-tiny', data, { trainImages: 1024, epochs: 1, batchSize: 32, lr: 2e-3, testImages: 50 });
+    const r = await runExperiment('unet-tiny', data, { trainImages: 1024, epochs: 1, batchSize: 32, lr: 2e-3, testImages: 30 });
     const ops = new Set(readTfliteModel(r.bytes).subgraph.operators.map((o) => o.op));
     for (const op of ['TRANSPOSE_CONV', 'RESIZE_BILINEAR', 'DEPTHWISE_CONV_2D', 'CONCATENATION']) expect(ops.has(op), op).toBe(true);
     const why = JSON.stringify({ fakeQuant: r.fakeQuant, backgroundShare: r.backgroundShare, engines: r.engines });
