@@ -14,6 +14,7 @@ import { channelsOption, imageSize, normalizeOption, RESIZE_HELP } from '../imag
 import { fraction, nonNegativeInt, oneOf, positiveInt, positiveNumber } from '../options.js';
 import { createProgress } from '../progress.js';
 import { watchStopSignals } from '../stop-signals.js';
+import { BUILTIN_MODELS } from '../../models/index.js';
 
 export interface TrainCommandOptions extends TrainSettings {
   quiet?: boolean;
@@ -45,7 +46,7 @@ export function formatTrainSummary(s: TrainSummary): string {
 
 export function addTrainOptions(cmd: Command): Command {
   const withModel = cmd
-    .option('--model <name|file>', 'built-in model (mlp, cnn, dscnn, resnet8), or your model: Keras .keras/.h5, float .tflite, TF.js model.json', TRAIN_DEFAULTS.model)
+    .option('--model <name|file>', `built-in model (${Object.keys(BUILTIN_MODELS).join(', ')}), or your model: Keras .keras/.h5, float .tflite, TF.js model.json`, TRAIN_DEFAULTS.model)
     .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder> | images:<folder> | cifar10:<folder>', TRAIN_DEFAULTS.dataset)
     .option('--data-dir <dir>', 'folder holding the data set files')
     .option('--epochs <n>', 'training epochs', positiveInt('--epochs'), TRAIN_DEFAULTS.epochs)
