@@ -5,8 +5,8 @@
 // times mean little alone. With EDGEQAT_TORCH_PYTHON set to a Python with torch, PyTorch eager QAT
 // of the same architectures runs side by side (bench/pytorch-qat-*.py: yardsticks, never
 // dependencies). For each conv model, the per-kernel profile of one QAT step (bench/profile-step.ts).
-//   npm run bench [-- --quick] [-- --models mlp,cnn] [-- --backends wasm,cpu]
-import { execFileSync } from 'node:child_process';
+//   npm run bench [-- --quick] [-- --models mlp,cnn] [-- --backends wasm,cpu,tensorflow]
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic, writeJsonAtomic } from '../runtime/atomic-write.js';
@@ -23,7 +23,10 @@ const flag = (name: string) => {
 };
 const quick = args.includes('--quick');
 const models = (flag('--models') ?? Object.keys(BUILTIN_MODELS).join(',')).split(',');
-const backends = (flag('--backends') ?? 'wasm,cpu').split(',');
+// The tensorflow backend (@tensorflow/tfjs-node) when it loads here (scripts/build-tfjs-node.sh);
+// checked in a child process so that this one keeps its own backends.
+const tfjsNodeLoads = spawnSync(process.execPath, ['-e', "require('@tensorflow/tfjs-node')"], { cwd: repo, stdio: 'ignore', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' } }).status === 0;
+const backends = (flag('--backends') ?? `wasm,cpu${tfjsNodeLoads ? ',tensorflow' : ''}`).split(',');
 const batches = [10, 32, 128];
 const convModels = models.filter((m) => m !== 'mlp');
 const loadBefore = loadavg();

@@ -3,7 +3,10 @@
 // feed the model exactly what it was trained on, and name its classes. The converter writes it;
 // everything else reads it through `readPreprocessing`. A .tflite can come from anywhere, so the
 // entry is validated like any other input: a malformed one is one line naming the key.
-import type { Dataset, Normalization } from './datasets/dataset.js';
+import type { Dataset, ImageOptions, LoadDatasetOptions, Normalization } from './datasets/dataset.js';
+import { RESIZE_MODES, type ResizeMode } from './images/resize.js';
+import { normalizationFrom } from './datasets/pixels.js';
+import { checkValSplit, type ValSplit } from './datasets/val-split.js';
 import { EdgeqatError } from './errors.js';
 import { JsonFields } from './json-fields.js';
 import type { ModelSummary } from './model-reader.js';
@@ -13,19 +16,27 @@ export const PREPROCESSING_METADATA = 'edgeqat_preprocessing';
 export interface ModelPreprocessing {
   /** The data set spec the model was trained on (the default of eval, bench and bundle samples). */
   dataset: string;
-  /** Pixel normalisation: model input = (pixel/255 - mean)/std. */
-  mean: number;
-  std: number;
+  /**
+   * Pixel normalisation per channel: model input = (pixel/255 - mean[c])/std[c] (one value: every
+   * channel). Written as arrays; models from before colour inputs hold one number each.
+   */
+  mean: number[];
+  std: number[];
   /** Class names in label order; absent in models written before they were recorded. */
   classNames?: string[];
   /** One sample's shape, channels last ([28, 28, 1]); absent in older models. */
   sampleShape?: number[];
+  /** The seeded share of the training samples held out for evaluation (train --val-split). */
+  valSplit?: ValSplit;
+  /** Image files: how other sizes were fitted to sampleShape (stretch or center-crop). */
+  resize?: ResizeMode;
 }
 
-const KEYS = ['dataset', 'mean', 'std', 'classNames', 'sampleShape'] as const;
+const KEYS = ['dataset', 'mean', 'std', 'classNames', 'sampleShape', 'valSplit', 'resize'] as const;
 /** Bounds that keep a hostile entry from costing memory; real models are far below them. */
 const MAX_CLASSES = 100_000;
 const MAX_CLASS_NAME = 256;
+const MAX_CHANNELS = 4096;
 
 export function encodePreprocessing(p: ModelPreprocessing): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(p));
@@ -44,21 +55,62 @@ export function readPreprocessing(summary: Pick<ModelSummary, 'metadata'>, where
     throw new EdgeqatError('E_MODEL_FILE', `${source}: not JSON`);
   }
   const f = JsonFields.root(json, source, 'E_MODEL_FILE').onlyKeys(KEYS);
-  const p: ModelPreprocessing = { dataset: f.string('dataset'), mean: f.number('mean'), std: f.positiveNumber('std') };
+  const p: ModelPreprocessing = { dataset: f.string('dataset'), ...normalization(f) };
   if (f.has('classNames')) p.classNames = classNames(f);
   if (f.has('sampleShape')) p.sampleShape = f.integerArray('sampleShape', 1, 1 << 16);
+  if (f.has('valSplit')) {
+    const v = f.object('valSplit').onlyKeys(['fraction', 'seed']);
+    p.valSplit = { fraction: v.number('fraction', 0, 1), seed: v.integer('seed', 0) };
+    try {
+      checkValSplit(p.valSplit);
+    } catch {
+      f.expected('valSplit', 'a fraction in (0, 1) and a non-negative seed');
+    }
+  }
+  if (f.has('resize')) p.resize = f.oneOf('resize', RESIZE_MODES);
   return p;
 }
 
 /** What a model trained on `data` records: the set, its normalisation, class names and sample shape. */
-export function preprocessingOf(data: Pick<Dataset, 'name' | 'normalization' | 'classNames' | 'sampleShape'>): ModelPreprocessing {
-  return { dataset: data.name, ...data.normalization, classNames: data.classNames, sampleShape: data.sampleShape };
+export function preprocessingOf(data: Pick<Dataset, 'name' | 'normalization' | 'classNames' | 'sampleShape' | 'resize'>, valSplit?: ValSplit): ModelPreprocessing {
+  return {
+    dataset: data.name,
+    ...data.normalization,
+    classNames: data.classNames,
+    sampleShape: data.sampleShape,
+    ...(valSplit ? { valSplit } : {}),
+    ...(data.resize ? { resize: data.resize } : {}),
+  };
+}
+
+/**
+ * How to load the model's data set the way it was trained: its normalisation and, when `spec` is
+ * the recorded data set (or not given), its held-out split. Another data set gets only the
+ * normalisation (the model still expects it).
+ */
+export function recordedLoadOptions(p: ModelPreprocessing | undefined, spec?: string): Pick<LoadDatasetOptions, 'normalization' | 'valSplit' | 'image'> {
+  if (!p) return {};
+  const same = spec === undefined || spec === p.dataset;
+  const s = p.sampleShape;
+  // Image files are fitted to the recorded input: its size and channels, the recorded fit.
+  const image: ImageOptions | undefined = s?.length === 3 && (s[2] === 1 || s[2] === 3) ? { size: [s[0]!, s[1]!], channels: s[2], resize: p.resize } : undefined;
+  return { normalization: { mean: p.mean, std: p.std }, ...(same && p.valSplit ? { valSplit: p.valSplit } : {}), ...(image ? { image } : {}) };
 }
 
 /** The pixel normalisation a model was trained with, when it records one. */
 export function recordedNormalization(summary: Pick<ModelSummary, 'metadata'>, where: string): Normalization | undefined {
   const p = readPreprocessing(summary, where);
   return p ? { mean: p.mean, std: p.std } : undefined;
+}
+
+/** `mean` and `std`: a number each (older models) or arrays of 1..MAX_CHANNELS, stds > 0. */
+function normalization(f: JsonFields): Normalization {
+  const n = normalizationFrom(f.raw('mean'), f.raw('std'));
+  const ok = (v: number[]) => v.length >= 1 && v.length <= MAX_CHANNELS && v.every(Number.isFinite);
+  if (!n || !ok(n.mean)) f.expected('mean', `a number or an array of 1..${MAX_CHANNELS} numbers`);
+  if (!ok(n.std) || n.std.some((s) => s <= 0)) f.expected('std', `a number > 0 or an array of 1..${MAX_CHANNELS} numbers > 0`);
+  if (n.std.length !== n.mean.length) f.fail('std', `${n.std.length} values, mean has ${n.mean.length}`);
+  return n;
 }
 
 function classNames(f: JsonFields): string[] {

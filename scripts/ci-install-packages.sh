@@ -8,11 +8,12 @@
 #   espeak-ng, sox         speech synthesis and audio conversion (spoken-word data sets)
 #   ansible                inventories and playbooks (fleet deploy)
 #   imagemagick            image conversion (image data sets)
+#   unzip                  libtensorflow out of the TensorFlow wheel (scripts/build-tfjs-node.sh)
 # Usage: scripts/ci-install-packages.sh [package ...]   (default: the list above)
 set -euo pipefail
 
 if [ "$#" -gt 0 ]; then packages=("$@"); else
-  packages=(dataset-fashion-mnist openssh-server qemu-user-static chromium espeak-ng sox ansible imagemagick)
+  packages=(dataset-fashion-mnist openssh-server qemu-user-static chromium espeak-ng sox ansible imagemagick unzip)
 fi
 missing=()
 for pkg in "${packages[@]}"; do

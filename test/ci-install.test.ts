@@ -55,6 +55,7 @@ describe('ci-install-packages.sh', () => {
     expect(ci).toMatch(/^set -euo pipefail$/m);
     expect(ci).toMatch(/^scripts\/ci-install-packages\.sh$/m);
     expect(ci).toMatch(/^scripts\/make-pi-sysroot\.sh$/m);
+    expect(ci).toMatch(/^npm ci\n(#.*\n)*scripts\/build-tfjs-node\.sh\nnpm test$/m); // after npm ci, which removes it
     expect(ci).not.toMatch(/\|\|\s*(echo|true)/);
   });
 });

@@ -15,7 +15,7 @@ import { OP_RULES } from '../runtime/verifier/ops/index.js';
 import { CONVERTER_EMITTERS } from '../toolkit/converter/emitters/index.js';
 import { initBackend } from '../toolkit/engine/backend.js';
 import { TRAINER_OPS } from '../toolkit/qat/ops/index.js';
-import { FIXED_RANGE_ACTIVATIONS, QUANTIZE_REGISTRY } from '../toolkit/qat/quantize-registry.js';
+import { FIXED_RANGE_ACTIVATIONS, opsOfRule, QUANTIZE_REGISTRY } from '../toolkit/qat/quantize-registry.js';
 import { CONFORMANCE_CASES } from './conformance/cases/index.js';
 import { OP_CASES } from './op-cases/index.js';
 
@@ -29,7 +29,7 @@ beforeAll(async () => {
 
 /** Every trainer op a registry row or fixed-range activation names. */
 function registryOps(): string[] {
-  const rows = QUANTIZE_REGISTRY.flatMap((r) => (r.supported && r.op ? [r.op] : []));
+  const rows = QUANTIZE_REGISTRY.flatMap(opsOfRule);
   return sorted([...rows, ...Object.values(FIXED_RANGE_ACTIVATIONS).map((a) => a.op)]);
 }
 
@@ -41,7 +41,11 @@ function exportedBuiltins(): string[] {
 describe('op registries: every op in every stage', () => {
   it('the quantize registry names exactly the trainer ops; only supported op rows name an op', () => {
     expect(registryOps()).toEqual(sorted(Object.keys(TRAINER_OPS)));
-    for (const r of QUANTIZE_REGISTRY) if (r.supported) expect(r.role === 'op', r.className).toBe(r.op !== undefined);
+    for (const r of QUANTIZE_REGISTRY) {
+      if (!r.supported) continue;
+      expect(r.role === 'op', r.className).toBe((r.op ?? r.opByConfig) !== undefined);
+      expect(r.role === 'split', r.className).toBe(r.ops !== undefined);
+    }
     for (const [key, spec] of Object.entries(TRAINER_OPS)) expect(spec.builtin, key).toBe(key);
   });
 

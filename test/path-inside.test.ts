@@ -171,7 +171,7 @@ describe('run folders: the latest pointer and checkpoint files (toolkit/run-fold
   });
 });
 
-describe('report inputs: compare.json and the float run named in run.json (toolkit/report/sources.ts)', () => {
+describe('report inputs: compare.json (toolkit/compare/compare-file.ts) and the float run named in run.json (toolkit/report/sources.ts)', () => {
   /** A minimal run folder the report accepts: run.json, metrics.json, model.tflite. */
   function reportRun(dir: string, model = 'mlp'): string {
     mkdirSync(dir, { recursive: true });
@@ -180,14 +180,15 @@ describe('report inputs: compare.json and the float run named in run.json (toolk
     copyFileSync(join(fixtures, 'edgeqat-mlp.tflite'), join(dir, 'model.tflite'));
     return dir;
   }
-  const entry = (tflite: string) => ({ accuracy: 0.9, size_bytes: 1000, p50_us: 10, tflite });
+  const entry = (tflite: string) => ({ accuracy: 0.9, size_bytes: 1000, p50_us: 10, drop_points: 0, tflite });
+  const top = { model: 'mlp', dataset: 'mnist', machine: 'test' };
 
   it("refuses a compare.json whose .tflite leaves the compare folder", () => {
     const compare = join(tmp, 'compare');
     const run = reportRun(join(compare, 'qat'));
-    writeFileSync(join(compare, 'compare.json'), JSON.stringify({ float: entry('float/model.tflite'), ptq: entry('ptq/model.tflite'), qat: entry('qat/model.tflite') }));
+    writeFileSync(join(compare, 'compare.json'), JSON.stringify({ ...top, float: entry('float/model.tflite'), ptq: entry('ptq/model.tflite'), qat: entry('qat/model.tflite') }));
     expect(resolveInputs(run).compare?.data.qat.tflite).toBe('qat/model.tflite');
-    writeFileSync(join(compare, 'compare.json'), JSON.stringify({ float: entry('/etc/passwd'), ptq: entry('ptq/model.tflite'), qat: entry('qat/model.tflite') }));
+    writeFileSync(join(compare, 'compare.json'), JSON.stringify({ ...top, float: entry('/etc/passwd'), ptq: entry('ptq/model.tflite'), qat: entry('qat/model.tflite') }));
     const e = failure(() => resolveInputs(run));
     expect(e.code).toBe('E_RUN_FOLDER');
     expect(e.message).toBe(`${join(compare, 'compare.json')}: float.tflite "/etc/passwd" is an absolute path; it must name a file inside ${compare}`);

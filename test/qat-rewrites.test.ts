@@ -47,8 +47,33 @@ beforeAll(async () => {
 });
 
 describe('rewrites, one pattern each', () => {
-  it('the rewrites run in this order: split fixed-range activations, fold batch norms, fuse activations', () => {
-    expect(REWRITES.map((r) => r.name)).toEqual(['split-fixed-range-activation', 'fold-batch-norm', 'fuse-activation']);
+  it('the rewrites run in this order: split separable convolutions, split fixed-range activations, fold batch norms, fuse activations', () => {
+    expect(REWRITES.map((r) => r.name)).toEqual(['split-separable-conv', 'split-fixed-range-activation', 'fold-batch-norm', 'fuse-activation']);
+  });
+
+  it('SplitSeparableConv: SeparableConv2D -> DEPTHWISE_CONV_2D (its depthwise kernel, no bias) + 1x1 CONV_2D (pointwise kernel, bias, activation); a BN and ReLU after it merge into the pointwise half', () => {
+    const m = net((x) =>
+      apply(L.reLU({ name: 'r' }), apply(L.batchNormalization({ name: 'bn' }), apply(L.separableConv2d({ filters: 5, kernelSize: 3, depthMultiplier: 2, padding: 'same', name: 'sep' }), x))),
+    );
+    const g = QatGraph.fromModel(m);
+    expect(g.node('sep').role).toBe('split');
+    expect(applyRewrites(g)).toEqual({ 'split-separable-conv': 1, 'split-fixed-range-activation': 0, 'fold-batch-norm': 1, 'fuse-activation': 1 });
+    expect(summary(g)).toEqual([
+      ['x', 'input', '-', '-', '-'],
+      ['sep_depthwise', 'DEPTHWISE_CONV_2D', '-', '-', 'sep'],
+      ['sep_pointwise', 'CONV_2D', 'relu', 'bn', 'bn+r'],
+    ]);
+    expect(g.node('sep_pointwise').inputs).toEqual(['sep_depthwise']);
+    expect(g.outputName).toBe('sep_pointwise');
+    // The halves hold the separable layer's weights (TF.js's config drops depthMultiplier: read from the kernel).
+    const [depthwise, pointwise, bias] = m.getLayer('sep').getWeights();
+    const dw = g.node('sep_depthwise').layer.getWeights();
+    const pw = g.node('sep_pointwise').layer.getWeights();
+    expect(dw.map((w) => w.shape)).toEqual([[3, 3, 2, 2]]);
+    expect(Array.from(dw[0]!.dataSync())).toEqual(Array.from(depthwise!.dataSync()));
+    expect(pw.map((w) => w.shape)).toEqual([[1, 1, 4, 5], [5]]);
+    expect(Array.from(pw[0]!.dataSync())).toEqual(Array.from(pointwise!.dataSync()));
+    expect(Array.from(pw[1]!.dataSync())).toEqual(Array.from(bias!.dataSync()));
   });
 
   it('FoldBatchNorm then FuseActivation: Conv2D + BatchNormalization + ReLU6 -> one CONV_2D node (BN folded, RELU6 fused)', () => {
@@ -89,7 +114,7 @@ describe('rewrites, one pattern each', () => {
       return apply(L.add({ name: 'add' }), [c, apply(L.batchNormalization({ name: 'bn' }), c)]);
     });
     const g4 = QatGraph.fromModel(shared);
-    expect(applyRewrites(g4)).toEqual({ 'split-fixed-range-activation': 0, 'fold-batch-norm': 0, 'fuse-activation': 0 });
+    expect(applyRewrites(g4)).toEqual({ 'split-separable-conv': 0, 'split-fixed-range-activation': 0, 'fold-batch-norm': 0, 'fuse-activation': 0 });
   });
 
   it('FuseActivation: Dense + ReLU layer -> FULLY_CONNECTED with RELU', () => {

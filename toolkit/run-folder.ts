@@ -13,7 +13,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { writeFileAtomic, writeJsonAtomic } from '../runtime/atomic-write.js';
 import { EdgeqatError } from '../runtime/errors.js';
-import type { ModelPreprocessing } from '../runtime/model-metadata.js';
+import type { LoadDatasetOptions, Normalization } from '../runtime/datasets/dataset.js';
+import { normalizationFrom } from '../runtime/datasets/pixels.js';
+import type { ValSplit } from '../runtime/datasets/val-split.js';
+import type { ResizeMode } from '../runtime/images/resize.js';
+import { recordedLoadOptions, type ModelPreprocessing } from '../runtime/model-metadata.js';
 import { pathInside } from '../runtime/path-inside.js';
 import type { AccuracyPoint } from './accuracy-history.js';
 import { checkWeightBytes } from './models/weight-manifest.js';
@@ -21,15 +25,21 @@ import type { JsAdam } from './engine/optim/adam.js';
 import type { LossPoint, TrainPosition } from './engine/train.js';
 // Side effect: registers the QAT layer classes so checkpoints deserialize.
 import './qat/layers/index.js';
+import './models/layers/cropping-1d.js'; // registers Cropping1D (not in TF.js) before any model loads
 
 export interface RunInfo {
   model: string;
   dataset: string;
-  normalization: { mean: number; std: number };
+  /** Per channel; run.json files from before colour inputs hold one number each (upgraded on read). */
+  normalization: Normalization;
   numClasses: number;
   /** Class names in label order and one sample's shape (absent in runs from before they were kept). */
   classNames?: string[];
   sampleShape?: number[];
+  /** How image files were fitted to sampleShape (image folders only). */
+  resize?: ResizeMode;
+  /** The training samples held out for evaluation (--val-split); the data set's test split otherwise. */
+  valSplit?: ValSplit;
   inputShape: number[];
   options: Record<string, unknown>;
   backend: string;
@@ -107,12 +117,19 @@ export async function saveCheckpoint(dir: string, model: tfl.LayersModel, optimi
   }
 }
 
-/** The preprocessing metadata of a run's models (older runs have no class names or sample shape). */
+/** The preprocessing metadata of a run's models (older runs have no class names, sample shape or split). */
 export function runPreprocessing(info: RunInfo): ModelPreprocessing {
   const p: ModelPreprocessing = { dataset: info.dataset, ...info.normalization };
   if (info.classNames) p.classNames = info.classNames;
   if (info.sampleShape) p.sampleShape = info.sampleShape;
+  if (info.valSplit) p.valSplit = info.valSplit;
+  if (info.resize) p.resize = info.resize;
   return p;
+}
+
+/** How to load a run's data set as it was trained (normalisation, held-out split, image fit). */
+export function runLoadOptions(info: RunInfo): LoadDatasetOptions {
+  return recordedLoadOptions(runPreprocessing(info));
 }
 
 export function writeRunFiles(dir: string, info: RunInfo, metrics: RunMetrics): void {
@@ -138,9 +155,13 @@ function readJsonOrNull<T>(path: string): T | null {
   }
 }
 
-/** `dir`/run.json, or null when there is none or it does not parse. */
+/** `dir`/run.json, or null when there is none or it is not a valid run.json. */
 export function readRunInfoOrNull(dir: string): RunInfo | null {
-  return readJsonOrNull<RunInfo>(join(dir, 'run.json'));
+  try {
+    return readRunInfo(dir);
+  } catch {
+    return null;
+  }
 }
 
 /** `dir`/metrics.json, or null when there is none or it does not parse. */
@@ -153,7 +174,10 @@ export function hasCheckpoint(dir: string): boolean {
   return existsSync(join(dir, CHECKPOINTS, LATEST));
 }
 
-/** run.json of a run folder; missing is one line saying how to make a run folder. */
+/**
+ * run.json of a run folder, its normalisation in the per-channel form (older files hold one number
+ * each); missing is one line saying how to make a run folder.
+ */
 export function readRunInfo(dir: string): RunInfo {
   const path = join(dir, 'run.json');
   if (!existsSync(path)) throw new EdgeqatError('E_RUN_FOLDER', `${dir}: not a run folder (no run.json; create one with 'edgeqat train --out ${dir}')`);
@@ -161,7 +185,10 @@ export function readRunInfo(dir: string): RunInfo {
   if (typeof info?.model !== 'string' || typeof info?.dataset !== 'string' || typeof info?.options !== 'object' || info.options === null) {
     throw new EdgeqatError('E_RUN_FOLDER', `${path}: not an edgeqat run.json (no model, dataset or options)`);
   }
-  return info;
+  const raw = info.normalization as unknown as { mean?: unknown; std?: unknown } | undefined;
+  const n = raw ? normalizationFrom(raw.mean, raw.std) : null;
+  if (!n) throw new EdgeqatError('E_RUN_FOLDER', `${path}: normalization: expected {mean, std} numbers or arrays`);
+  return { ...info, normalization: n };
 }
 
 function latestCheckpoint(dir: string): string {

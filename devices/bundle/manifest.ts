@@ -5,6 +5,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EdgeqatError } from '../../runtime/errors.js';
+import type { Normalization } from '../../runtime/datasets/dataset.js';
+import { normalizationFrom } from '../../runtime/datasets/pixels.js';
 import { JsonFields, parseJson } from '../../runtime/json-fields.js';
 import { relativeNameProblem } from '../../runtime/path-inside.js';
 import { validateProfile, WASM_VARIANTS, type DeviceProfile, type WasmVariant } from '../profiles.js';
@@ -31,8 +33,10 @@ export interface BundleSamples {
   count: number;
   rows: number;
   cols: number;
-  /** (pixel/255 - mean)/std, as the model was trained. */
-  normalization: { mean: number; std: number };
+  /** Channels last; 1 (grayscale) when absent (bundles from before colour samples). */
+  channels?: number;
+  /** (pixel/255 - mean[c])/std[c], as the model was trained (older bundles: one number each). */
+  normalization: Normalization;
 }
 
 export interface FileEntry {
@@ -105,14 +109,19 @@ export function parseManifest(value: unknown, where: string): BundleManifest {
 
   let samples: BundleSamples | null = null;
   if (f.raw('samples') !== null) {
-    const s = f.object('samples').onlyKeys(['dataset', 'count', 'rows', 'cols', 'normalization']);
+    const s = f.object('samples').onlyKeys(['dataset', 'count', 'rows', 'cols', 'channels', 'normalization']);
     const n = s.object('normalization').onlyKeys(['mean', 'std']);
+    const normalization = normalizationFrom(n.raw('mean'), n.raw('std'));
+    if (!normalization || normalization.mean.length !== normalization.std.length || normalization.std.some((x) => !(x > 0)) || normalization.mean.some((x) => !Number.isFinite(x))) {
+      s.expected('normalization', 'mean and std: numbers or arrays of the same length, stds > 0');
+    }
     samples = {
       dataset: s.string('dataset'),
       count: s.integer('count', 1),
       rows: s.integer('rows', 1),
       cols: s.integer('cols', 1),
-      normalization: { mean: n.number('mean'), std: n.positiveNumber('std') },
+      channels: s.optionalInteger('channels', 1, 4) ?? 1,
+      normalization: normalization!,
     };
   }
   const filesField = f.object('files');

@@ -16,9 +16,12 @@ import { MUL } from './kernels/mul.js';
 import { PAD } from './kernels/pad.js';
 import { QUANTIZE } from './kernels/quantize.js';
 import { RESHAPE } from './kernels/reshape.js';
+import { RESIZE_BILINEAR } from './kernels/resize-bilinear.js';
+import { RESIZE_NEAREST_NEIGHBOR } from './kernels/resize-nearest-neighbor.js';
 import { SOFTMAX } from './kernels/softmax.js';
 import { STRIDED_SLICE } from './kernels/strided-slice.js';
 import { TANH } from './kernels/tanh.js';
+import { TRANSPOSE_CONV } from './kernels/transpose-conv.js';
 
 const KERNELS: readonly ReferenceKernel[] = [
   ADD,
@@ -36,9 +39,12 @@ const KERNELS: readonly ReferenceKernel[] = [
   PAD,
   QUANTIZE,
   RESHAPE,
+  RESIZE_BILINEAR,
+  RESIZE_NEAREST_NEIGHBOR,
   SOFTMAX,
   STRIDED_SLICE,
   TANH,
+  TRANSPOSE_CONV,
 ];
 
 export const REFERENCE_KERNELS: Readonly<Record<string, ReferenceKernel>> = Object.freeze(

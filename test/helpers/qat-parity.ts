@@ -32,6 +32,8 @@ export interface ParityReport {
   /** Share of output values LiteRT.js and the reference-xnnpack engine compute exactly as tfjs-tflite. */
   litertIdentical: number;
   referenceXnnpackIdentical: number;
+  /** Share of output values the reference-xnnpack engine computes exactly as LiteRT.js (a newer XNNPACK). */
+  referenceXnnpackLitertIdentical: number;
 }
 
 export interface ParityOptions {
@@ -119,6 +121,7 @@ export async function qatParity(float: tfl.LayersModel, o: ParityOptions): Promi
       litertAgreement: agreement(litert),
       litertIdentical: identicalShare(litert, tflite),
       referenceXnnpackIdentical: identicalShare(referenceXnnpack, tflite),
+      referenceXnnpackLitertIdentical: identicalShare(referenceXnnpack, litert),
     };
     return { qat, bytes, report };
   } finally {

@@ -10,7 +10,9 @@ import { writeFileAtomic, writeJsonAtomic } from '../../runtime/atomic-write.js'
 import { EdgeqatError } from '../../runtime/errors.js';
 import { pathInside } from '../../runtime/path-inside.js';
 import { ruleFor, supportedClassNames } from '../qat/quantize-registry.js';
+import { importModel, isImportedModelFile, quantizeProblems } from './import/index.js';
 import { checkWeightBytes } from './weight-manifest.js';
+import './layers/cropping-1d.js'; // registers Cropping1D (not in TF.js) before any model loads
 
 const MODEL_JSON = 'model.json';
 const WEIGHTS_BIN = 'weights.bin';
@@ -121,8 +123,21 @@ export function checkModelJsonLayers(path: string, json: tf.io.ModelJSON): void 
   }
 }
 
-/** Loads a user's TF.js layers model (model.json + weights), checking its layers first. */
+/**
+ * Loads a user's model, checking its layers against the quantize registry first: a TF.js layers
+ * model (model.json + weights), or a Keras .keras / .h5 or float .tflite file through the importers
+ * (every layer that cannot be quantized is named, one line each).
+ */
 export async function loadModelFile(path: string, opts: { checkLayers?: boolean } = {}): Promise<tfl.LayersModel> {
+  if (isImportedModelFile(path)) {
+    const { model } = await importModel(path);
+    const problems = opts.checkLayers ?? true ? quantizeProblems(model) : [];
+    if (problems.length) {
+      model.dispose();
+      throw new EdgeqatError('E_UNSUPPORTED', problems.map((p) => `${path}: ${p}`).join('\n'));
+    }
+    return model;
+  }
   const jsonPath = modelJsonPath(path);
   if (opts.checkLayers ?? true) checkModelJsonLayers(jsonPath, readModelJson(jsonPath));
   try {

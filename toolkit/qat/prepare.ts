@@ -82,6 +82,7 @@ export function rewriteForQat(model: tfl.LayersModel): QatGraph {
   applyRewrites(graph);
   for (const node of graph.nodes) {
     if (node.role === 'fold' || node.role === 'fuse') throw unmergedError(graph, node);
+    if (node.role === 'split') throw opError(node, 'no rewrite splits this layer into ops');
     if (node.role !== 'op') continue;
     const spec = trainerOp(node.op!);
     if (!spec) throw opError(node, `the trainer has no op ${node.op}`);

@@ -12,7 +12,7 @@ import { EdgeqatError } from '../../runtime/errors.js';
 import { readTfliteModel, type ModelSummary } from '../../runtime/model-reader.js';
 import { COMPARE_FILE, readCompareFile, type CompareFile } from '../compare/compare-file.js';
 import { resolvesInside } from '../../runtime/path-inside.js';
-import { readJson, type RunInfo, type RunMetrics } from '../run-folder.js';
+import { readJson, readRunInfo, type RunInfo, type RunMetrics } from '../run-folder.js';
 
 export interface RunFiles {
   dir: string;
@@ -41,10 +41,11 @@ function readJsonFile<T>(path: string, what: string, hint: string): T {
 
 function readRunFiles(dir: string): RunFiles {
   const hint = `not a run folder; create one with 'edgeqat train --out ${dir}'`;
-  const info = readJsonFile<RunInfo>(join(dir, 'run.json'), 'run.json', hint);
-  if (typeof info?.dataset !== 'string' || typeof info?.model !== 'string') {
+  const raw = readJsonFile<RunInfo>(join(dir, 'run.json'), 'run.json', hint);
+  if (typeof raw?.dataset !== 'string' || typeof raw?.model !== 'string') {
     throw new EdgeqatError('E_RUN_FOLDER', `${join(dir, 'run.json')}: not an edgeqat run.json (no model/dataset)`);
   }
+  const info = readRunInfo(dir);
   const metrics = readJsonFile<RunMetrics>(join(dir, 'metrics.json'), 'metrics.json', `the run has no training metrics; 'edgeqat train --out ${dir}' writes them`);
   if (!Array.isArray(metrics?.history)) throw new EdgeqatError('E_RUN_FOLDER', `${join(dir, 'metrics.json')}: no loss history`);
   return { dir, info, metrics };

@@ -18,9 +18,12 @@ import { pad } from './pad.js';
 import { pool2d } from './pool-2d.js';
 import { quantize } from './quantize.js';
 import { reshape } from './reshape.js';
+import { resizeBilinear } from './resize-bilinear.js';
+import { resizeNearestNeighbor } from './resize-nearest-neighbor.js';
 import { shape } from './shape.js';
 import { softmax } from './softmax.js';
 import { stridedSlice } from './strided-slice.js';
+import { transposeConv } from './transpose-conv.js';
 
 export const OP_RULES: Readonly<Record<string, OpRule>> = {
   ADD: elementwise('AddOptions'),
@@ -41,11 +44,14 @@ export const OP_RULES: Readonly<Record<string, OpRule>> = {
   RELU: unaryActivation,
   RELU6: unaryActivation,
   RESHAPE: reshape,
+  RESIZE_BILINEAR: resizeBilinear,
+  RESIZE_NEAREST_NEIGHBOR: resizeNearestNeighbor,
   SHAPE: shape,
   SOFTMAX: softmax,
   STRIDED_SLICE: stridedSlice,
   SUB: elementwise('SubOptions'),
   TANH: unaryActivation,
+  TRANSPOSE_CONV: transposeConv,
 };
 
 export { type OpRule } from './op-rule.js';

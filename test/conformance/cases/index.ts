@@ -16,9 +16,12 @@ import { mulCases } from './mul.js';
 import { padCases } from './pad.js';
 import { quantizeCases } from './quantize.js';
 import { reshapeCases } from './reshape.js';
+import { resizeBilinearCases } from './resize-bilinear.js';
+import { resizeNearestNeighborCases } from './resize-nearest-neighbor.js';
 import { softmaxCases } from './softmax.js';
 import { stridedSliceCases } from './strided-slice.js';
 import { tanhCases } from './tanh.js';
+import { transposeConvCases } from './transpose-conv.js';
 
 export const CONFORMANCE_CASES: Readonly<Record<string, () => ConformanceCase[]>> = {
   ADD: addCases,
@@ -36,9 +39,12 @@ export const CONFORMANCE_CASES: Readonly<Record<string, () => ConformanceCase[]>
   PAD: padCases,
   QUANTIZE: quantizeCases,
   RESHAPE: reshapeCases,
+  RESIZE_BILINEAR: resizeBilinearCases,
+  RESIZE_NEAREST_NEIGHBOR: resizeNearestNeighborCases,
   SOFTMAX: softmaxCases,
   STRIDED_SLICE: stridedSliceCases,
   TANH: tanhCases,
+  TRANSPOSE_CONV: transposeConvCases,
 };
 
 /** Every case of every op, in a stable order. */

@@ -75,7 +75,8 @@ export class BatchNormFold {
    * updates the moving statistics with c's batch mean and variance.
    */
   normalizeWithBatchStats(z: tf.Tensor, s: tf.Tensor, bias: tf.Tensor | null): tf.Tensor {
-    const { mean, variance } = tf.moments(z, [0, 1, 2]);
+    // Every axis but the channels (NHWC, or [N, steps, C] after a Conv1D).
+    const { mean, variance } = tf.moments(z, z.shape.slice(0, -1).map((_, i) => i));
     const meanC = tf.div(mean, s);
     this.updateMoving('moving_mean', bias ? tf.add(meanC, bias) : meanC);
     this.updateMoving('moving_variance', tf.div(variance, tf.square(s)));

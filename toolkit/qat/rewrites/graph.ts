@@ -5,13 +5,14 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
-import { FIXED_RANGE_ACTIVATIONS, FUSED_ACTIVATIONS, ruleFor, supportedActivations } from '../quantize-registry.js';
+import { FIXED_RANGE_ACTIVATIONS, FUSED_ACTIVATIONS, opOfLayer, ruleFor, supportedActivations } from '../quantize-registry.js';
 
 /**
  * What a node is in the graph: the registry's role, with a ReLU/Activation layer resolved by its
- * function ('fuse' into the op before it, an 'op' of its own, or an 'identity' for linear).
+ * function ('fuse' into the op before it, an 'op' of its own, or an 'identity' for linear); a
+ * 'split' node is replaced by op nodes (split-separable-conv).
  */
-export type NodeRole = 'input' | 'op' | 'fold' | 'fuse' | 'identity';
+export type NodeRole = 'input' | 'op' | 'fold' | 'fuse' | 'identity' | 'split';
 
 export interface QatNode {
   /** The float layer's name (unique in the model). */
@@ -51,7 +52,12 @@ export function activationOf(layer: Layer): string {
 function classify(layer: Layer): Pick<QatNode, 'role' | 'op'> {
   const rule = ruleFor(layer.getClassName());
   if (!rule?.supported) throw new Error(`unchecked layer ${layer.name}`); // checkQuantizable ran first
-  if (rule.role !== 'activation') return { role: rule.role, op: rule.op };
+  if (rule.role === 'op') {
+    const chosen = opOfLayer(rule, layer.getConfig() as Record<string, unknown>);
+    if ('reason' in chosen) throw unsupported(layer, chosen.reason);
+    return { role: 'op', op: chosen.op };
+  }
+  if (rule.role !== 'activation') return { role: rule.role };
   const fn = activationOf(layer);
   if (fn === 'linear') return { role: 'identity' };
   if (FUSED_ACTIVATIONS[fn]) return { role: 'fuse' };

@@ -8,13 +8,19 @@ import { CONV_2D } from '../conv-2d.js';
 import { DEPTHWISE_CONV_2D } from '../depthwise-conv-2d.js';
 import { DEQUANTIZE } from '../dequantize.js';
 import { FULLY_CONNECTED } from '../fully-connected.js';
+import { LEAKY_RELU } from '../leaky-relu.js';
 import { LOGISTIC } from '../logistic.js';
 import { MAX_POOL_2D } from '../max-pool-2d.js';
 import { MUL } from '../mul.js';
+import { PAD } from '../pad.js';
 import { QUANTIZE } from '../quantize.js';
 import { RESHAPE } from '../reshape.js';
+import { RESIZE_BILINEAR } from '../resize-bilinear.js';
+import { RESIZE_NEAREST_NEIGHBOR } from '../resize-nearest-neighbor.js';
 import { SOFTMAX } from '../softmax.js';
+import { STRIDED_SLICE } from '../strided-slice.js';
 import { TANH } from '../tanh.js';
+import { TRANSPOSE_CONV } from '../transpose-conv.js';
 
 export const EMITTER_FILES: Readonly<Record<string, LayerEmitter>> = {
   ADD,
@@ -24,11 +30,17 @@ export const EMITTER_FILES: Readonly<Record<string, LayerEmitter>> = {
   DEPTHWISE_CONV_2D,
   DEQUANTIZE,
   FULLY_CONNECTED,
+  LEAKY_RELU,
   LOGISTIC,
   MAX_POOL_2D,
   MUL,
+  PAD,
   QUANTIZE,
   RESHAPE,
+  RESIZE_BILINEAR,
+  RESIZE_NEAREST_NEIGHBOR,
   SOFTMAX,
+  STRIDED_SLICE,
   TANH,
+  TRANSPOSE_CONV,
 };

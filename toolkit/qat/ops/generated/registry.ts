@@ -7,12 +7,18 @@ import { CONCATENATION } from '../concatenation.js';
 import { CONV_2D } from '../conv-2d.js';
 import { DEPTHWISE_CONV_2D } from '../depthwise-conv-2d.js';
 import { FULLY_CONNECTED } from '../fully-connected.js';
+import { LEAKY_RELU } from '../leaky-relu.js';
 import { LOGISTIC } from '../logistic.js';
 import { MAX_POOL_2D } from '../max-pool-2d.js';
 import { MUL } from '../mul.js';
+import { PAD } from '../pad.js';
 import { RESHAPE } from '../reshape.js';
+import { RESIZE_BILINEAR } from '../resize-bilinear.js';
+import { RESIZE_NEAREST_NEIGHBOR } from '../resize-nearest-neighbor.js';
 import { SOFTMAX } from '../softmax.js';
+import { STRIDED_SLICE } from '../strided-slice.js';
 import { TANH } from '../tanh.js';
+import { TRANSPOSE_CONV } from '../transpose-conv.js';
 
 export const TRAINER_OP_FILES: Readonly<Record<string, TrainerOpSpec>> = {
   ADD,
@@ -21,10 +27,16 @@ export const TRAINER_OP_FILES: Readonly<Record<string, TrainerOpSpec>> = {
   CONV_2D,
   DEPTHWISE_CONV_2D,
   FULLY_CONNECTED,
+  LEAKY_RELU,
   LOGISTIC,
   MAX_POOL_2D,
   MUL,
+  PAD,
   RESHAPE,
+  RESIZE_BILINEAR,
+  RESIZE_NEAREST_NEIGHBOR,
   SOFTMAX,
+  STRIDED_SLICE,
   TANH,
+  TRANSPOSE_CONV,
 };
