@@ -4,6 +4,7 @@ import { EdgeqatError } from '../../runtime/errors.js';
 import { sampleSize } from '../../runtime/datasets/dataset.js';
 import { buildCnn, type ImageInput } from './cnn.js';
 import { buildDscnn } from './dscnn.js';
+import { buildKwsDscnn } from './kws-dscnn.js';
 import { buildMlp } from './mlp.js';
 
 export interface BuiltinModel {
@@ -33,6 +34,10 @@ export const BUILTIN_MODELS: Record<string, BuiltinModel> = {
   dscnn: {
     description: 'MobileNet-style CNN: conv stem, depthwise-separable blocks (ReLU6), one residual Add, global average pooling',
     build: (seed, shape, numClasses) => buildDscnn(seed, imageOf('dscnn', shape), numClasses),
+  },
+  'kws-dscnn': {
+    description: "MLPerf Tiny's keyword-spotting DS-CNN: conv 10x4 stride 2, four depthwise-separable blocks of 64, batch norm and ReLU, average pooling (49x10 MFCC input)",
+    build: (seed, shape, numClasses) => buildKwsDscnn(seed, imageOf('kws-dscnn', shape), numClasses),
   },
 };
 

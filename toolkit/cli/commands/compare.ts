@@ -211,7 +211,7 @@ export function formatCompare(r: CompareResult): string {
 export function compareCommand(): Command {
   return new Command('compare')
     .description('float vs post-training quantization vs QAT for one model and data set, on the TFLite interpreter')
-    .option('--model <name|file>', 'built-in model (mlp, cnn, dscnn) or a TF.js layers model.json (required; or compare.model in edgeqat.config.json)')
+    .option('--model <name|file>', 'built-in model (mlp, cnn, dscnn, kws-dscnn) or a TF.js layers model.json (required; or compare.model in edgeqat.config.json)')
     .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder>', 'mnist')
     .option('--data-dir <dir>', 'folder holding the data set files')
     .option('--out <dir>', 'folder for float/, ptq/, qat/ and compare.json (required; or compare.out in edgeqat.config.json)')

@@ -290,7 +290,7 @@ export function formatTrainSummary(s: TrainSummary): string {
 
 export function addTrainOptions(cmd: Command): Command {
   return cmd
-    .option('--model <name|file>', 'built-in model (mlp, cnn, dscnn) or a TF.js layers model.json', TRAIN_DEFAULTS.model)
+    .option('--model <name|file>', 'built-in model (mlp, cnn, dscnn, kws-dscnn) or a TF.js layers model.json', TRAIN_DEFAULTS.model)
     .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder>', TRAIN_DEFAULTS.dataset)
     .option('--data-dir <dir>', 'folder holding the data set files')
     .option('--epochs <n>', 'training epochs', positiveInt('--epochs'), TRAIN_DEFAULTS.epochs)
