@@ -3,7 +3,7 @@
 ReLU), as in PyTorch's QAT tutorial, on the same MNIST IDX files edgeqat uses. Prints one JSON
 line per batch size: epoch seconds (QAT training only), and the int8 (converted) test accuracy.
 
-    python3 -m venv v && v/bin/pip install "torch==2.13.0+cpu"   # see ../shared/ENVIRONMENT.md
+    python3 -m venv v && v/bin/pip install "torch==2.13.0+cpu"   # see docs/benchmarks.md
     v/bin/python bench/pytorch-qat-mlp.py [--batches 10,32,128] [--threads 2]
 """
 import argparse, json, os, struct, time

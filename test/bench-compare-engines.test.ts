@@ -88,7 +88,7 @@ describe('edgeqat compare-engines', () => {
 
 describe('edgeqat compare-engines --per-layer (the edgeqat DSCNN: conv, depthwise, residual add, pooling)', () => {
   it('output difference in steps; every op alone ≤ 1 step, and only the requantizing ops differ at all', async () => {
-    // Measured on all 10,000 images (README, "Engines"): tfjs-tflite and LiteRT.js run XNNPACK, which
+    // Measured on all 10,000 images (docs/engines.md): tfjs-tflite and LiteRT.js run XNNPACK, which
     // requantizes in float32 where TFLite's reference kernels double-round in fixed point.
     const r = await runCompareEngines(fixturePath('edgeqat-dscnn'), { limit: 40, quiet: true, perLayer: true });
     const [reference, xnnpack, ...others] = r.engines;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BundleManifest } from '../devices/bundle/manifest.js';
-import type { RunnerReport } from '../devices/runner/run-bundle.js';
+import type { RunnerReport } from '../devices/runner/runner-report.js';
 import { formatDevices, runDevices } from '../toolkit/cli/commands/devices.js';
 import { exportMlp } from './helpers/mlp-model.js';
 import { runCli } from './helpers/run-cli.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployCommandResult } from '../toolkit/cli/commands/deploy.js';
-import type { RunnerReport } from '../devices/runner/run-bundle.js';
+import type { RunnerReport } from '../devices/runner/runner-report.js';
 import { exportMlp } from './helpers/mlp-model.js';
 import { runCli } from './helpers/run-cli.js';
 import { freePort, sshUnavailable, startSshServer, type SshServer } from './helpers/ssh-server.js';

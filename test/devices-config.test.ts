@@ -13,7 +13,7 @@ import { bundleCommand } from '../toolkit/cli/commands/bundle.js';
 import { compareCommand } from '../toolkit/cli/commands/compare.js';
 import { reportCommand } from '../toolkit/cli/commands/report.js';
 import { configJson } from '../toolkit/init/scaffold.js';
-import { applyConfigDefaults, CONFIG_ENV, parseConfig } from '../toolkit/config.js';
+import { applyConfigDefaults, CONFIG_ENV, parseConfig } from '../toolkit/cli/config.js';
 import { runCli } from './helpers/run-cli.js';
 
 const tmp = mkdtempSync(join(os.tmpdir(), 'edgeqat-config-'));

@@ -93,7 +93,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
     const cases = [
       { scale: 1, zp: 0 },
       { scale: 0.0625, zp: -7 },
-      { scale: Math.fround(2 / 255), zp: 38 }, // range [-1.3, 0.7] (the facts file's example)
+      { scale: Math.fround(2 / 255), zp: 38 }, // range [-1.3, 0.7] (docs/int8-semantics.md §2's example)
       { scale: Math.fround(0.0123456), zp: -128 },
       { scale: Math.fround(3.7), zp: 127 },
     ];

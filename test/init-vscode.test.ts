@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONFIG_FILE } from '../toolkit/config.js';
+import { CONFIG_FILE } from '../toolkit/cli/config.js';
 import { runCli } from './helpers/run-cli.js';
 import { sshUnavailable, startSshServer, type SshServer } from './helpers/ssh-server.js';
 

@@ -1,5 +1,5 @@
-// Quantization parameters and observers: TFLite's asymmetric/symmetric int8 parameters (facts file
-// section 1), and the Observer state held in a real layer weight of a QuantizeStub: first batch sets
+// Quantization parameters and observers: TFLite's asymmetric/symmetric int8 parameters
+// (docs/int8-semantics.md §2), and the Observer state held in a real layer weight of a QuantizeStub: first batch sets
 // the range, then min/max or an EMA with constant 0.01; inference calls do not update it; the state
 // survives save/load and setWeights.
 import * as tf from '@tensorflow/tfjs-core';

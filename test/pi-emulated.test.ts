@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import type { RunnerReport } from '../devices/runner/run-bundle.js';
+import type { RunnerReport } from '../devices/runner/runner-report.js';
 import { exportMlp } from './helpers/mlp-model.js';
 import { runCli } from './helpers/run-cli.js';
 

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCompare } from '../toolkit/cli/commands/compare.js';
 import { readTfliteModel } from '../runtime/model-reader.js';
 import type { RunMetrics } from '../toolkit/run-folder.js';
-import type { CompareFile } from '../toolkit/report/sources.js';
+import type { CompareFile } from '../toolkit/compare/compare-file.js';
 import { chromiumAvailable, CHROMIUM, launchChromium, type Browser } from './helpers/chromium.js';
 import { errorLines, runCli } from './helpers/run-cli.js';
 

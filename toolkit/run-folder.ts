@@ -125,6 +125,25 @@ export function readJson<T>(path: string, what: string): T {
   }
 }
 
+/** A JSON file of a run folder, or null when it is missing or unreadable. */
+function readJsonOrNull<T>(path: string): T | null {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch {
+    return null;
+  }
+}
+
+/** `dir`/run.json, or null when there is none or it does not parse. */
+export function readRunInfoOrNull(dir: string): RunInfo | null {
+  return readJsonOrNull<RunInfo>(join(dir, 'run.json'));
+}
+
+/** `dir`/metrics.json, or null when there is none or it does not parse. */
+export function readRunMetricsOrNull(dir: string): RunMetrics | null {
+  return readJsonOrNull<RunMetrics>(join(dir, 'metrics.json'));
+}
+
 function latestCheckpoint(dir: string): string {
   const pointer = join(dir, CHECKPOINTS, LATEST);
   if (!existsSync(pointer)) {

@@ -1,6 +1,6 @@
 // The host's and the device's runner figures side by side (`edgeqat deploy` without --json).
 import { us } from '../runner/format-report.js';
-import type { RunnerReport } from '../runner/run-bundle.js';
+import type { RunnerReport } from '../runner/runner-report.js';
 
 export function figuresTable(host: RunnerReport, device: RunnerReport): string {
   const rows: [string, (r: RunnerReport) => string][] = [

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EdgeqatError } from '../../runtime/errors.js';
-import type { RunnerReport } from '../runner/run-bundle.js';
+import { parseRunnerReport, type RunnerReport } from '../runner/runner-report.js';
 import { checkRemoteValue, remoteScript } from './remote-shell.js';
 import { CLEANUP_SCRIPT, INSTALL_SCRIPT, PREPARE_SCRIPT, REMOTE_EXIT, RUN_SCRIPT } from './remote-scripts.js';
 import { checkTarget, connectionError, exec, lastLine, openMaster, scpArgs, sshArgs, type ExecResult, type SshTarget } from './ssh.js';
@@ -113,14 +113,8 @@ async function deployOver(t: DeployTarget, bundleDir: string, runnerArgs: string
   }
 
   const ran = await timed('run_ms', () => ssh(t, RUN_SCRIPT, [...args, ...runnerArgs], connectMs + t.runTimeoutMs, 'run'));
-  let report: RunnerReport;
-  try {
-    // The last JSON line: a chatty shell startup file on the device may print before it.
-    const line = ran.stdout.split('\n').reverse().find((l) => l.startsWith('{')) ?? '';
-    report = JSON.parse(line) as RunnerReport;
-  } catch {
-    throw new EdgeqatError('E_REMOTE', `${t.host}: the runner's answer is not JSON (${lastLine(ran.stdout) || 'empty'})`);
-  }
+  const report = parseRunnerReport(ran.stdout);
+  if (!report) throw new EdgeqatError('E_REMOTE', `${t.host}: the runner's answer is not JSON (${lastLine(ran.stdout) || 'empty'})`);
   return { deviceNode: ok[1], deviceArch: ok[2], dir, path: `${dir}/${t.name}`, report, timings };
 }
 

@@ -1,5 +1,5 @@
 // The runner's human-readable report (`node run.js` without --json).
-import type { RunnerReport } from './run-bundle.js';
+import type { RunnerReport } from './runner-report.js';
 
 export function us(x: number): string {
   return x >= 10_000 ? `${(x / 1000).toFixed(1)} ms` : `${x.toFixed(1)} µs`;

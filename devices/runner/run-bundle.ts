@@ -12,9 +12,10 @@ import { elementsPerSample, type Engine, type OutputArray } from '../../runtime/
 import { EdgeqatError, isEdgeqatError } from '../../runtime/errors.js';
 import { readTfliteModel, type ModelSummary } from '../../runtime/model-reader.js';
 import { BUNDLE_FILES, readManifest, sha256, type BundleEngine, type BundleManifest } from '../bundle/manifest.js';
-import { DEFAULT_LATENCY, measureLatency, type LatencyFigures } from './latency.js';
-import { outputChecksum, type OutputChecksum } from './output-checksum.js';
+import { DEFAULT_LATENCY, measureLatency } from './latency.js';
+import { outputChecksum } from './output-checksum.js';
 import { formatReport } from './format-report.js';
+import type { RunnerReport, SampleFigures } from './runner-report.js';
 
 export interface BundleEngineFactory {
   name: BundleEngine;
@@ -29,35 +30,6 @@ export interface RunnerOptions {
   warmup: number;
   /** Check every file against manifest.json first (default on). */
   verify: boolean;
-}
-
-export interface SampleFigures {
-  dataset: string;
-  count: number;
-  correct: number;
-  accuracy: number;
-  /** What the checksum covers: int8 output values (see output-checksum.ts). */
-  outputs_over: OutputChecksum['over'];
-  outputs_sha256: string;
-}
-
-/** What `node run.js --json` prints: one object. Times in µs (`_us`) or ms (`_ms`). */
-export interface RunnerReport extends LatencyFigures {
-  runner: 'edgeqat-bundle';
-  device: string;
-  node: string;
-  arch: string;
-  platform: string;
-  cpu: string;
-  engine: string;
-  model: { source: string; bytes: number; sha256: string };
-  /** Files checked against manifest.json (0 with --no-verify). */
-  verified_files: number;
-  load_us: number;
-  peak_rss_bytes: number;
-  samples: SampleFigures | null;
-  /** From the process's start to the report: what a user waits for. */
-  ready_ms: number;
 }
 
 const USAGE = 'usage: node run.js [--json] [--iterations N] [--warmup N] [--no-verify]';

@@ -1,5 +1,5 @@
 // What CONV_2D and DEPTHWISE_CONV_2D share in prepare: geometry from options and shapes, per-channel
-// fixed-point multipliers (facts §3.1: QuantizeMultiplier(double(s_in)·double(s_w[c]) / double(s_out))),
+// fixed-point multipliers (docs/int8-semantics.md §4.1: QuantizeMultiplier(double(s_in)·double(s_w[c]) / double(s_out))),
 // or with XNNPACK's arithmetic float32 scales (xnnpack-arithmetic.ts), bias, and the fused
 // activation clamp.
 import { fusedActivationRange, xnnpackFusedClamp } from './activation.js';

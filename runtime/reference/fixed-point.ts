@@ -1,4 +1,4 @@
-// TFLite's fixed-point requantization primitives, bit-exact and without BigInt (facts file §2):
+// TFLite's fixed-point requantization primitives, bit-exact and without BigInt (docs/int8-semantics.md §3):
 // QuantizeMultiplier (kernels/internal/quantization_util.cc), gemmlowp's
 // SaturatingRoundingDoublingHighMul and RoundingDivideByPOT, and MultiplyByQuantizedMultiplier in
 // the default "double rounding" build (kernels/internal/common.cc).

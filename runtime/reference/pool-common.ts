@@ -1,6 +1,6 @@
 // Prepare shared by AVERAGE_POOL_2D and MAX_POOL_2D: window geometry from Pool2DOptions and the
 // fused activation clamp from the output's parameters. Pools do not requantize: the raw int8
-// values pass through (facts §1: the kernels do not check that scales match).
+// values pass through (docs/int8-semantics.md §2: the kernels do not check that scales match).
 import { fusedActivationRange } from './activation.js';
 import { windowGeometry, type ConvGeometry } from './conv-common.js';
 import { input, option, output, perTensor, type KernelContext } from './kernel.js';

@@ -41,7 +41,7 @@ const TFJS_TFLITE_DEVIATIONS: Record<string, Deviation> = {
 /** Cases where tfjs-tflite is wrong, not just rounded differently (the test checks it still is). */
 const TFJS_TFLITE_WRONG: Record<string, string> = {
   'DEPTHWISE_CONV_2D: 3x1 SAME s(1,2) non-square, zp −128':
-    'XNNPACK computes SAME-padded depthwise convolutions with non-square windows/strides wrongly (up to 115 steps off; facts file §0, google-ai-edge/LiteRT#9256)',
+    'XNNPACK computes SAME-padded depthwise convolutions with non-square windows/strides wrongly (up to 115 steps off; docs/int8-semantics.md §1, google-ai-edge/LiteRT#9256)',
 };
 
 const golden = loadGolden();

@@ -1,6 +1,6 @@
 // XNNPACK's float32 requantization next to TFLite's fixed-point one, against exact rational
 // arithmetic (BigInt): where each departs from correctly rounding acc·M, and by how much. This is the
-// README's explanation of why the reference engine and the WebAssembly engines differ by one step.
+// docs/engines.md's explanation of why the reference engine and the WebAssembly engines differ by one step.
 import { describe, expect, it } from 'vitest';
 import { multiplyByQuantizedMultiplier, quantizeMultiplier } from '../../runtime/reference/fixed-point.js';
 import { roundHalfEven, xnnpackConvScale, xnnpackQuantizeBound, xnnpackRequantize } from '../../runtime/reference/xnnpack-arithmetic.js';

@@ -14,7 +14,7 @@ import { inspectCommand } from './commands/inspect.js';
 import { quickstartCommand } from './commands/quickstart.js';
 import { reportCommand } from './commands/report.js';
 import { trainCommand } from './commands/train.js';
-import { applyConfigDefaults } from '../config.js';
+import { applyConfigDefaults } from './config.js';
 
 export function buildProgram(): Command {
   const program = new Command('edgeqat')

@@ -1,5 +1,5 @@
 // What `edgeqat init` writes: edgeqat.config.json (the CLI's per-project defaults, see
-// toolkit/config.ts) and .vscode/tasks.json (train, export, eval, bench, bundle, deploy) with a
+// toolkit/cli/config.ts) and .vscode/tasks.json (train, export, eval, bench, bundle, deploy) with a
 // problem matcher for edgeqat's own error lines. The Pi's host comes from the config or from an
 // input prompt, never from the tasks file.
 

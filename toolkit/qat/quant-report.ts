@@ -1,5 +1,5 @@
-// What the observers and weight quantizers learned, per layer: for the CLI and the run folder.
-import { formatTable } from '../cli/text-table.js';
+// What the observers and weight quantizers learned, per layer (the CLI prints it as a table:
+// toolkit/cli/format-quant-report.ts).
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { QuantizeStub } from './layers/quantize-stub.js';
 import { QuantizeWrapper } from './layers/quantize-wrapper.js';
@@ -66,19 +66,4 @@ function perChannelScaleRange(data: ArrayLike<number>, shape: number[], axis: nu
   }
   const scales = Array.from(maxAbs, (m) => symmetricParams(m).scale);
   return [Math.min(...scales), Math.max(...scales)];
-}
-
-export function formatQuantReport(rows: LayerQuantReport[]): string {
-  const fmt = (v: number) => (Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(4) : v.toExponential(3));
-  const header = ['layer', 'op', 'weight range', 'weight scale', 'activation range', 'scale', 'zero-point'];
-  const body = rows.map((r) => [
-    r.layer,
-    r.op,
-    r.weightMin === undefined ? '-' : `[${fmt(r.weightMin)}, ${fmt(r.weightMax!)}]`,
-    r.weightScale === undefined ? '-' : Array.isArray(r.weightScale) ? `${fmt(r.weightScale[0])}..${fmt(r.weightScale[1])}` : fmt(r.weightScale),
-    `[${fmt(r.activationMin)}, ${fmt(r.activationMax)}]`,
-    fmt(r.scale),
-    String(r.zeroPoint),
-  ]);
-  return formatTable(header, body);
 }

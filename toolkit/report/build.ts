@@ -12,6 +12,7 @@ import { compareSection } from './compare-section.js';
 import { confusionOf, confusionSection } from './confusion-section.js';
 import { debugSection } from './debug-section.js';
 import { page, type Section } from './html.js';
+import type { ReportProgress } from './report-progress.js';
 import { latencySection, measureLatency } from './latency-section.js';
 import { quantSection } from './quant-section.js';
 import { modelName, resolveInputs, runKind, type ReportInputs } from './sources.js';
@@ -33,11 +34,6 @@ export interface ReportOptions {
   backend?: string;
   /** Progress of the long steps (evaluation, latency runs); none by default. */
   progress?: (label: string) => ReportProgress;
-}
-
-export interface ReportProgress {
-  update(done: number, total: number): void;
-  done(detail?: string): void;
 }
 
 export interface BuiltReport {

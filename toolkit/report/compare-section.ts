@@ -3,15 +3,10 @@
 // section says how to produce it.
 import { barChart } from './bar-chart.js';
 import { bytes, fixed, micros, missing, note, table, type Section } from './html.js';
-import { COMPARE_VARIANTS, type CompareFile, type RunFiles } from './sources.js';
+import { COMPARE_VARIANTS, type CompareFile, type CompareVariant } from '../compare/compare-file.js';
+import type { RunFiles } from './sources.js';
 
-const LABELS: Record<(typeof COMPARE_VARIANTS)[number], string> = { float: 'float', ptq: 'PTQ int8', qat: 'QAT int8' };
-
-/** Accuracy drop vs the float model in percentage points (compare.json's, else computed). */
-export function dropPoints(c: CompareFile, k: (typeof COMPARE_VARIANTS)[number]): number {
-  const given = c[k].drop_points;
-  return typeof given === 'number' ? given : (c.float.accuracy - c[k].accuracy) * 100;
-}
+const LABELS: Record<CompareVariant, string> = { float: 'float', ptq: 'PTQ int8', qat: 'QAT int8' };
 
 export function compareSection(compare: { path: string; data: CompareFile } | null, run: RunFiles, model: string): Section {
   const base = { id: 'compare', title: 'Float vs PTQ vs QAT' };
@@ -30,10 +25,10 @@ export function compareSection(compare: { path: string; data: CompareFile } | nu
   const rows = COMPARE_VARIANTS.map((k) => [
     LABELS[k],
     { text: fixed(c[k].accuracy, 4), value: c[k].accuracy },
-    { text: k === 'float' ? '—' : `${fixed(dropPoints(c, k), 2)}`, value: dropPoints(c, k) },
+    { text: k === 'float' ? '—' : `${fixed(c[k].drop_points, 2)}`, value: c[k].drop_points },
     { text: bytes(c[k].size_bytes), value: c[k].size_bytes },
     { text: micros(c[k].p50_us), value: c[k].p50_us },
-    c[k].tflite ?? '-',
+    c[k].tflite,
   ]);
   const cats = COMPARE_VARIANTS.map((k) => LABELS[k]);
   const accs = COMPARE_VARIANTS.map((k) => c[k].accuracy);
@@ -43,10 +38,9 @@ export function compareSection(compare: { path: string; data: CompareFile } | nu
     barChart(cats, [{ name: 'size', values: COMPARE_VARIANTS.map((k) => c[k].size_bytes / 1024) }], { name: 'compare-size', title: 'Model file size', yLabel: 'KiB', width: 300, format: (v) => v.toFixed(1) }),
     barChart(cats, [{ name: 'p50', values: COMPARE_VARIANTS.map((k) => c[k].p50_us) }], { name: 'compare-latency', title: 'Latency p50, batch 1', yLabel: 'µs', width: 300, format: (v) => v.toFixed(1) }),
   ];
-  const what = [c.model, c.dataset].filter(Boolean).join(' on ');
   return {
     ...base,
-    source: `${compare.path} (written by edgeqat compare${what ? ` for ${what}` : ''}${c.machine ? `, measured on ${c.machine}` : ''})`,
+    source: `${compare.path} (written by edgeqat compare for ${c.model} on ${c.dataset}, measured on ${c.machine})`,
     available: true,
     body: [
       table('compare', ['model', 'accuracy', 'drop vs float (points)', 'file size', 'latency p50', '.tflite'], rows),

@@ -4,7 +4,7 @@ import { evaluateClassifier } from '../../runtime/accuracy.js';
 import { createEngine } from '../../runtime/engines/index.js';
 import { confusionHeatmap } from './heatmap.js';
 import { fixed, num, table, type Section } from './html.js';
-import type { ReportProgress } from './build.js';
+import type { ReportProgress } from './report-progress.js';
 import type { TestSet } from './test-set.js';
 
 const FASHION = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];

@@ -6,7 +6,7 @@ import { elementsPerSample } from '../../runtime/engines/engine.js';
 import { createEngine } from '../../runtime/engines/index.js';
 import { bin, histogram } from './histogram.js';
 import { micros, note, num, table, type CellInput, type Section } from './html.js';
-import type { ReportProgress } from './build.js';
+import type { ReportProgress } from './report-progress.js';
 import type { TestSet } from './test-set.js';
 
 export interface LatencyRun {

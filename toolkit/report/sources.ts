@@ -9,26 +9,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { EdgeqatError } from '../../runtime/errors.js';
 import { readTfliteModel, type ModelSummary } from '../../runtime/model-reader.js';
+import { COMPARE_FILE, readCompareFile, type CompareFile } from '../compare/compare-file.js';
 import { readJson, type RunInfo, type RunMetrics } from '../run-folder.js';
-
-export interface CompareEntry {
-  accuracy: number;
-  size_bytes: number;
-  p50_us: number;
-  drop_points?: number;
-  tflite?: string;
-}
-
-export interface CompareFile {
-  model?: string;
-  dataset?: string;
-  machine?: string;
-  float: CompareEntry;
-  ptq: CompareEntry;
-  qat: CompareEntry;
-}
-
-export const COMPARE_VARIANTS = ['float', 'ptq', 'qat'] as const;
 
 export interface RunFiles {
   dir: string;
@@ -66,21 +48,6 @@ function readRunFiles(dir: string): RunFiles {
   return { dir, info, metrics };
 }
 
-function checkEntry(path: string, key: string, e: unknown): CompareEntry {
-  const o = e as Record<string, unknown> | null;
-  for (const field of ['accuracy', 'size_bytes', 'p50_us']) {
-    if (typeof o?.[field] !== 'number') throw new EdgeqatError('E_RUN_FOLDER', `${path}: ${key}.${field} is not a number`);
-  }
-  return o as unknown as CompareEntry;
-}
-
-function readCompare(path: string): { path: string; data: CompareFile } {
-  const raw = readJsonFile<Record<string, unknown>>(path, 'compare.json', '');
-  const data = { ...raw } as unknown as CompareFile;
-  for (const k of COMPARE_VARIANTS) data[k] = checkEntry(path, k, raw[k]);
-  return { path, data };
-}
-
 /** The float run a QAT run started from: the compare folder's float/, or its --model folder. */
 function findFloatRun(run: RunFiles, compareDir: string | null): RunFiles | null {
   if (run.info.options?.floatOnly) return null;
@@ -100,7 +67,7 @@ export function resolveInputs(target: string): ReportInputs {
     throw new EdgeqatError('E_RUN_FOLDER', `${target}: no such run folder`);
   }
   // A compare folder (compare.json, float/ ptq/ qat/ runs): report on its QAT run.
-  const isCompareFolder = !existsSync(join(target, 'run.json')) && existsSync(join(target, 'compare.json'));
+  const isCompareFolder = !existsSync(join(target, 'run.json')) && existsSync(join(target, COMPARE_FILE));
   const runDir = isCompareFolder ? join(target, 'qat') : target;
   const run = readRunFiles(runDir);
   const tflitePath = join(runDir, 'model.tflite');
@@ -109,8 +76,8 @@ export function resolveInputs(target: string): ReportInputs {
   const summary = readTfliteModel(tfliteBytes, tflitePath);
 
   const parent = join(runDir, '..'); // relative as given, so the report names files as the user does
-  const comparePath = [join(runDir, 'compare.json'), join(parent, 'compare.json')].find((p) => existsSync(p)) ?? null;
-  const compare = comparePath ? readCompare(comparePath) : null;
+  const comparePath = [join(runDir, COMPARE_FILE), join(parent, COMPARE_FILE)].find((p) => existsSync(p)) ?? null;
+  const compare = comparePath ? { path: comparePath, data: readCompareFile(comparePath) } : null;
   const benchPath = join(runDir, 'bench.json');
   const bench = existsSync(benchPath) ? { path: benchPath, data: readJsonFile<unknown>(benchPath, 'bench.json', '') } : null;
   return {

@@ -1,4 +1,4 @@
-// ADD, int8 (facts §3.4; reference/integer_ops/add.h, kernels/add.cc): both inputs are shifted left
+// ADD, int8 (docs/int8-semantics.md §4.4; reference/integer_ops/add.h, kernels/add.cc): both inputs are shifted left
 // by 20 bits, rescaled to twice the larger input scale with fixed-point multipliers, summed, and
 // rescaled to the output:
 //   M1 = QM(s1 / 2max), M2 = QM(s2 / 2max), Mo = QM(2max / (2^20 · s_out)), all shifts ≤ 0;

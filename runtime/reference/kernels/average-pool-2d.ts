@@ -1,4 +1,4 @@
-// AVERAGE_POOL_2D, int8 (facts §3.6; reference/integer_ops/pooling.h): sum of the raw int8 values
+// AVERAGE_POOL_2D, int8 (docs/int8-semantics.md §4.6; reference/integer_ops/pooling.h): sum of the raw int8 values
 // of the in-image cells (no zero-point subtraction), divided by their count with C truncating
 // division after adding ±count/2 (half away from zero), then clamped. Padding cells do not count.
 // arithmetic 'xnnpack': the same. The WebAssembly engines' XNNPACK delegate takes AVERAGE_POOL_2D

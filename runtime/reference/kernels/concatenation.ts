@@ -1,4 +1,4 @@
-// CONCATENATION (facts §3.7): a copy along `axis`. For int8 every input must have exactly the
+// CONCATENATION (docs/int8-semantics.md §4.7): a copy along `axis`. For int8 every input must have exactly the
 // output's scale and zero point (TFLite checks this in Prepare and does not requantize); the fused
 // activation must be NONE.
 import { elementCount, input, opError, option, output, type RefData, type ReferenceKernel } from '../kernel.js';

@@ -1,4 +1,4 @@
-// CONV_2D, int8 (facts §3.1; reference/integer_ops/conv.h): per output channel c,
+// CONV_2D, int8 (docs/int8-semantics.md §4.1; reference/integer_ops/conv.h): per output channel c,
 // acc = Σ over in-image taps of w[c,ky,kx,ic]·(x − zp_in) + bias[c] (taps outside the image are
 // skipped, i.e. padded with zp_in), y = MBQM(acc, M_c, shift_c) + zp_out, clamped. Filter OHWI.
 // With XNNPACK's arithmetic only the last step differs (requantize in ../conv-common.ts).

@@ -1,4 +1,4 @@
-// DEPTHWISE_CONV_2D, int8 (facts §3.2; reference/integer_ops/depthwise_conv.h): output channel
+// DEPTHWISE_CONV_2D, int8 (docs/int8-semantics.md §4.2; reference/integer_ops/depthwise_conv.h): output channel
 // oc = ic·multiplier + m uses filter[0,ky,kx,oc] and input channel ic; accumulation, multipliers
 // and clamp as in CONV_2D (either arithmetic). Per-channel filters are quantized along dimension 3.
 import { convRequantization, requantize, windowGeometry, windowTaps, type ConvGeometry, type Requantization } from '../conv-common.js';

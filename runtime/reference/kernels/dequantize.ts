@@ -1,4 +1,4 @@
-// DEQUANTIZE (facts §3.12): int8 → float32, f32(double(s) · (q − zp)); the product is exact in
+// DEQUANTIZE (docs/int8-semantics.md §4.12): int8 → float32, f32(double(s) · (q − zp)); the product is exact in
 // double, so one float32 rounding.
 import { elementCount, input, opError, output, perTensor, type ReferenceKernel } from '../kernel.js';
 

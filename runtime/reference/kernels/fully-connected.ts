@@ -1,4 +1,4 @@
-// FULLY_CONNECTED, int8 (facts §3.3; TF 2.21 reference/integer_ops/fully_connected.h, the
+// FULLY_CONNECTED, int8 (docs/int8-semantics.md §4.3; TF 2.21 reference/integer_ops/fully_connected.h, the
 // float-requantization overloads that BUILTIN_REF selects): acc = Σ (w − zp_w)(x − zp_in) + bias in
 // int32, then y = round_half_away(double(acc) · s_in·s_w[o]/s_out) + zp_out, clamped. No
 // fixed-point multiplier here, unlike CONV_2D. With XNNPACK's arithmetic: float32 scale and product,
@@ -100,7 +100,7 @@ export const FULLY_CONNECTED: ReferenceKernel = {
     if (!wq || (wq.scale.length !== 1 && wq.scale.length !== units)) {
       throw opError(ctx, `weights need 1 or ${units} scales, have ${wq?.scale.length ?? 0}`, 'E_MODEL_FILE');
     }
-    // Only per-tensor weights may carry a zero point (facts §3.3).
+    // Only per-tensor weights may carry a zero point (docs/int8-semantics.md §4.3).
     const weightZp = wq.scale.length === 1 ? (wq.zeroPoint[0] ?? 0) : 0;
 
     let bias: Int32Array = new Int32Array(units);

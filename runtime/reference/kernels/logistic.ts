@@ -1,4 +1,4 @@
-// LOGISTIC, int8 (facts §3.10): lookup table of t = 1 / (1 + expf(−d)) in float32. BUILTIN_REF
+// LOGISTIC, int8 (docs/int8-semantics.md §4.10): lookup table of t = 1 / (1 + expf(−d)) in float32. BUILTIN_REF
 // requires the output scale to be exactly 1/256.
 import { f32 } from '../../quant/rounding.js';
 import { prepareLookup } from '../lookup-table.js';

@@ -1,4 +1,4 @@
-// MAX_POOL_2D, int8 (facts §3.6; reference/integer_ops/pooling.h): the largest raw value of the
+// MAX_POOL_2D, int8 (docs/int8-semantics.md §4.6; reference/integer_ops/pooling.h): the largest raw value of the
 // in-image cells, then the fused activation clamp.
 // arithmetic 'xnnpack': the same maximum; only the clamp can differ. XNNPACK quantizes the
 // activation bounds its own way (activation.ts), but it takes the op only when its quantized bounds

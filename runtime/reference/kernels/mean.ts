@@ -1,4 +1,4 @@
-// MEAN, int8 (facts §3.8; reference/reduce.h QuantizedMeanOrSum, kernels/reduce.cc): S = Σ raw q
+// MEAN, int8 (docs/int8-semantics.md §4.8; reference/reduce.h QuantizedMeanOrSum, kernels/reduce.cc): S = Σ raw q
 // over the reduced axes, n = their size; (M, s) = QuantizeMultiplier(double(s_in)/double(s_out));
 // k = min(floor(log2 n), 32, 31 + s); M' = (M·2^k) div n (int64, truncating); s' = s − k;
 // y = MBQM(S − zp_in·n, M', s') + zp_out, clamped to int8. keep_dims only changes the shape.

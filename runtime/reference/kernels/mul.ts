@@ -1,4 +1,4 @@
-// MUL, int8 (facts §3.5; reference/integer_ops/mul.h, kernels/mul.cc): the real multiplier
+// MUL, int8 (docs/int8-semantics.md §4.5; reference/integer_ops/mul.h, kernels/mul.cc): the real multiplier
 // s1·s2/s_out is computed in float32 (as the C++ does with float scales), then
 // y = MBQM((q1−zp1)·(q2−zp2), M, shift) + zp_out, clamped. NumPy broadcasting; results come from a
 // 256 × 256 table of the formula made in prepare (as for ADD).

@@ -1,4 +1,4 @@
-// QUANTIZE (facts §3.11). float32 → int8, reference AffineQuantize: q = round_half_away(f32(x / s))
+// QUANTIZE (docs/int8-semantics.md §4.11). float32 → int8, reference AffineQuantize: q = round_half_away(f32(x / s))
 // + zp, clamped (ties away from zero; TFLite's optimized and XNNPACK paths round ties to even).
 // int8 → int8 requantization (reference Requantize): MBQM(q − zp_in, M, shift) + zp_out, clamped,
 // with (M, shift) = QuantizeMultiplier(double(s_in) / double(s_out)).

@@ -1,4 +1,4 @@
-// RESHAPE (facts §3.7): a copy. The target shape is the output tensor's static shape (from the
+// RESHAPE (docs/int8-semantics.md §4.7): a copy. The target shape is the output tensor's static shape (from the
 // optional shape operand or ReshapeOptions.new_shape at conversion time); values are not requantized.
 import { elementCount, input, opError, output, type ReferenceKernel } from '../kernel.js';
 

@@ -1,4 +1,4 @@
-// SOFTMAX, int8 → int8 (facts §3.9; kernels/activations.cc → optimized_ops.h
+// SOFTMAX, int8 → int8 (docs/int8-semantics.md §4.9; kernels/activations.cc → optimized_ops.h
 // PopulateSoftmaxLookupTable / Softmax, used by BUILTIN_REF too): a float32 table
 // T[255 − v] = expf(f32(−s_in·beta) · v); per row over the last dim, with mx = max q:
 // sum = Σ T[255 − mx + q_j] accumulated in float32 in index order, inv = 1 / (sum · s_out) in

@@ -9,7 +9,7 @@ import { loadDataset, sampleSize } from '../../../runtime/datasets/datasets.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
 import { readPreprocessing } from '../../../runtime/model-metadata.js';
 import { readTfliteFile } from '../../../runtime/model-reader.js';
-import { configValue } from '../../config.js';
+import { configValue } from '../config.js';
 import { edgeqatVersion } from '../../version.js';
 import { oneOf, positiveInt } from '../options.js';
 

@@ -5,12 +5,12 @@
 //   qat/    QAT fine-tuned from the same float weights (at a lower learning rate)
 // each with model.tflite (float32, int8, int8). All three run on the TFLite interpreter
 // (tfjs-tflite) over the test split and are timed there; compare.json holds the table.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { formatTable } from '../text-table.js';
-import { writeFileAtomic, writeJsonAtomic } from '../../../runtime/atomic-write.js';
+import { writeFileAtomic } from '../../../runtime/atomic-write.js';
 import { loadDataset } from '../../../runtime/datasets/datasets.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
 import { preprocessingOf } from '../../../runtime/model-metadata.js';
@@ -18,7 +18,8 @@ import { BACKENDS } from '../../engine/backend.js';
 import { convertToTflite } from '../../converter/convert.js';
 import { loadModelFile } from '../../models/file-io.js';
 import { CALIBRATION_METHODS, type CalibrationMethod } from '../../ptq/range-estimators.js';
-import { saveCheckpoint, writeRunFiles, type RunInfo } from '../../run-folder.js';
+import { COMPARE_VARIANTS, writeCompareFile, type CompareEntry, type CompareFile, type CompareVariant } from '../../compare/compare-file.js';
+import { readRunInfoOrNull, saveCheckpoint, writeRunFiles, type RunInfo } from '../../run-folder.js';
 import { nonNegativeInt, oneOf, positiveInt, positiveNumber } from '../options.js';
 import { createProgress } from '../progress.js';
 import { runBench, type BenchResult } from './bench.js';
@@ -67,28 +68,6 @@ export interface CompareOptions {
   quiet?: boolean;
 }
 
-export interface CompareEntry {
-  accuracy: number;
-  size_bytes: number;
-  p50_us: number;
-  /** Accuracy below the float model's, in percentage points. */
-  drop_points: number;
-  /** The .tflite, relative to the compare folder. */
-  tflite: string;
-}
-
-/** compare.json, exactly as the report reads it. */
-export interface CompareResult {
-  model: string;
-  dataset: string;
-  machine: string;
-  float: CompareEntry;
-  ptq: CompareEntry;
-  qat: CompareEntry;
-}
-
-export const COMPARE_KINDS = ['float', 'ptq', 'qat'] as const;
-
 export function machineDescription(): string {
   const cpus = os.cpus();
   return `${(cpus[0]?.model ?? 'unknown CPU').trim()}, ${cpus.length} cores`;
@@ -96,14 +75,9 @@ export function machineDescription(): string {
 
 /** A float run that finished (run.json has its accuracy, model.json is saved), or null. */
 function finishedFloatRun(dir: string, model: string, dataset: string): RunInfo | null {
-  const runJson = join(dir, 'run.json');
-  if (!existsSync(runJson) || !existsSync(join(dir, 'model.json'))) return null;
-  let info: RunInfo;
-  try {
-    info = JSON.parse(readFileSync(runJson, 'utf8')) as RunInfo;
-  } catch {
-    return null;
-  }
+  if (!existsSync(join(dir, 'model.json'))) return null;
+  const info = readRunInfoOrNull(dir);
+  if (!info) return null;
   if (info.options?.floatOnly !== true || typeof info.qatAccuracy !== 'number') return null;
   if (info.model !== model || info.dataset !== dataset) {
     throw new EdgeqatError('E_OPTION', `${dir} holds a float ${info.model} run on ${info.dataset}, not ${model} on ${dataset} (choose another --out)`);
@@ -111,7 +85,7 @@ function finishedFloatRun(dir: string, model: string, dataset: string): RunInfo 
   return info;
 }
 
-export async function runCompare(opts: CompareOptions): Promise<CompareResult> {
+export async function runCompare(opts: CompareOptions): Promise<CompareFile> {
   // Not commander's requiredOption: that is checked before edgeqat.config.json fills options in.
   for (const key of ['model', 'out'] as const) {
     if (!opts[key]) throw new EdgeqatError('E_OPTION', `compare needs --${key} (or compare.${key} in edgeqat.config.json)`);
@@ -176,18 +150,17 @@ export async function runCompare(opts: CompareOptions): Promise<CompareResult> {
   await runExport(dirs.qat, { backend: common.backend, quiet: true });
 
   // 4. All three on the TFLite interpreter: accuracy on the test split, latency p50.
-  const entries = {} as Record<(typeof COMPARE_KINDS)[number], CompareEntry>;
-  for (const [i, kind] of COMPARE_KINDS.entries()) {
+  const entries = {} as Record<CompareVariant, CompareEntry>;
+  for (const [i, kind] of COMPARE_VARIANTS.entries()) {
     stage.update(3 + i, stages, `evaluating and timing ${kind}/model.tflite`);
     const path = join(dirs[kind], 'model.tflite');
     const evaluated = await runEval(path, { engine: 'tfjs-tflite', dataset: o.dataset, dataDir: o.dataDir, limit: o.evalLimit, quiet: common.quiet });
     const bench = (await runBench(path, { engine: 'tfjs-tflite', dataset: o.dataset, dataDir: o.dataDir, iterations: o.benchIterations, warmup: Math.min(200, o.benchIterations) })) as BenchResult;
     entries[kind] = { accuracy: evaluated.accuracy, size_bytes: statSync(path).size, p50_us: bench.p50_us, drop_points: 0, tflite: `${kind}/model.tflite` };
   }
-  for (const kind of COMPARE_KINDS) entries[kind].drop_points = round2((entries.float.accuracy - entries[kind].accuracy) * 100);
-  const result: CompareResult = { model: o.model, dataset: o.dataset, machine: machineDescription(), float: entries.float, ptq: entries.ptq, qat: entries.qat };
-  writeJsonAtomic(join(o.out, 'compare.json'), result);
-  stage.done(`wrote ${join(o.out, 'compare.json')}`);
+  for (const kind of COMPARE_VARIANTS) entries[kind].drop_points = round2((entries.float.accuracy - entries[kind].accuracy) * 100);
+  const result: CompareFile = { model: o.model, dataset: o.dataset, machine: machineDescription(), float: entries.float, ptq: entries.ptq, qat: entries.qat };
+  stage.done(`wrote ${writeCompareFile(o.out, result)}`);
   return result;
 }
 
@@ -199,8 +172,8 @@ function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-export function formatCompare(r: CompareResult): string {
-  const rows = COMPARE_KINDS.map((k) => {
+export function formatCompare(r: CompareFile): string {
+  const rows = COMPARE_VARIANTS.map((k) => {
     const e = r[k];
     return [k, e.accuracy.toFixed(4), k === 'float' ? '—' : e.drop_points.toFixed(2), e.size_bytes.toLocaleString('en-US'), `${e.p50_us.toFixed(1)} µs`];
   });

@@ -11,9 +11,9 @@ import { figuresTable } from '../../../devices/deploy/compare-table.js';
 import { checkDeployTarget, deployBundle, type DeployTarget, type DeployTimings } from '../../../devices/deploy/deploy.js';
 import { exec, lastLine } from '../../../devices/deploy/ssh.js';
 import { deviceProfile } from '../../../devices/profiles.js';
-import type { RunnerReport } from '../../../devices/runner/run-bundle.js';
+import { parseRunnerReport, type RunnerReport } from '../../../devices/runner/runner-report.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
-import { configValue } from '../../config.js';
+import { configValue } from '../config.js';
 import { oneOf, positiveInt } from '../options.js';
 import { runBundle } from './bundle.js';
 
@@ -116,7 +116,9 @@ export function defaultName(model: string): string {
 async function runHere(bundleDir: string): Promise<RunnerReport> {
   const r = await exec(process.execPath, [join(bundleDir, BUNDLE_FILES.runner), '--json'], 5 * 60_000);
   if (r.code !== 0) throw new EdgeqatError('E_BUNDLE', `${bundleDir}: the bundle does not run here (${lastLine(r.stderr) || `exit ${r.code ?? r.signal}`})`);
-  return JSON.parse(r.stdout) as RunnerReport;
+  const report = parseRunnerReport(r.stdout);
+  if (!report) throw new EdgeqatError('E_BUNDLE', `${bundleDir}: the bundle's runner printed no JSON report (${lastLine(r.stdout) || 'empty'})`);
+  return report;
 }
 
 export function formatDeploy(r: DeployCommandResult): string {

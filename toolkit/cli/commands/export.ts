@@ -19,7 +19,7 @@ import { loadModelFile, modelJsonPath } from '../../models/file-io.js';
 import { calibrationImages } from '../../ptq/calibration-data.js';
 import { quantizePostTraining, type CalibrationResult } from '../../ptq/calibrate.js';
 import { CALIBRATION_METHODS, DEFAULT_PERCENTILE, type CalibrationMethod } from '../../ptq/range-estimators.js';
-import { configValue } from '../../config.js';
+import { configValue } from '../config.js';
 import { loadRun, runPreprocessing } from '../../run-folder.js';
 import { QuantizeStub } from '../../qat/layers/quantize-stub.js';
 import { oneOf, positiveInt, positiveNumber } from '../options.js';

@@ -7,7 +7,7 @@ import { deviceProfile } from '../../../devices/profiles.js';
 import { checkHost } from '../../../devices/deploy/ssh.js';
 import { writeJsonAtomic } from '../../../runtime/atomic-write.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
-import { CONFIG_FILE, parseConfig } from '../../config.js';
+import { CONFIG_FILE, parseConfig } from '../config.js';
 import { configJson, tasksJson } from '../../init/scaffold.js';
 import { positiveInt } from '../options.js';
 

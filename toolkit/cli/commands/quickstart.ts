@@ -3,7 +3,7 @@
 // interpreter next to the fake-quant accuracy in TF.js.
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { formatQuantReport } from '../../qat/quant-report.js';
+import { formatQuantReport } from '../format-quant-report.js';
 import { formatTable } from '../text-table.js';
 import { runEval } from './eval.js';
 import { runExport } from './export.js';

@@ -8,10 +8,9 @@ import { initBackend, BACKENDS } from '../../engine/backend.js';
 import { builtinModel, isModelFile } from '../../models/index.js';
 import { loadModelFile, saveModelFile } from '../../models/file-io.js';
 import { logitsModel } from '../../models/logits.js';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EdgeqatError, isEdgeqatError } from '../../../runtime/errors.js';
-import { loadRun, restoreOptimizer, saveCheckpoint, writeRunFiles, type RunInfo, type RunMetrics } from '../../run-folder.js';
+import { loadRun, readRunMetricsOrNull, restoreOptimizer, saveCheckpoint, writeRunFiles, type RunInfo } from '../../run-folder.js';
 import { JsAdam } from '../../engine/optim/adam.js';
 import { AccuracyRecorder } from '../../accuracy-history.js';
 import { DEFAULT_LR_SCHEDULE, LR_SCHEDULES, type LrSchedule } from '../../engine/optim/lr-schedule.js';
@@ -167,7 +166,7 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
     createdAt: resumed?.info.createdAt ?? new Date().toISOString(),
     trainSeconds: resumed?.info.trainSeconds ?? 0,
   };
-  const priorMetrics = resumed ? readMetrics(runDir) : null;
+  const priorMetrics = resumed ? readRunMetricsOrNull(runDir) : null;
   const history: LossPoint[] = priorMetrics?.history ?? [];
   // Accuracy curves for `edgeqat report` (metrics.json: accuracy, epochAccuracy).
   const accuracy = new AccuracyRecorder(model, test, priorMetrics, resumed?.state.position.step ?? 0);
@@ -270,14 +269,6 @@ function settingsOf(info: RunInfo, cli: TrainCommandOptions): TrainCommandOption
     freezeBnAfter: o.freezeBnAfter,
     floatOnly: o.floatOnly,
   };
-}
-
-function readMetrics(dir: string): RunMetrics | null {
-  try {
-    return JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as RunMetrics;
-  } catch {
-    return null;
-  }
 }
 
 export function formatTrainSummary(s: TrainSummary): string {

@@ -3,7 +3,7 @@
 import { ActivationFunctionType, AddOptionsT, BuiltinOperator, BuiltinOptions } from '../../../schemas/tflite.js';
 import { addOutputTensor, asWrapper, fusedActivationOf, opVersion, outputShapeOf, type LayerEmitter } from './emitter.js';
 
-/** TF converter's ADD version for int8 (facts section 5). */
+/** TF converter's ADD version for int8 (docs/int8-semantics.md §5). */
 const ADD_VERSION = 2;
 
 export const ADD: LayerEmitter = {

@@ -1,6 +1,6 @@
 // Converter emitter for AVERAGE_POOL_2D (AveragePooling2D), and for GlobalAveragePooling2D as
 // AVERAGE_POOL_2D over the whole image ([1, 1, C]) + RESHAPE to [C] — one well-defined kernel on
-// every TFLite resolver, where MEAN differs between them (facts 3.8). Outputs keep the input's params.
+// every TFLite resolver, where MEAN differs between them (docs/int8-semantics.md §4.8). Outputs keep the input's params.
 import { BuiltinOperator } from '../../../schemas/tflite.js';
 import type { PoolSettings } from '../../qat/ops/max-pool-2d.js';
 import { asWrapper, outputShapeOf, type LayerEmitter } from './emitter.js';

@@ -6,7 +6,7 @@ import type { ConcatSettings } from '../../qat/ops/concatenation.js';
 import { addOutputTensor, asWrapper, batchShape, opVersion, outputShapeOf, quantOf, sameParams, type LayerEmitter } from './emitter.js';
 import { QUANTIZE_VERSION } from './quantize.js';
 
-/** TF converter's CONCATENATION version for int8 (facts section 5). */
+/** TF converter's CONCATENATION version for int8 (docs/int8-semantics.md §5). */
 const CONCATENATION_VERSION = 2;
 
 export const CONCATENATION: LayerEmitter = {

@@ -5,7 +5,7 @@ import { ActivationFunctionType, BuiltinOperator, BuiltinOptions, Conv2DOptionsT
 import type { ConvSettings } from '../../qat/ops/conv-2d.js';
 import { addBias, addKernel, addOutputTensor, asWrapper, fusedActivationOf, opVersion, outputShapeOf, type LayerEmitter } from './emitter.js';
 
-/** TF converter's CONV_2D version for int8 (facts section 5). */
+/** TF converter's CONV_2D version for int8 (docs/int8-semantics.md §5). */
 const CONV_2D_VERSION = 3;
 
 export function paddingEnum(padding: 'same' | 'valid'): Padding {

@@ -6,7 +6,7 @@ import type { DepthwiseSettings } from '../../qat/ops/depthwise-conv-2d.js';
 import { paddingEnum } from './conv-2d.js';
 import { addBias, addKernel, addOutputTensor, asWrapper, fusedActivationOf, opVersion, outputShapeOf, type LayerEmitter } from './emitter.js';
 
-/** TF converter's DEPTHWISE_CONV_2D version for int8 (facts section 5). */
+/** TF converter's DEPTHWISE_CONV_2D version for int8 (docs/int8-semantics.md §5). */
 const DEPTHWISE_CONV_2D_VERSION = 3;
 
 export const DEPTHWISE_CONV_2D: LayerEmitter = {

@@ -5,7 +5,7 @@ import { paddingEnum } from './conv-2d.js';
 import { addActivation, asWrapper, opVersion, outputShapeOf, type ActivationTensor, type EmitOptions, type LayerEmitter } from './emitter.js';
 import type { TfliteGraph } from '../tflite-graph.js';
 
-/** TF converter's pool versions for int8 (facts section 5). */
+/** TF converter's pool versions for int8 (docs/int8-semantics.md §5). */
 const POOL_VERSION = 2;
 
 /** One pooling op whose output keeps the input's params; returns the output tensor. */

@@ -4,7 +4,7 @@ import { BuiltinOperator } from '../../../schemas/tflite.js';
 import type { TfliteGraph } from '../tflite-graph.js';
 import { addActivation, addInt32Constant, asWrapper, outputShapeOf, type ActivationTensor, type EmitOptions, type LayerEmitter } from './emitter.js';
 
-/** TF converter's RESHAPE version (facts section 5). */
+/** TF converter's RESHAPE version (docs/int8-semantics.md §5). */
 const RESHAPE_VERSION = 1;
 
 export function emitReshape(graph: TfliteGraph, name: string, input: ActivationTensor, outShape: number[], opts: EmitOptions): ActivationTensor {

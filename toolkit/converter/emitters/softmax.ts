@@ -3,7 +3,7 @@
 import { BuiltinOperator, BuiltinOptions, SoftmaxOptionsT } from '../../../schemas/tflite.js';
 import { addOutputTensor, asWrapper, opVersion, outputShapeOf, type LayerEmitter } from './emitter.js';
 
-/** TF converter's SOFTMAX version for int8 (facts section 5). */
+/** TF converter's SOFTMAX version for int8 (docs/int8-semantics.md §5). */
 const SOFTMAX_VERSION = 2;
 
 export const SOFTMAX: LayerEmitter = {

@@ -8,12 +8,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { BUNDLE_ENGINES } from '../devices/bundle/manifest.js';
-import { ENGINE_CHOICES } from '../runtime/engines/index.js';
-import { EdgeqatError } from '../runtime/errors.js';
-import { LR_SCHEDULES } from './engine/optim/lr-schedule.js';
-import { CALIBRATION_METHODS } from './ptq/range-estimators.js';
-import { JsonFields, parseJson } from '../runtime/json-fields.js';
+import { BUNDLE_ENGINES } from '../../devices/bundle/manifest.js';
+import { ENGINE_CHOICES } from '../../runtime/engines/index.js';
+import { EdgeqatError } from '../../runtime/errors.js';
+import { LR_SCHEDULES } from '../engine/optim/lr-schedule.js';
+import { CALIBRATION_METHODS } from '../ptq/range-estimators.js';
+import { JsonFields, parseJson } from '../../runtime/json-fields.js';
 
 export const CONFIG_FILE = 'edgeqat.config.json';
 export const CONFIG_ENV = 'EDGEQAT_CONFIG';
