@@ -3,6 +3,7 @@
 // feed the model exactly what it was trained on, and name its classes. The converter writes it;
 // everything else reads it through `readPreprocessing`. A .tflite can come from anywhere, so the
 // entry is validated like any other input: a malformed one is one line naming the key.
+import { checkFeatureShape, readFrontEnd, type AudioFrontEnd } from './audio/front-end.js';
 import type { Dataset, Normalization } from './datasets/dataset.js';
 import { EdgeqatError } from './errors.js';
 import { JsonFields } from './json-fields.js';
@@ -20,9 +21,11 @@ export interface ModelPreprocessing {
   classNames?: string[];
   /** One sample's shape, channels last ([28, 28, 1]); absent in older models. */
   sampleShape?: number[];
+  /** Audio models: the front end that turns a clip into the input (runtime/audio/front-end.ts). */
+  audio?: AudioFrontEnd;
 }
 
-const KEYS = ['dataset', 'mean', 'std', 'classNames', 'sampleShape'] as const;
+const KEYS = ['dataset', 'mean', 'std', 'classNames', 'sampleShape', 'audio'] as const;
 /** Bounds that keep a hostile entry from costing memory; real models are far below them. */
 const MAX_CLASSES = 100_000;
 const MAX_CLASS_NAME = 256;
@@ -47,12 +50,21 @@ export function readPreprocessing(summary: Pick<ModelSummary, 'metadata'>, where
   const p: ModelPreprocessing = { dataset: f.string('dataset'), mean: f.number('mean'), std: f.positiveNumber('std') };
   if (f.has('classNames')) p.classNames = classNames(f);
   if (f.has('sampleShape')) p.sampleShape = f.integerArray('sampleShape', 1, 1 << 16);
+  if (f.has('audio')) {
+    p.audio = readFrontEnd(f.object('audio'));
+    checkFeatureShape(p.audio, p.sampleShape, source);
+  }
   return p;
 }
 
 /** What a model trained on `data` records: the set, its normalisation, class names and sample shape. */
-export function preprocessingOf(data: Pick<Dataset, 'name' | 'normalization' | 'classNames' | 'sampleShape'>): ModelPreprocessing {
-  return { dataset: data.name, ...data.normalization, classNames: data.classNames, sampleShape: data.sampleShape };
+export function preprocessingOf(data: Pick<Dataset, 'name' | 'normalization' | 'classNames' | 'sampleShape' | 'audio'>): ModelPreprocessing {
+  return { dataset: data.name, ...data.normalization, classNames: data.classNames, sampleShape: data.sampleShape, ...(data.audio ? { audio: data.audio.frontEnd } : {}) };
+}
+
+/** The audio front end a model was trained with, when it is an audio model. */
+export function recordedFrontEnd(summary: Pick<ModelSummary, 'metadata'>, where: string): AudioFrontEnd | undefined {
+  return readPreprocessing(summary, where)?.audio;
 }
 
 /** The pixel normalisation a model was trained with, when it records one. */

@@ -11,6 +11,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import type { AudioFrontEnd } from '../runtime/audio/front-end.js';
 import { writeFileAtomic, writeJsonAtomic } from '../runtime/atomic-write.js';
 import { EdgeqatError } from '../runtime/errors.js';
 import type { ModelPreprocessing } from '../runtime/model-metadata.js';
@@ -28,6 +29,8 @@ export interface RunInfo {
   /** Class names in label order and one sample's shape (absent in runs from before they were kept). */
   classNames?: string[];
   sampleShape?: number[];
+  /** Audio runs: the front end that made the inputs (recorded with the exported model). */
+  audio?: AudioFrontEnd;
   inputShape: number[];
   options: Record<string, unknown>;
   backend: string;
@@ -108,6 +111,7 @@ export function runPreprocessing(info: RunInfo): ModelPreprocessing {
   const p: ModelPreprocessing = { dataset: info.dataset, ...info.normalization };
   if (info.classNames) p.classNames = info.classNames;
   if (info.sampleShape) p.sampleShape = info.sampleShape;
+  if (info.audio) p.audio = info.audio;
   return p;
 }
 

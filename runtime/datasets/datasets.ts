@@ -5,14 +5,16 @@
 import { EdgeqatError } from '../errors.js';
 import type { Dataset, DatasetSource, LoadDatasetOptions } from './dataset.js';
 import { IDX_SOURCES } from './idx-dataset.js';
+import { SPEECH_COMMANDS_SOURCE } from './speech-commands-dataset.js';
+import { WAV_SOURCE } from './wav-dataset.js';
 
-export type { Dataset, LoadDatasetOptions, Normalization, Split, SplitName } from './dataset.js';
+export type { AudioData, Dataset, LoadDatasetOptions, Normalization, Split, SplitName } from './dataset.js';
 export { sampleOf, sampleSize } from './dataset.js';
 export { FASHION_MNIST_DIR, IDX_FILE_NAMES } from './idx-dataset.js';
 export { normalizeImages, pixelStats } from './pixels.js';
 
 /** Every source, registered names first; a prefix source's spec ends in ':'. */
-export const DATASET_SOURCES: readonly DatasetSource[] = [...IDX_SOURCES];
+export const DATASET_SOURCES: readonly DatasetSource[] = [...IDX_SOURCES, SPEECH_COMMANDS_SOURCE, WAV_SOURCE];
 
 export function knownDatasetSpecs(): string[] {
   return DATASET_SOURCES.map((s) => (s.spec.endsWith(':') ? `${s.spec}<folder>` : s.spec));

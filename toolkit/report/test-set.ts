@@ -7,6 +7,6 @@ import type { RunInfo } from '../run-folder.js';
 export type TestSet = Pick<Split, 'inputs' | 'labels' | 'count'>;
 
 export function loadTestSet(info: RunInfo): TestSet {
-  const data = loadDataset(info.dataset, { split: 'test', normalization: info.normalization });
+  const data = loadDataset(info.dataset, { split: 'test', normalization: info.normalization, audioFrontEnd: info.audio });
   return data.test!;
 }

@@ -9,7 +9,7 @@ import { loadDataset, sampleSize } from '../../../runtime/datasets/datasets.js';
 import { elementsPerSample, type Engine } from '../../../runtime/engines/engine.js';
 import { createEngine, ENGINE_CHOICES, ENGINE_NAMES } from '../../../runtime/engines/index.js';
 import { EdgeqatError, isEdgeqatError } from '../../../runtime/errors.js';
-import { recordedNormalization } from '../../../runtime/model-metadata.js';
+import { readPreprocessing } from '../../../runtime/model-metadata.js';
 import { readTfliteFile, type ModelSummary } from '../../../runtime/model-reader.js';
 import { latencyFigures, timeRuns } from '../../../devices/runner/latency.js';
 import { nonNegativeInt, oneOf, positiveInt } from '../options.js';
@@ -66,9 +66,12 @@ const BENCH_ENGINES = [...ENGINE_CHOICES, 'all'] as const;
 const MNIST_SIZE = 28 * 28;
 
 function inputs(summary: ModelSummary, per: number, opts: BenchOptions): { inputs: Float32Array; count: number; what: string } {
-  if (opts.dataset || per === MNIST_SIZE) {
-    const spec = opts.dataset ?? 'mnist';
-    const data = loadDataset(spec, { split: 'test', dataDir: opts.dataDir, normalization: recordedNormalization(summary, spec) });
+  const recorded = readPreprocessing(summary, 'model');
+  // Audio models are timed on their own data set's features (random values are not MFCCs).
+  if (opts.dataset || per === MNIST_SIZE || recorded?.audio) {
+    const spec = opts.dataset ?? (recorded?.audio ? recorded.dataset : 'mnist');
+    const normalization = recorded ? { mean: recorded.mean, std: recorded.std } : undefined;
+    const data = loadDataset(spec, { split: 'test', dataDir: opts.dataDir, normalization, audioFrontEnd: recorded?.audio });
     if (sampleSize(data.sampleShape) !== per) throw new EdgeqatError('E_DATASET', `model input has ${per} values per sample, ${spec} samples have ${sampleSize(data.sampleShape)}`);
     return { inputs: data.test!.inputs, count: data.test!.count, what: `${spec} test images` };
   }

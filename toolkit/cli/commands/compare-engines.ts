@@ -15,7 +15,7 @@ import { loadDataset, sampleSize } from '../../../runtime/datasets/datasets.js';
 import { elementsPerSample, type Engine, type OutputArray } from '../../../runtime/engines/engine.js';
 import { createEngine, ENGINE_NAMES, type EngineName } from '../../../runtime/engines/index.js';
 import { EdgeqatError, isEdgeqatError } from '../../../runtime/errors.js';
-import { recordedNormalization } from '../../../runtime/model-metadata.js';
+import { readPreprocessing } from '../../../runtime/model-metadata.js';
 import { readTfliteFile } from '../../../runtime/model-reader.js';
 import { compareLayers, outputStepTensor, type OpAgreement } from '../../debug/layer-agreement.js';
 import { positiveInt } from '../options.js';
@@ -135,8 +135,10 @@ export async function runCompareEngines(modelPath: string, opts: CompareEnginesO
   const baseline = opts.baseline ?? 'reference';
   if (!(BASELINES as readonly string[]).includes(baseline)) throw new EdgeqatError('E_OPTION', `--baseline must be one of ${BASELINES.join(', ')}, got '${baseline}'`);
   const summary = readTfliteFile(modelPath);
-  const datasetSpec = opts.dataset ?? 'mnist';
-  const data = loadDataset(datasetSpec, { split: 'test', dataDir: opts.dataDir, normalization: recordedNormalization(summary, modelPath) });
+  const recorded = readPreprocessing(summary, modelPath);
+  const datasetSpec = opts.dataset ?? recorded?.dataset ?? 'mnist';
+  const normalization = recorded ? { mean: recorded.mean, std: recorded.std } : undefined;
+  const data = loadDataset(datasetSpec, { split: 'test', dataDir: opts.dataDir, normalization, audioFrontEnd: recorded?.audio });
   const test = data.test!;
   const count = Math.min(opts.limit ?? test.count, test.count);
   const bytes = new Uint8Array(readFileSync(modelPath));
@@ -234,7 +236,7 @@ export function compareEnginesCommand(): Command {
   return new Command('compare-engines')
     .description('accuracy of a .tflite model on every engine, and how often their outputs equal the reference engine\'s')
     .argument('<model>', '.tflite file')
-    .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder>', 'mnist')
+    .option('--dataset <spec>', "mnist | fashion-mnist | idx:<folder> | speech-commands:<folder> | wav:<folder> (default: the model's, else mnist)")
     .option('--data-dir <dir>', 'folder holding the data set files')
     .option('--limit <n>', 'use the first n test images', positiveInt('--limit'))
     .option('--json', 'print one JSON object')

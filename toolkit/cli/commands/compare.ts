@@ -120,6 +120,7 @@ export async function runCompare(opts: CompareOptions): Promise<CompareFile> {
     numClasses: data.numClasses,
     classNames: data.classNames,
     sampleShape: data.sampleShape,
+    ...(data.audio ? { audio: data.audio.frontEnd } : {}),
     inputShape: (ptq.model.inputs[0].shape as number[]).slice(1),
     options: { ptq: true, from: floatModelJson, calibration: ptq.calibration.method, percentile: ptq.calibration.percentile, calibrationSamples: ptq.calibration.samples },
     backend: common.backend,
@@ -185,7 +186,7 @@ export function compareCommand(): Command {
   return new Command('compare')
     .description('float vs post-training quantization vs QAT for one model and data set, on the TFLite interpreter')
     .option('--model <name|file>', 'built-in model (mlp, cnn, dscnn, kws-dscnn) or a TF.js layers model.json (required; or compare.model in edgeqat.config.json)')
-    .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder>', 'mnist')
+    .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder> | speech-commands:<folder> | wav:<folder>', 'mnist')
     .option('--data-dir <dir>', 'folder holding the data set files')
     .option('--out <dir>', 'folder for float/, ptq/, qat/ and compare.json (required; or compare.out in edgeqat.config.json)')
     .option('--epochs <n>', `float training epochs (default ${COMPARE_DEFAULTS.epochs}; a finished float run in <out>/float is reused)`, positiveInt('--epochs'))

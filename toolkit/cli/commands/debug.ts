@@ -37,7 +37,7 @@ export async function runDebug(runDir: string, opts: DebugOptions = {}): Promise
   } else {
     bytes = convertToTflite(model, { preprocessing: runPreprocessing(info) });
   }
-  const test = loadDataset(info.dataset, { split: 'test', normalization: info.normalization }).test!;
+  const test = loadDataset(info.dataset, { split: 'test', normalization: info.normalization, audioFrontEnd: info.audio }).test!;
   const report = simulateVsDeploy(model, bytes, test.inputs, opts.samples ?? 200, arithmetic);
   model.dispose();
   return report;

@@ -10,7 +10,7 @@ import { elementsPerSample } from '../../../runtime/engines/engine.js';
 import { createEngine, ENGINE_CHOICES } from '../../../runtime/engines/index.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
 import { readTfliteFile } from '../../../runtime/model-reader.js';
-import { recordedNormalization } from '../../../runtime/model-metadata.js';
+import { readPreprocessing } from '../../../runtime/model-metadata.js';
 import { oneOf, positiveInt } from '../options.js';
 import { createProgress } from '../progress.js';
 
@@ -38,8 +38,10 @@ export interface EvalResult {
 
 export async function runEval(modelPath: string, opts: EvalOptions = {}): Promise<EvalResult> {
   const summary = readTfliteFile(modelPath);
-  const datasetSpec = opts.dataset ?? 'mnist';
-  const data = loadDataset(datasetSpec, { split: 'test', dataDir: opts.dataDir, normalization: recordedNormalization(summary, modelPath) });
+  const recorded = readPreprocessing(summary, modelPath);
+  const datasetSpec = opts.dataset ?? recorded?.dataset ?? 'mnist';
+  const normalization = recorded ? { mean: recorded.mean, std: recorded.std } : undefined;
+  const data = loadDataset(datasetSpec, { split: 'test', dataDir: opts.dataDir, normalization, audioFrontEnd: recorded?.audio });
   const test = data.test!;
   const engine = await createEngine(opts.engine ?? 'auto', new Uint8Array(readFileSync(modelPath)), modelPath);
   try {
@@ -65,7 +67,7 @@ export function evalCommand(): Command {
     .description('accuracy of a .tflite model on a TFLite engine')
     .argument('<model>', '.tflite file')
     .option('--engine <name>', `${ENGINE_CHOICES.join(' | ')} (auto: the fastest that runs the model)`, oneOf('--engine', ENGINE_CHOICES), 'auto')
-    .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder>', 'mnist')
+    .option('--dataset <spec>', "mnist | fashion-mnist | idx:<folder> | speech-commands:<folder> | wav:<folder> (default: the model's, else mnist)")
     .option('--data-dir <dir>', 'folder holding the data set files')
     .option('--limit <n>', 'evaluate the first n test images', positiveInt('--limit'))
     .option('--json', 'print one JSON object')

@@ -113,7 +113,8 @@ export async function runExport(runDir: string | undefined, opts: ExportOptions 
     // The data set gives the preprocessing metadata (and, for PTQ, the calibration images).
     const recorded = source.preprocessing;
     const normalization = recorded ? { mean: recorded.mean, std: recorded.std } : undefined;
-    const data: Dataset | null = kind === 'ptq-int8' || !recorded ? loadDataset(source.dataset, { dataDir: opts.dataDir, split: kind === 'ptq-int8' ? 'train' : 'test', normalization }) : null;
+    const data: Dataset | null =
+      kind === 'ptq-int8' || !recorded ? loadDataset(source.dataset, { dataDir: opts.dataDir, split: kind === 'ptq-int8' ? 'train' : 'test', normalization, audioFrontEnd: recorded?.audio }) : null;
     const convert: ConvertOptions = { int8Io: opts.int8Io ?? false, preprocessing: recorded ?? preprocessingOf(data!) };
     let bytes: Uint8Array;
     let calibration: CalibrationResult | undefined;

@@ -20,7 +20,9 @@ import { OBSERVER_KINDS, DEFAULT_ACTIVATION_OBSERVER, type ObserverKind } from '
 import { quantizationReport, type LayerQuantReport } from '../../qat/quant-report.js';
 import { predictClasses, trainModel, type LossPoint, type TrainResult } from '../../engine/train.js';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { oneOf, positiveInt, positiveNumber, nonNegativeInt } from '../options.js';
+import { numberIn, oneOf, positiveInt, positiveNumber, nonNegativeInt } from '../options.js';
+import { audioFillBatch, REFERENCE_AUDIO_AUGMENTATION, type AudioAugmentation } from '../../augment/audio-augmentation.js';
+import type { Dataset } from '../../../runtime/datasets/datasets.js';
 import { createProgress } from '../progress.js';
 
 export interface TrainCommandOptions {
@@ -52,6 +54,12 @@ export interface TrainCommandOptions {
   freezeBnAfter?: number;
   /** Train the plain float model (no QAT) and save it as <out>/model.json + weights.bin. */
   floatOnly?: boolean;
+  /** Audio sets: augment the training clips (default on; commander's --no-augment sets false). */
+  augment?: boolean;
+  /** Audio augmentation settings (the reference's defaults when not given). */
+  timeShiftMs?: number;
+  backgroundFrequency?: number;
+  backgroundVolume?: number;
 }
 
 export const TRAIN_DEFAULTS = {
@@ -121,6 +129,7 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
   const test = data.test!;
   const count = Math.min(settings.limit ?? train.count, train.count);
   const inputSize = sampleSize(data.sampleShape);
+  const augmentation = augmentationOf(settings, data);
 
   const float = userModel ?? (resumed ? null : builder!.build(settings.seed, data.sampleShape, data.numClasses));
   if (float) checkModelFitsData(float, settings.model, settings.dataset, inputSize, data.numClasses);
@@ -161,7 +170,9 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
       freezeObserversAfter: settings.freezeObserversAfter,
       freezeBnAfter: settings.freezeBnAfter,
       floatOnly: !!settings.floatOnly,
+      ...(data.audio ? { augmentation } : {}),
     },
+    ...(data.audio ? { audio: data.audio.frontEnd } : {}),
     backend,
     createdAt: resumed?.info.createdAt ?? new Date().toISOString(),
     trainSeconds: resumed?.info.trainSeconds ?? 0,
@@ -179,7 +190,13 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
   try {
     result = await trainModel(
       trainee,
-      { inputs: train.inputs, labels: train.labels, count, featureSize: inputSize },
+      {
+        inputs: train.inputs,
+        labels: train.labels,
+        count,
+        featureSize: inputSize,
+        ...(augmentation ? { fillBatch: audioFillBatch(train, data.audio!, augmentation, settings.seed) } : {}),
+      },
       {
         epochs: settings.epochs,
         batchSize: settings.batchSize,
@@ -250,7 +267,7 @@ export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary>
 
 /** The options a run was trained with (run.json), for --resume. */
 function settingsOf(info: RunInfo, cli: TrainCommandOptions): TrainCommandOptions {
-  const o = info.options as Partial<TrainCommandOptions>;
+  const o = info.options as Partial<TrainCommandOptions> & { augmentation?: AudioAugmentation | null };
   return {
     ...cli,
     model: info.model,
@@ -268,6 +285,31 @@ function settingsOf(info: RunInfo, cli: TrainCommandOptions): TrainCommandOption
     freezeObserversAfter: o.freezeObserversAfter,
     freezeBnAfter: o.freezeBnAfter,
     floatOnly: o.floatOnly,
+    // Audio runs record their augmentation (null: off); image runs have none.
+    augment: o.augmentation !== null,
+    timeShiftMs: undefined,
+    backgroundFrequency: undefined,
+    backgroundVolume: undefined,
+    ...(o.augmentation ?? {}),
+  };
+}
+
+/** The augmentation of an audio set's training clips (null: off); the options are refused for other sets. */
+function augmentationOf(settings: TrainCommandOptions, data: Dataset): AudioAugmentation | null {
+  const given = (['timeShiftMs', 'backgroundFrequency', 'backgroundVolume'] as const).filter((k) => settings[k] !== undefined);
+  if (!data.audio) {
+    const flag = given.length > 0 ? `--${given[0].replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : settings.augment === false ? '--no-augment' : null;
+    if (flag) throw new EdgeqatError('E_OPTION', `${flag} applies to audio data sets (speech-commands:, wav:), not ${data.name}`);
+    return null;
+  }
+  if (settings.augment === false) {
+    if (given.length > 0) throw new EdgeqatError('E_OPTION', `--no-augment turns augmentation off; drop --${given[0].replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+    return null;
+  }
+  return {
+    timeShiftMs: settings.timeShiftMs ?? REFERENCE_AUDIO_AUGMENTATION.timeShiftMs,
+    backgroundFrequency: settings.backgroundFrequency ?? REFERENCE_AUDIO_AUGMENTATION.backgroundFrequency,
+    backgroundVolume: settings.backgroundVolume ?? REFERENCE_AUDIO_AUGMENTATION.backgroundVolume,
   };
 }
 
@@ -282,7 +324,7 @@ export function formatTrainSummary(s: TrainSummary): string {
 export function addTrainOptions(cmd: Command): Command {
   return cmd
     .option('--model <name|file>', 'built-in model (mlp, cnn, dscnn, kws-dscnn) or a TF.js layers model.json', TRAIN_DEFAULTS.model)
-    .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder>', TRAIN_DEFAULTS.dataset)
+    .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder> | speech-commands:<folder> | wav:<folder>', TRAIN_DEFAULTS.dataset)
     .option('--data-dir <dir>', 'folder holding the data set files')
     .option('--epochs <n>', 'training epochs', positiveInt('--epochs'), TRAIN_DEFAULTS.epochs)
     .option('--batch-size <n>', 'mini-batch size', positiveInt('--batch-size'), TRAIN_DEFAULTS.batchSize)
@@ -295,6 +337,10 @@ export function addTrainOptions(cmd: Command): Command {
     .option('--freeze-observers-after <n>', 'stop updating activation ranges after n steps', nonNegativeInt('--freeze-observers-after'))
     .option('--freeze-bn-after <m>', 'freeze batch-norm statistics after m steps (then train with the deployed fold)', nonNegativeInt('--freeze-bn-after'))
     .option('--float-only', 'train the plain float model (no QAT); saves <out>/model.json + weights.bin for --model')
+    .option('--no-augment', 'audio sets: train on the clips as they are (no time shift, no background noise)')
+    .option('--time-shift-ms <ms>', `audio sets: largest random time shift (default ${REFERENCE_AUDIO_AUGMENTATION.timeShiftMs})`, numberIn('--time-shift-ms', 0, 10000))
+    .option('--background-frequency <p>', `audio sets: share of clips mixed with background noise (default ${REFERENCE_AUDIO_AUGMENTATION.backgroundFrequency})`, numberIn('--background-frequency', 0, 1))
+    .option('--background-volume <v>', `audio sets: largest background noise volume (default ${REFERENCE_AUDIO_AUGMENTATION.backgroundVolume})`, numberIn('--background-volume', 0, 1))
     .option('--observer <kind>', `activation observer (${OBSERVER_KINDS.join(', ')})`, oneOf('--observer', OBSERVER_KINDS))
     .option('--backend <name>', `TF.js backend (${BACKENDS.join(', ')})`, oneOf('--backend', BACKENDS), TRAIN_DEFAULTS.backend)
     .option('--quiet', 'no progress output');

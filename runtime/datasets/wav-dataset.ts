@@ -1,0 +1,76 @@
+// `wav:<folder>`: any folder-per-label set of WAV clips, `<folder>/train/<label>/*.wav` and
+// `<folder>/test/<label>/*.wav`; the labels are the train folder names in sorted order, and the
+// test labels must be among them. A `_background_noise_/` folder (in <folder> or <folder>/train)
+// gives the noise that training mixes in. Inputs are the audio front end's features
+// (runtime/audio/mfcc.ts): the model's recorded front end when evaluating a model, MLPerf Tiny's
+// 49×10 MFCCs otherwise.
+import { statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { MLPERF_KWS_FRONT_END, featureShape } from '../audio/front-end.js';
+import { EdgeqatError } from '../errors.js';
+import { classFolders, clipSplit, loadBackground, shuffled, wavFiles, BACKGROUND_NOISE_DIR, type ClipEntry } from './audio-clips.js';
+import type { Dataset, DatasetSource, LoadDatasetOptions } from './dataset.js';
+import { checkedDir } from './idx-dataset.js';
+
+/** Labels are stored as uint8. */
+const MAX_CLASSES = 256;
+/** The sample order of each split is seeded, so that --limit and partial runs see every class. */
+const ORDER_SEED = 1;
+
+export const WAV_SOURCE: DatasetSource = {
+  spec: 'wav:',
+  description: 'a folder of WAV clips: train/<label>/*.wav and test/<label>/*.wav (optional _background_noise_/)',
+  load: (spec, arg, opts) => loadWavFolder(spec, checkedDir(spec, resolve(arg), false), opts),
+};
+
+function isDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function loadWavFolder(spec: string, dir: string, opts: LoadDatasetOptions): Dataset {
+  const fe = opts.audioFrontEnd ?? MLPERF_KWS_FRONT_END;
+  const parts = { train: isDir(join(dir, 'train')), test: isDir(join(dir, 'test')) };
+  if (!parts.train || !parts.test) {
+    const what = parts.train ? 'a test/ sub-folder' : parts.test ? 'a train/ sub-folder' : 'train/ and test/ sub-folders';
+    throw new EdgeqatError('E_DATASET', `${dir}: no ${what} (${spec} reads train/<label>/*.wav and test/<label>/*.wav)`);
+  }
+  const classNames = classFolders(join(dir, 'train'));
+  if (classNames.length === 0) throw new EdgeqatError('E_DATASET', `${join(dir, 'train')}: no class folders (one folder of WAV clips per label)`);
+  if (classNames.length > MAX_CLASSES) throw new EdgeqatError('E_DATASET', `${join(dir, 'train')}: ${classNames.length} class folders, at most ${MAX_CLASSES} are supported`);
+  const extra = classFolders(join(dir, 'test')).filter((c) => !classNames.includes(c));
+  if (extra.length > 0) throw new EdgeqatError('E_DATASET', `${join(dir, 'test')}: class folder(s) ${extra.join(', ')} not in train/ (the labels are train/'s folders)`);
+
+  const split = opts.split ?? 'both';
+  const wanted = split === 'both' ? (['train', 'test'] as const) : ([split] as const);
+  const noiseHome = isDir(join(dir, BACKGROUND_NOISE_DIR)) ? dir : join(dir, 'train');
+  const { background, backgroundFiles } = loadBackground(noiseHome, fe);
+  const result: Dataset = {
+    name: spec,
+    dir,
+    classNames,
+    numClasses: classNames.length,
+    sampleShape: featureShape(fe),
+    normalization: { mean: 0, std: 1 },
+    audio: { frontEnd: fe, background, backgroundFiles: backgroundFiles.map((f) => (noiseHome === dir ? f : `train/${f}`)) },
+  };
+  for (const part of wanted) {
+    const list: ClipEntry[] = [];
+    classNames.forEach((name, label) => {
+      const folder = join(dir, part, name);
+      if (!isDir(folder)) {
+        if (part === 'train') throw new EdgeqatError('E_DATASET', `${folder}: missing`);
+        return;
+      }
+      const files = wavFiles(folder);
+      if (files.length === 0 && part === 'train') throw new EdgeqatError('E_DATASET', `${folder}: no .wav files for class '${name}'`);
+      for (const f of files) list.push({ label, source: `${part}/${name}/${f}` });
+    });
+    if (list.length === 0) throw new EdgeqatError('E_DATASET', `${join(dir, part)}: no .wav files in its class folders`);
+    result[part] = clipSplit(dir, shuffled(list, ORDER_SEED), fe);
+  }
+  return result;
+}
