@@ -35,7 +35,7 @@ function loadWavFolder(spec: string, dir: string, opts: LoadDatasetOptions): Dat
   const fe = opts.audioFrontEnd ?? MLPERF_KWS_FRONT_END;
   const parts = { train: isDir(join(dir, 'train')), test: isDir(join(dir, 'test')) };
   if (!parts.train || !parts.test) {
-    const what = parts.train ? 'a test/ sub-folder' : parts.test ? 'a train/ sub-folder' : 'train/ and test/ sub-folders';
+    const what = parts.train ? 'test/ sub-folder' : parts.test ? 'train/ sub-folder' : 'train/ and test/ sub-folders';
     throw new EdgeqatError('E_DATASET', `${dir}: no ${what} (${spec} reads train/<label>/*.wav and test/<label>/*.wav)`);
   }
   const classNames = classFolders(join(dir, 'train'));
