@@ -1,8 +1,11 @@
 // `npm run bench`: the project's benchmark set. Each training measurement runs in its own process
 // (bench/train-one.ts). Writes bench/results.json and bench/results.md (atomically) and prints the
 // table. Timings are wall-clock on whatever machine runs it: say which when quoting them.
-//   npm run bench [-- --quick] [-- --models mlp,cnn] [-- --backends wasm,cpu]
+//   npm run bench [-- --quick] [-- --models mlp,cnn] [-- --backends wasm,cpu] [-- --no-kws]
+// Keyword spotting: one QAT epoch of kws-dscnn on the generated speech set (made by
+// scripts/make-speech-commands.mjs into .cache/ when missing; the tiny set with --quick).
 import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic, writeJsonAtomic } from '../runtime/atomic-write.js';
@@ -16,7 +19,8 @@ const flag = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const quick = args.includes('--quick');
-const models = (flag('--models') ?? Object.keys(BUILTIN_MODELS).join(',')).split(',');
+// The MNIST training table takes the image models; kws-dscnn has its own section below.
+const models = (flag('--models') ?? Object.keys(BUILTIN_MODELS).filter((m) => m !== 'kws-dscnn').join(',')).split(',');
 const backends = (flag('--backends') ?? 'wasm,cpu').split(',');
 const batches = [10, 32, 128];
 
@@ -62,6 +66,34 @@ for (const model of models) {
   }
 }
 
+interface KwsBench {
+  model: string;
+  backend: string;
+  batch: number;
+  clips: number;
+  load_cpu_s: number;
+  front_end_us: number;
+  epoch_s: number;
+  epoch_cpu_s: number;
+  clips_per_s: number;
+  peak_rss_mb: number;
+  size: string;
+}
+const kws: KwsBench[] = [];
+if (!args.includes('--no-kws')) {
+  const size = quick ? 'tiny' : 'full';
+  const dir = join(repo, '.cache', `speech-commands-${size}`);
+  process.stderr.write(`bench: speech set (${size}) ... `);
+  execFileSync(process.execPath, ['scripts/make-speech-commands.mjs', '--size', size, '--out', dir], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+  for (const batch of [32, 100]) {
+    process.stderr.write(`bench: kws-dscnn QAT epoch, batch ${batch} ... `);
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/kws-epoch.ts', dir, String(batch)], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const r = { ...(JSON.parse(out.trim().split('\n').at(-1)!) as KwsBench), size };
+    process.stderr.write(`${r.epoch_s.toFixed(1)} s\n`);
+    kws.push(r);
+  }
+}
+
 const engines: EngineBench[] = await benchEngines(models.filter((m) => m in BUILTIN_MODELS), quick);
 
 // PyTorch eager QAT of the same MLP, side by side in the same run (a yardstick, never a
@@ -81,7 +113,7 @@ if (torchPython && models.includes('mlp') && !quick) {
 }
 
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}-${process.arch}`;
-const results = { date: new Date().toISOString(), machine, quick, training, engines, pytorch: torch };
+const results = { date: new Date().toISOString(), machine, quick, training, kws, engines, pytorch: torch };
 writeJsonAtomic(`${repo}/bench/results.json`, results);
 
 const fmt = (x: number, d = 1) => x.toFixed(d);
@@ -113,6 +145,16 @@ const md = [
           const e = training.find((r) => r.model === 'mlp' && r.backend === 'wasm' && r.mode === 'qat' && r.batch === t.batch);
           return `| ${t.batch} | ${e ? fmt(e.epoch_s) : '-'} | ${fmt(t.epoch_s)} | ${e ? fmt(e.epoch_s / t.epoch_s, 2) : '-'} | ${t.int8_accuracy.toFixed(4)} |`;
         }),
+        ``,
+      ]
+    : []),
+  ...(kws.length
+    ? [
+        `## Keyword spotting: one QAT epoch of kws-dscnn on the generated speech set (${kws[0].size}: ${kws[0].clips} training samples, augmentation on)`,
+        ``,
+        `| batch | backend | epoch s | epoch CPU s | samples/s | MFCC front end µs/clip (CPU) | load CPU s | peak RSS MB |`,
+        `|---|---|---|---|---|---|---|---|`,
+        ...kws.map((k) => `| ${k.batch} | ${k.backend} | ${fmt(k.epoch_s)} | ${fmt(k.epoch_cpu_s)} | ${fmt(k.clips_per_s, 0)} | ${fmt(k.front_end_us)} | ${fmt(k.load_cpu_s)} | ${fmt(k.peak_rss_mb, 0)} |`),
         ``,
       ]
     : []),

@@ -1,5 +1,5 @@
 // Real FFT of a power-of-two length N, in float64: the N real samples are packed as N/2 complex
-// values (even samples real, odd imaginary), transformed by an iterative radix-2 complex FFT, and
+// values (even samples real, odd imaginary), transformed by an iterative radix-4 complex FFT, and
 // split into the N/2 + 1 non-redundant bins (the standard "two real halves" identity, e.g.
 // Numerical Recipes §12.3). Twiddles and the bit-reversal permutation are computed once per size.
 // Written here rather than taken from npm: it is ~80 lines, has no dependency to vet or bundle
@@ -27,23 +27,24 @@ export function createRealFft(size: number): RealFft {
     for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
     reverse[i] = r;
   }
-  // exp(-2πik/size) for k < size/2 (the final split uses these) ...
+  // exp(-2πik/size) for k < size/2: the final split uses these; the stages read theirs from them.
   const cos = new Float64Array(half);
   const sin = new Float64Array(half);
   for (let k = 0; k < half; k++) {
     cos[k] = Math.cos((2 * Math.PI * k) / size);
     sin[k] = -Math.sin((2 * Math.PI * k) / size);
   }
-  // ... and, for the butterflies of the stages of length 8 and up, exp(-2πik/len) for k < len/2,
-  // stage after stage in one contiguous table (read in order: no strided access in the hot loop).
-  const stageCos = new Float64Array(Math.max(1, half));
-  const stageSin = new Float64Array(Math.max(1, half));
-  for (let len = 8, at = 0; len <= half; len <<= 1) {
-    for (let k = 0; k < len / 2; k++, at++) {
-      stageCos[at] = cos[(k * size) / len];
-      stageSin[at] = sin[(k * size) / len];
+  // Radix-4 stages (each does the work of two radix-2 stages in one pass over the data), after one
+  // radix-2 stage when log2(size/2) is odd. Stage of length L: for k < L/4 the twiddles W^k, W^2k,
+  // W^3k (W = exp(-2πi/L)), stage after stage in one table read in order: [c1 s1 c2 s2 c3 s3]·k.
+  const radix2First = bits % 2 === 1;
+  const twiddles: number[] = [];
+  for (let len = radix2First ? 8 : 4; len <= half; len *= 4) {
+    for (let k = 0; k < len / 4; k++) {
+      for (const m of [1, 2, 3]) twiddles.push(Math.cos((2 * Math.PI * m * k) / len), -Math.sin((2 * Math.PI * m * k) / len));
     }
   }
+  const table = Float64Array.from(twiddles);
   const re = new Float64Array(half);
   const im = new Float64Array(half);
 
@@ -51,69 +52,74 @@ export function createRealFft(size: number): RealFft {
     size,
     magnitudes(input, inputLength, out, bins) {
       if (inputLength > size) throw new EdgeqatError('E_OPTION', `FFT input of ${inputLength} values is longer than the FFT length ${size}`);
-      for (let i = 0; i < half; i++) {
+      const pairs = Math.min(half, inputLength >> 1);
+      for (let i = 0; i < pairs; i++) {
         const j = reverse[i];
-        const a = 2 * i;
-        re[j] = a < inputLength ? input[a] : 0;
-        im[j] = a + 1 < inputLength ? input[a + 1] : 0;
+        re[j] = input[2 * i];
+        im[j] = input[2 * i + 1];
       }
-      // The stages of length 2 and 4 together as radix-4 butterflies (twiddles 1 and -i).
-      for (let p = 0; p + 3 < half; p += 4) {
-        const ar = re[p] + re[p + 1], ai = im[p] + im[p + 1];
-        const br = re[p] - re[p + 1], bi = im[p] - im[p + 1];
-        const cr = re[p + 2] + re[p + 3], ci = im[p + 2] + im[p + 3];
-        const dr = re[p + 2] - re[p + 3], di = im[p + 2] - im[p + 3];
-        re[p] = ar + cr;
-        im[p] = ai + ci;
-        re[p + 2] = ar - cr;
-        im[p + 2] = ai - ci;
-        // (dr + i·di)·(-i) = di - i·dr
-        re[p + 1] = br + di;
-        im[p + 1] = bi - dr;
-        re[p + 3] = br - di;
-        im[p + 3] = bi + dr;
+      for (let i = pairs; i < half; i++) {
+        const j = reverse[i];
+        re[j] = 2 * i < inputLength ? input[2 * i] : 0; // an odd length's last sample
+        im[j] = 0;
       }
-      if (half === 2) {
-        const r0 = re[0], i0 = im[0];
-        re[0] = r0 + re[1];
-        im[0] = i0 + im[1];
-        re[1] = r0 - re[1];
-        im[1] = i0 - im[1];
+      if (radix2First) {
+        for (let p = 0; p < half; p += 2) {
+          const r0 = re[p];
+          const i0 = im[p];
+          re[p] = r0 + re[p + 1];
+          im[p] = i0 + im[p + 1];
+          re[p + 1] = r0 - re[p + 1];
+          im[p + 1] = i0 - im[p + 1];
+        }
       }
-      // Radix-2 butterflies for the stages of length 8 and up.
-      for (let len = 8, at = 0; len <= half; at += len >> 1, len <<= 1) {
-        const h = len >> 1;
+      // Radix-4 decimation in time over the bit-reversed data: the four quarters of a block hold
+      // the transforms of the samples ≡ 0, 2, 1, 3 (mod 4), so X[k] = A + W^2k·B + W^k·C + W^3k·D.
+      for (let len = radix2First ? 8 : 4, at = 0; len <= half; at += (len / 4) * 6, len *= 4) {
+        const q = len / 4;
         for (let start = 0; start < half; start += len) {
-          for (let k = 0; k < h; k++) {
-            const wr = stageCos[at + k];
-            const wi = stageSin[at + k];
-            const p = start + k;
-            const q = p + h;
-            const xr = re[q] * wr - im[q] * wi;
-            const xi = re[q] * wi + im[q] * wr;
-            re[q] = re[p] - xr;
-            im[q] = im[p] - xi;
-            re[p] += xr;
-            im[p] += xi;
+          for (let k = 0, t = at; k < q; k++, t += 6) {
+            const a = start + k;
+            const b = a + q;
+            const c = b + q;
+            const d = c + q;
+            const c1 = table[t], s1 = table[t + 1], c2 = table[t + 2], s2 = table[t + 3], c3 = table[t + 4], s3 = table[t + 5];
+            const br = re[b] * c2 - im[b] * s2, bi = re[b] * s2 + im[b] * c2;
+            const cr = re[c] * c1 - im[c] * s1, ci = re[c] * s1 + im[c] * c1;
+            const dr = re[d] * c3 - im[d] * s3, di = re[d] * s3 + im[d] * c3;
+            const t0r = re[a] + br, t0i = im[a] + bi;
+            const t1r = re[a] - br, t1i = im[a] - bi;
+            const t2r = cr + dr, t2i = ci + di;
+            const t3r = cr - dr, t3i = ci - di;
+            re[a] = t0r + t2r;
+            im[a] = t0i + t2i;
+            re[c] = t0r - t2r;
+            im[c] = t0i - t2i;
+            // ∓i·t3 = ±(t3i, -t3r)
+            re[b] = t1r + t3i;
+            im[b] = t1i - t3r;
+            re[d] = t1r - t3i;
+            im[d] = t1i + t3r;
           }
         }
       }
       // X[k] = E[k] + W^k O[k], E/O the transforms of the even/odd samples:
       // E[k] = (Z[k] + conj Z[half-k]) / 2, O[k] = (Z[k] - conj Z[half-k]) / 2i.
-      const n = Math.min(bins, half + 1);
-      for (let k = 0; k < n; k++) {
-        const a = k % half;
-        const b = (half - k) % half;
-        const zr = re[a];
-        const zi = im[a];
-        const cr = re[b];
-        const ci = -im[b];
-        const er = (zr + cr) / 2;
-        const ei = (zi + ci) / 2;
-        const or = (zi - ci) / 2;
-        const oi = -(zr - cr) / 2;
-        const wr = k < half ? cos[k] : -1;
-        const wi = k < half ? sin[k] : 0;
+      // k = 0 and k = half: E and O are the real and imaginary parts of Z[0].
+      if (bins > 0) out[0] = Math.abs(re[0] + im[0]);
+      if (bins > half) out[half] = Math.abs(re[0] - im[0]);
+      const n = Math.min(bins, half);
+      for (let k = 1; k < n; k++) {
+        const zr = re[k];
+        const zi = im[k];
+        const cr = re[half - k];
+        const ci = -im[half - k];
+        const er = (zr + cr) * 0.5;
+        const ei = (zi + ci) * 0.5;
+        const or = (zi - ci) * 0.5;
+        const oi = (cr - zr) * 0.5;
+        const wr = cos[k];
+        const wi = sin[k];
         const xr = er + or * wr - oi * wi;
         const xi = ei + or * wi + oi * wr;
         out[k] = Math.sqrt(xr * xr + xi * xi);

@@ -82,8 +82,17 @@ export function createFeatureExtractor(fe: AudioFrontEnd): FeatureExtractor {
   const window = new Float64Array(fe.windowSamples);
   for (let n = 0; n < fe.windowSamples; n++) window[n] = 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / fe.windowSamples);
   const bands = melFilterBank(fe);
-  // Only the bins some band weighs need a magnitude.
+  // Only the bins some band weighs need a magnitude. The bands in flat arrays: band m weighs
+  // bins[bandStart[m] .. bandStart[m + 1]).
   const usedBins = bands.reduce((top, b) => Math.max(top, b.bins.length ? b.bins[b.bins.length - 1] + 1 : 0), 0);
+  const bandStart = new Int32Array(fe.melBins + 1);
+  bands.forEach((b, m) => (bandStart[m + 1] = bandStart[m] + b.bins.length));
+  const bandBins = new Int32Array(bandStart[fe.melBins]);
+  const bandWeights = new Float64Array(bandStart[fe.melBins]);
+  bands.forEach((b, m) => {
+    bandBins.set(b.bins, bandStart[m]);
+    bandWeights.set(b.weights, bandStart[m]);
+  });
   // DCT-II rows with TensorFlow's scaling folded in: 2·cos(πk(2n+1)/2N)/√(2N).
   const dct = new Float64Array(coefficients * fe.melBins);
   const scale = 2 / Math.sqrt(2 * fe.melBins);
@@ -94,24 +103,24 @@ export function createFeatureExtractor(fe: AudioFrontEnd): FeatureExtractor {
   const magnitudes = new Float64Array(fe.fftLength / 2 + 1);
   const logMel = new Float64Array(fe.melBins);
   const normalized = new Float32Array(fe.clipSamples);
+  const { windowSamples, strideSamples, melBins, logOffset } = fe;
 
   const mfcc = (clip: Float32Array, out: Float32Array, offset = 0) => {
     if (clip.length !== fe.clipSamples) throw new EdgeqatError('E_OPTION', `audio front end: a clip of ${clip.length} samples, expected ${fe.clipSamples}`);
     for (let t = 0; t < frames; t++) {
-      const start = t * fe.strideSamples;
-      for (let n = 0; n < fe.windowSamples; n++) frame[n] = clip[start + n] * window[n];
-      fft.magnitudes(frame, fe.windowSamples, magnitudes, usedBins);
+      const start = t * strideSamples;
+      for (let n = 0; n < windowSamples; n++) frame[n] = clip[start + n] * window[n];
+      fft.magnitudes(frame, windowSamples, magnitudes, usedBins);
       for (let m = 0; m < fe.melBins; m++) {
-        const { bins, weights } = bands[m];
         let sum = 0;
-        for (let j = 0; j < bins.length; j++) sum += weights[j] * magnitudes[bins[j]];
-        logMel[m] = Math.log(sum + fe.logOffset);
+        for (let j = bandStart[m]; j < bandStart[m + 1]; j++) sum += bandWeights[j] * magnitudes[bandBins[j]];
+        logMel[m] = Math.log(sum + logOffset);
       }
       const base = offset + t * coefficients;
       for (let k = 0; k < coefficients; k++) {
         let sum = 0;
-        const row = k * fe.melBins;
-        for (let n = 0; n < fe.melBins; n++) sum += dct[row + n] * logMel[n];
+        const row = k * melBins;
+        for (let n = 0; n < melBins; n++) sum += dct[row + n] * logMel[n];
         out[base + k] = sum;
       }
     }
