@@ -2,7 +2,8 @@
 // Makes a speech data set in the Speech Commands layout (Warden 2018, arXiv:1804.03209) from
 // synthetic speech, for machines that cannot download the real one: Debian's espeak-ng speaks the
 // ten keywords and the 25 other words of Speech Commands v0.02, sox resamples and filters, and
-// the clips get a random position in their second, gain and added noise. Seeded: the same
+// the clips get a random speed factor (pitch and formants), a random position in their second, gain
+// and added noise. Seeded: the same
 // arguments make the same files (espeak-ng and sox are deterministic; sox runs with -R).
 //
 //   node scripts/make-speech-commands.mjs [--size tiny|full] [--out <dir>] [--seed N] [--jobs N]
@@ -24,8 +25,16 @@ const KEYWORDS = ['yes', 'no', 'up', 'down', 'left', 'right', 'on', 'off', 'stop
 // Speech Commands v0.02's other words (the _unknown_ class).
 const OTHER_WORDS = ['bed', 'bird', 'cat', 'dog', 'eight', 'five', 'four', 'happy', 'house', 'marvin', 'nine', 'one', 'seven', 'sheila', 'six', 'three', 'tree', 'two', 'wow', 'zero', 'backward', 'forward', 'follow', 'learn', 'visual'];
 const ACCENTS = ['en-us', 'en-gb', 'en-gb-scotland', 'en-gb-x-gbclan', 'en-gb-x-gbcwmd', 'en-gb-x-rp', 'en-029'];
+// Every espeak-ng variant that speaks differently from the default, in three disjoint groups; the
+// training split also leaves out the siblings of held-out variants (steph2/3, AnxiousAndy) and the
+// whispering ones (no voicing at all).
 const VARIANTS = {
-  train: ['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'f1', 'f2', 'f3', 'klatt', 'klatt2', 'klatt4', 'croak', 'Annie', 'Alex', 'Alicia', 'aunty', 'belinda', 'boris', 'david', 'ed', 'edward', 'Gene', 'john', 'linda', 'max'],
+  train: [
+    ...['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'f1', 'f2', 'f3', 'klatt', 'klatt2', 'klatt4', 'klatt5', 'croak', 'grandma', 'grandpa', 'Annie', 'Alex', 'Alicia', 'Andrea'],
+    ...['adam', 'antonio', 'aunty', 'belinda', 'benjamin', 'boris', 'david', 'Denis', 'Diogo', 'ed', 'edward', 'edward2', 'Gene', 'Gene2', 'gustave', 'Henrique', 'Hugo'],
+    ...['iven', 'iven2', 'iven3', 'iven4', 'Jacky', 'john', 'kaukovalta', 'Lee', 'linda', 'marcelo', 'Marco', 'Mario', 'max', 'Michael', 'michel', 'miguel', 'Nguyen'],
+    ...['pablo', 'pedro', 'quincy', 'RicishayMax', 'robert', 'Storm', 'Tweaky', 'zac', 'anika', 'norbert', 'sandro', 'shelby', 'announcer'],
+  ],
   validation: ['m8', 'f5', 'klatt6', 'paul', 'rob'],
   test: ['m7', 'f4', 'klatt3', 'Andy', 'Mike', 'steph', 'travis', 'victor'],
 };
@@ -155,6 +164,8 @@ function recipe(rand, split, word, n) {
     voice: `${accent}+${variant}`,
     speed: Math.round(120 + rand() * 90), // words per minute (espeak-ng's default is 175)
     pitch: Math.round(20 + rand() * 60), // 0-99, default 50
+    // sox speed: pitch, formants and duration together, as a longer or shorter vocal tract would.
+    stretch: 0.9 + rand() * 0.2,
     highpass: Math.round(60 + rand() * 240),
     lowpass: Math.round(3600 + rand() * 3900),
     peak: 0.08 + rand() * 0.8,
@@ -171,7 +182,7 @@ async function makeClip(r, noisePool, dir) {
   const speech = await run('espeak-ng', ['--stdout', '-v', r.voice, '-s', String(r.speed), '-p', String(r.pitch), r.word]);
   const rate = speech.readUInt32LE(24);
   const pcm = speech.subarray(speech.indexOf('data') + 8);
-  const resampled = fromS16(await run('sox', ['-R', ...RAW16, '-r', String(rate), '-', ...RAW16, '-r', String(RATE), '-', 'highpass', String(r.highpass), 'lowpass', String(r.lowpass)], pcm.subarray(0, pcm.length & ~1)));
+  const resampled = fromS16(await run('sox', ['-R', ...RAW16, '-r', String(rate), '-', ...RAW16, '-r', String(RATE), '-', 'speed', r.stretch.toFixed(4), 'highpass', String(r.highpass), 'lowpass', String(r.lowpass)], pcm.subarray(0, pcm.length & ~1)));
   // Trim espeak-ng's leading and trailing silence, place the word in the second, set its level.
   let peak = 0;
   for (const v of resampled) peak = Math.max(peak, Math.abs(v));

@@ -10,6 +10,11 @@ import type { TestContext } from 'vitest';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const SCRIPT = join(repo, 'scripts/make-speech-commands.mjs');
+/** kws-dscnn trained by hand on the full generated set (test/fixtures/kws/README.md). */
+export const KWS_FIXTURE = join(repo, 'test/fixtures/kws/kws-dscnn.tflite');
+/** The words of the streaming tests, and a voice the fixture never heard (a test-split variant). */
+export const STREAM_WORDS = ['yes', 'stop', 'left', 'go', 'no'];
+export const STREAM_VOICE = 'en-us+m7';
 
 /** Why the audio tools cannot run here, or null. */
 export function audioToolsMissing(): string | null {
@@ -39,4 +44,27 @@ export function tinySpeechCommands(): string {
   const dir = join(repo, '.cache', `test-speech-commands-tiny-${version}`);
   run(process.execPath, [SCRIPT, '--size', 'tiny', '--out', dir]); // leaves an existing folder alone
   return dir;
+}
+
+/**
+ * A recording of `words` spoken in a row by an espeak-ng voice, made with sox: each word resampled
+ * to 16 kHz with 0.5 s of silence before and 0.7 s after, joined, mixed with a low pink-noise floor,
+ * as raw S16_LE mono (what `arecord -f S16_LE -r 16000 -c 1 -t raw` writes). Returns its path.
+ */
+export function soxWordStream(dir: string, words: string[], voice: string): string {
+  const parts = words.map((word, i) => {
+    const raw = join(dir, `word-${i}-espeak.wav`);
+    const part = join(dir, `word-${i}.wav`);
+    run('espeak-ng', ['-v', voice, '-w', raw, word]);
+    run('sox', ['-R', raw, '-r', '16000', '-c', '1', '-b', '16', part, 'silence', '1', '0.02', '1%', 'reverse', 'silence', '1', '0.02', '1%', 'reverse', 'norm', '-6', 'pad', '0.5', '0.7']);
+    return part;
+  });
+  const joined = join(dir, 'words.wav');
+  run('sox', ['-R', ...parts, joined]);
+  const seconds = run('soxi', ['-D', joined]).toString().trim();
+  const noise = join(dir, 'noise.wav');
+  run('sox', ['-R', '-n', '-r', '16000', '-c', '1', '-b', '16', noise, 'synth', seconds, 'pinknoise', 'vol', '0.01']);
+  const stream = join(dir, 'stream.raw');
+  run('sox', ['-R', '-m', joined, noise, '-t', 'raw', '-e', 'signed', '-b', '16', '-c', '1', '-r', '16000', stream]);
+  return stream;
 }
