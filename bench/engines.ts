@@ -10,6 +10,7 @@ import { evaluateClassifier } from '../runtime/accuracy.js';
 import { loadDataset } from '../runtime/datasets/datasets.js';
 import { elementsPerSample } from '../runtime/engines/engine.js';
 import { createEngine, ENGINE_NAMES } from '../runtime/engines/index.js';
+import { percentile, timeRuns } from '../devices/runner/latency.js';
 
 export interface EngineBench {
   model: string;
@@ -24,10 +25,6 @@ export interface EngineBench {
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-}
 
 export async function benchEngines(models: string[], quick: boolean): Promise<EngineBench[]> {
   const dir = mkdtempSync(join(tmpdir(), 'edgeqat-bench-'));
@@ -47,15 +44,8 @@ export async function benchEngines(models: string[], quick: boolean): Promise<En
         const one = test.inputs.subarray(0, elementsPerSample(e.input));
         e.run(one, 1);
         const loadMs = performance.now() - t0;
-        const runs = quick ? 500 : 5000;
-        for (let i = 0; i < 200; i++) e.run(one, 1);
-        const times: number[] = [];
-        for (let i = 0; i < runs; i++) {
-          const s = performance.now();
-          e.run(one, 1);
-          times.push((performance.now() - s) * 1000);
-        }
-        times.sort((a, b) => a - b);
+        // The timing loop and nearest-rank percentile of `edgeqat bench` and the device runner.
+        const times = timeRuns(() => e.run(one, 1), quick ? 500 : 5000, 200).latencies.sort();
         const s = performance.now();
         const r = evaluateClassifier(e, test.inputs, test.labels, test.count);
         const evalS = (performance.now() - s) / 1000;

@@ -40,6 +40,12 @@ export { ReshapeOptions, ReshapeOptionsT } from './generated/tflite/reshape-opti
 export { ReducerOptions, ReducerOptionsT } from './generated/tflite/reducer-options.js';
 export { QuantizeOptions, QuantizeOptionsT } from './generated/tflite/quantize-options.js';
 export { DequantizeOptions, DequantizeOptionsT } from './generated/tflite/dequantize-options.js';
+export { TransposeConvOptions, TransposeConvOptionsT } from './generated/tflite/transpose-conv-options.js';
+export { ResizeBilinearOptions, ResizeBilinearOptionsT } from './generated/tflite/resize-bilinear-options.js';
+export { ResizeNearestNeighborOptions, ResizeNearestNeighborOptionsT } from './generated/tflite/resize-nearest-neighbor-options.js';
+export { LeakyReluOptions, LeakyReluOptionsT } from './generated/tflite/leaky-relu-options.js';
+export { PadOptions, PadOptionsT } from './generated/tflite/pad-options.js';
+export { StridedSliceOptions, StridedSliceOptionsT } from './generated/tflite/strided-slice-options.js';
 // Control flow and sparsity: the verifier checks their subgraph indices; tests build them.
 export { IfOptions, IfOptionsT } from './generated/tflite/if-options.js';
 export { WhileOptions, WhileOptionsT } from './generated/tflite/while-options.js';

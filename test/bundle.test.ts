@@ -1,8 +1,9 @@
 // `edgeqat bundle` on a real exported MLP: what ships per engine (sizes, the one WebAssembly
-// variant), that the folder runs with plain `node run.js` from anywhere (no node_modules), answers
-// within 1 s, verifies its files, and is replaced atomically.
+// variant), that the folder runs with plain `node run.js` from anywhere (no node_modules), verifies
+// its files (reading none outside the bundle), and is replaced atomically. How fast it answers is
+// measured by `npm run bench` (bench/time-limits.ts), not asserted here.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,14 +24,12 @@ function folderBytes(dir: string): number {
 
 /** Runs the bundle the way a device does: plain node, from a folder with no node_modules above it. */
 function runBundle(dir: string, args: string[] = ['--json']) {
-  const start = performance.now();
-  const r = spawnSync(process.execPath, [join(dir, 'run.js'), ...args], { cwd: tmpdir(), encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH ?? '' } });
-  return { ...r, ms: performance.now() - start };
+  return spawnSync(process.execPath, [join(dir, 'run.js'), ...args], { cwd: tmpdir(), encoding: 'utf8', timeout: 600_000, env: { PATH: process.env.PATH ?? '' } });
 }
 
 beforeAll(() => {
   model = exportMlp(tmp);
-}, 300_000);
+}, 600_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('edgeqat bundle --engine reference', () => {
@@ -61,14 +60,13 @@ describe('edgeqat bundle --engine reference', () => {
     expect(r.stdout.trim().split('\n')).toHaveLength(Object.keys(manifest.files).length + 1); // + manifest.json
   });
 
-  it('runs with plain node outside the repo and answers within 1 s', () => {
+  it('runs with plain node outside the repo', () => {
     const copy = join(tmp, 'elsewhere', 'a bundle');
     mkdirSync(join(tmp, 'elsewhere'));
     cpSync(out, copy, { recursive: true });
     const r = runBundle(copy);
     expect(r.status, r.stderr).toBe(0);
     const report: RunnerReport = JSON.parse(r.stdout);
-    expect(r.ms).toBeLessThan(1000);
     expect(report).toMatchObject({ runner: 'edgeqat-bundle', device: 'rpi4', engine: 'reference', verified_files: 5 });
     expect(report.p50_us).toBeGreaterThan(0);
     expect(report.iterations).toBeGreaterThanOrEqual(20);
@@ -90,6 +88,27 @@ describe('edgeqat bundle --engine reference', () => {
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^edgeqat-run: error: model\.tflite: does not match manifest\.json .*deploy it again$/m);
+  });
+
+  it('reads no file outside the bundle: names in manifest.json that leave it are refused with one line', () => {
+    const secret = join(tmp, 'secret.txt');
+    writeFileSync(secret, 'not part of any bundle');
+    const cases: [string, (copy: string) => string, RegExp][] = [
+      ['dotdot', () => '../secret.txt', /^edgeqat-run: error: .*manifest\.json: files\."\.\.\/secret\.txt": file name has a '\.\.' segment$/],
+      ['absolute', () => secret, /^edgeqat-run: error: .*manifest\.json: files\..*: file name is an absolute path$/],
+      ['symlink', (copy) => (symlinkSync(secret, join(copy, 'notes.txt')), 'notes.txt'), /^edgeqat-run: error: manifest\.json: file "notes\.txt" resolves \(through a symlink\) outside /],
+    ];
+    for (const [name, plant, message] of cases) {
+      const copy = join(tmp, `hostile-${name}`);
+      cpSync(out, copy, { recursive: true });
+      const m = JSON.parse(readFileSync(join(copy, 'manifest.json'), 'utf8'));
+      m.files[plant(copy)] = { bytes: 22, sha256: 'a'.repeat(64) };
+      writeFileSync(join(copy, 'manifest.json'), JSON.stringify(m));
+      const r = runBundle(copy);
+      expect(r.status, name).toBe(2);
+      expect(r.stderr.trim().split('\n'), name).toHaveLength(1);
+      expect(r.stderr.trim(), name).toMatch(message);
+    }
   });
 
   it('replaces an existing bundle atomically and refuses to overwrite anything else', () => {

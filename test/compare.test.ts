@@ -30,8 +30,8 @@ function expectOneLineError(args: string[], pattern: RegExp): void {
 }
 
 beforeAll(async () => {
-  first = await runCliAsync(['compare', '--model', 'cnn', '--dataset', 'mnist', ...QUICK, '--out', out, '--json', '--quiet'], { timeoutMs: 170_000 });
-}, 180_000);
+  first = await runCliAsync(['compare', '--model', 'cnn', '--dataset', 'mnist', ...QUICK, '--out', out, '--json', '--quiet']);
+}, 600_000);
 
 describe('edgeqat compare', () => {
   it('keeps float/, ptq/ and qat/ with their models and writes compare.json in the report shape', () => {
@@ -64,7 +64,7 @@ describe('edgeqat compare', () => {
 
   it('reuses a finished float run, and prints the table without --json', async () => {
     const created = JSON.parse(readFileSync(join(out, 'float', 'run.json'), 'utf8')).createdAt;
-    const r = await runCliAsync(['compare', '--model', 'cnn', ...QUICK, '--out', out, '--calibration', 'percentile'], { timeoutMs: 170_000 });
+    const r = await runCliAsync(['compare', '--model', 'cnn', ...QUICK, '--out', out, '--calibration', 'percentile']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/reusing the float run/);
     expect(JSON.parse(readFileSync(join(out, 'float', 'run.json'), 'utf8')).createdAt).toBe(created);
@@ -73,7 +73,7 @@ describe('edgeqat compare', () => {
     expect(lines[1]).toMatch(/^model\s+accuracy\s+drop vs float \(points\)\s+size \(bytes\)\s+latency p50$/);
     expect(lines.slice(2).map((l) => l.split(/\s+/)[0])).toEqual(['float', 'ptq', 'qat']);
     expect(JSON.parse(readFileSync(join(out, 'ptq', 'run.json'), 'utf8')).options.calibration).toBe('percentile');
-  }, 180_000);
+  }, 600_000);
 });
 
 describe('edgeqat export --float / --ptq', () => {

@@ -14,9 +14,9 @@ const run = join(tmp, 'cnn');
 
 describe('edgeqat debug on the CNN', () => {
   beforeAll(() => {
-    const r = runCli(['train', '--model', 'cnn', '--limit', '1000', '--batch-size', '32', '--out', run, '--quiet', '--backend', 'wasm'], { timeoutMs: 300_000 });
+    const r = runCli(['train', '--model', 'cnn', '--limit', '1000', '--batch-size', '32', '--out', run, '--quiet', '--backend', 'wasm']);
     expect(r.code, r.stderr).toBe(0);
-  }, 300_000);
+  }, 600_000);
 
   it('prints the per-layer table through the real CLI; a faithful export follows the simulation', () => {
     const r = runCli(['debug', run, '--samples', '20']);

@@ -13,9 +13,9 @@ const run = join(tmp, 'mlp');
 
 describe('edgeqat debug', () => {
   beforeAll(() => {
-    const r = runCli(['train', '--limit', '3000', '--out', run, '--quiet', '--backend', 'wasm'], { timeoutMs: 300_000 });
+    const r = runCli(['train', '--limit', '3000', '--out', run, '--quiet', '--backend', 'wasm']);
     expect(r.code, r.stderr).toBe(0);
-  }, 300_000);
+  }, 600_000);
 
   it('a faithful export follows the simulation at every layer', async () => {
     const r = await runDebug(run, { samples: 50, backend: 'wasm' });

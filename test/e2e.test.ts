@@ -20,10 +20,10 @@ let int8Predictions: number[] = [];
 describe('train -> export -> eval', () => {
   let trainOut = '';
   beforeAll(() => {
-    const r = runCli(['train', '--limit', '3000', '--out', run, '--quiet', '--backend', 'wasm'], { timeoutMs: 300_000 });
+    const r = runCli(['train', '--limit', '3000', '--out', run, '--quiet', '--backend', 'wasm']);
     expect(r.code, r.stderr).toBe(0);
     trainOut = r.stdout;
-  }, 300_000);
+  }, 600_000);
 
   it('writes a run folder with a checkpoint and metrics', () => {
     expect(readdirSync(run).sort()).toEqual(['checkpoints', 'metrics.json', 'run.json']);

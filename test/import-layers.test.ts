@@ -26,6 +26,9 @@ const LAYERS: [prefix: string, layer: number][] = [
   ['toolkit/ptq/', 5],
   ['toolkit/augment/', 5],
   ['toolkit/debug/', 6],
+  ['toolkit/evaluate/', 6], // a .tflite's accuracy, speed, engine agreement
+  ['toolkit/training/', 6], // one training run into a run folder
+  ['toolkit/export/', 6], // run folder or model.json -> .tflite
   ['toolkit/run-folder.ts', 6],
   ['toolkit/accuracy-history.ts', 6],
   ['toolkit/init/', 6],

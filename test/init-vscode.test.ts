@@ -7,8 +7,9 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CONFIG_FILE } from '../toolkit/cli/config.js';
+import { describeNeeding } from './helpers/needs.js';
 import { runCli } from './helpers/run-cli.js';
 import { sshUnavailable, startSshServer, type SshServer } from './helpers/ssh-server.js';
 
@@ -52,7 +53,7 @@ function runTask(task: Task, answers: Record<string, string> = {}, argsOverride?
   const env: NodeJS.ProcessEnv = { ...base };
   for (const [k, v] of Object.entries({ ...tasks.options?.env, ...task.options?.env })) env[k] = substitute(v, base, answers);
   const args = (argsOverride ?? task.args).map((a) => substitute(a, base, answers));
-  const r = spawnSync(task.command, args, { cwd: project, env, encoding: 'utf8', timeout: 300_000 });
+  const r = spawnSync(task.command, args, { cwd: project, env, encoding: 'utf8', timeout: 600_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, error: r.error };
 }
 
@@ -62,7 +63,7 @@ function taskNamed(label: string): Task {
   return t;
 }
 
-describe.skipIf(unavailable)('edgeqat init', () => {
+describeNeeding(unavailable, 'edgeqat init', () => {
   beforeAll(async () => {
     server = await startSshServer();
     const r = runCli(['init', project, '--host', server.host, '--port', String(server.port), '--identity', server.identity, '--deploy-dir', deviceDir]);
@@ -74,7 +75,7 @@ describe.skipIf(unavailable)('edgeqat init', () => {
     const tsx = pathToFileURL(join(repo, 'node_modules/tsx/dist/loader.mjs')).href; // what `--import tsx` loads (tsx's "." export)
     writeFileSync(join(bin, 'edgeqat'), `#!/bin/sh\nexec '${process.execPath}' --import '${tsx}' '${join(repo, 'toolkit/cli/index.ts')}' "$@"\n`);
     chmodSync(join(bin, 'edgeqat'), 0o755);
-  }, 120_000);
+  }, 600_000);
   afterAll(async () => {
     await server?.stop();
     rmSync(tmp, { recursive: true, force: true });
@@ -161,9 +162,3 @@ describe.skipIf(unavailable)('edgeqat init', () => {
     expect(re.exec(line(notAFile.stderr))).toBeNull();
   });
 });
-
-if (unavailable) {
-  describe('edgeqat init', () => {
-    it.skip(`skipped: ${unavailable}`, () => {});
-  });
-}

@@ -33,11 +33,12 @@ describe('model preprocessing metadata', () => {
     const bytes = convertToTflite(qat, { preprocessing: preprocessingOf(data) });
     qat.dispose();
     const p = readPreprocessing(readTfliteModel(bytes, 'm.tflite'), 'm.tflite');
-    expect(p).toEqual({ dataset: 'mnist', mean: 0.1307, std: 0.3081, classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], sampleShape: [28, 28, 1] });
+    expect(p).toEqual({ dataset: 'mnist', mean: [0.1307], std: [0.3081], classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], sampleShape: [28, 28, 1] });
   });
 
   it('reads older entries without class names or sample shape, and none at all', () => {
-    expect(readPreprocessing(withEntry('{"dataset":"mnist","mean":0.1,"std":0.3}'), 'm')).toEqual({ dataset: 'mnist', mean: 0.1, std: 0.3 });
+    expect(readPreprocessing(withEntry('{"dataset":"mnist","mean":0.1,"std":0.3}'), 'm')).toEqual({ dataset: 'mnist', mean: [0.1], std: [0.3] });
+    expect(readPreprocessing(withEntry('{"dataset":"c","mean":[0.4,0.5,0.6],"std":[0.2,0.3,0.4]}'), 'm')).toEqual({ dataset: 'c', mean: [0.4, 0.5, 0.6], std: [0.2, 0.3, 0.4] });
     expect(readPreprocessing({ metadata: [] }, 'm')).toBeUndefined();
   });
 
@@ -45,6 +46,10 @@ describe('model preprocessing metadata', () => {
     for (const [text, pattern] of [
       ['not json', /m: metadata edgeqat_preprocessing: not JSON/],
       ['{"dataset":"mnist","mean":0,"std":0}', /std/],
+      ['{"dataset":"mnist","mean":[0,0],"std":[1,-1]}', /std/],
+      ['{"dataset":"mnist","mean":[0,0],"std":[1]}', /std: 1 values, mean has 2/],
+      ['{"dataset":"mnist","mean":"0","std":1}', /mean/],
+      ['{"dataset":"mnist","mean":[],"std":[]}', /mean/],
       ['{"dataset":"mnist","mean":0,"std":1,"classNames":[1,2]}', /classNames/],
       ['{"dataset":"mnist","mean":0,"std":1,"classNames":[]}', /classNames/],
       ['{"dataset":"mnist","mean":0,"std":1,"sampleShape":[28,-1]}', /sampleShape/],

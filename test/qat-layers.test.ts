@@ -133,18 +133,21 @@ describe('QAT layers', () => {
     expect(b).toEqual(a);
   });
 
-  it('checkQuantizable rejects a layer with a supported: false row (Conv2DTranspose) with one line naming the layer, its class, the reason and the supported classes', () => {
+  it('checkQuantizable rejects a layer with a supported: false row (SimpleRNN) with one line naming the layer, its class, the reason and the supported classes', () => {
     const model = tfl.sequential({
-      layers: [
-        tfl.layers.conv2dTranspose({ inputShape: [28, 28, 1], filters: 4, kernelSize: 3, name: 'my_deconv' }),
-        tfl.layers.flatten({ name: 'flat' }),
-        tfl.layers.dense({ units: 10, name: 'head' }),
-      ],
+      layers: [tfl.layers.simpleRNN({ inputShape: [28, 28], units: 4, recurrentInitializer: 'glorotUniform', name: 'my_rnn' }), tfl.layers.dense({ units: 10, name: 'head' })],
     });
-    const msg = expectUnsupported(() => checkQuantizable(model), ["'my_deconv'", 'Conv2DTranspose', 'not emitted yet', 'supported: InputLayer, Dense, Conv2D']);
-    expect(msg).toMatch(/^layer 'my_deconv' \(Conv2DTranspose\) cannot be quantized: TRANSPOSE_CONV is not emitted yet \(supported: InputLayer, Dense, Conv2D, .*Softmax\)$/);
+    const msg = expectUnsupported(() => checkQuantizable(model), ["'my_rnn'", 'SimpleRNN', 'recurrent layers', 'supported: InputLayer, Dense, Conv2D']);
+    expect(msg).toMatch(/^layer 'my_rnn' \(SimpleRNN\) cannot be quantized: recurrent layers have no full-integer int8 TFLite builtin \(supported: InputLayer, Dense, Conv2D, .*Softmax\)$/);
     // prepareQat checks first, before building anything.
-    expectUnsupported(() => prepareQat(model), ["'my_deconv'", 'Conv2DTranspose']);
+    expectUnsupported(() => prepareQat(model), ["'my_rnn'", 'SimpleRNN']);
+  });
+
+  it("an UpSampling2D whose interpolation has no op stops prepare with one line naming the layer and the ones that do", () => {
+    const model = tfl.sequential({ layers: [tfl.layers.conv2d({ inputShape: [8, 8, 1], filters: 2, kernelSize: 3, name: 'c' }), tfl.layers.upSampling2d({ size: [2, 2], name: 'up' }), tfl.layers.flatten({ name: 'f' })] });
+    // TF.js validates interpolation itself ('nearest' | 'bilinear'); a config from a file can say otherwise.
+    (model.getLayer('up') as unknown as { interpolation: string }).interpolation = 'bicubic';
+    expect(expectUnsupported(() => prepareQat(model), ["'up'"])).toBe("layer 'up' (UpSampling2D) cannot be quantized: interpolation 'bicubic' is not supported (nearest, bilinear)");
   });
 
   it('checkQuantizable rejects LSTM (a supported: false row) and a layer without any rule, after accepting the supported ones before it', () => {

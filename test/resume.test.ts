@@ -46,14 +46,14 @@ function trainAndInterrupt(args: string[], atPercent: number): Promise<{ code: n
 describe('interrupt and resume', () => {
   it('SIGINT mid-run saves a checkpoint (exit 130); --resume ends with the uninterrupted weights', async () => {
     const a = join(tmp, 'a');
-    const full = runCli(['train', ...ARGS, '--out', a, '--quiet'], { timeoutMs: 300_000 });
+    const full = runCli(['train', ...ARGS, '--out', a, '--quiet']);
     expect(full.code, full.stderr).toBe(0);
 
     const b = join(tmp, 'b');
     const stopped = await trainAndInterrupt([...ARGS, '--out', b], 30);
     expect(stopped.code, stopped.stderr).toBe(130);
     expect(errorLines(stopped.stderr).at(-1)).toMatch(/interrupted at step \d+: checkpoint saved in .* \(continue with: edgeqat train --resume /);
-    const resumed = runCli(['train', '--resume', b, '--quiet'], { timeoutMs: 300_000 });
+    const resumed = runCli(['train', '--resume', b, '--quiet']);
     expect(resumed.code, resumed.stderr).toBe(0);
 
     const wa = finalWeights(a);

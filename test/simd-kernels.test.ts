@@ -8,7 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fakeQuantBackward, fakeQuantForward, resolveParams, setSimdEnabled, useSimd, type FakeQuantAttrs } from '../toolkit/qat/kernels/fake-quant-math.js';
-import { simdMinMax } from '../toolkit/qat/kernels/simd/simd-kernels.js';
+import { heapMinMax, simdMinMax } from '../toolkit/qat/kernels/simd/simd-kernels.js';
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { initBackend } from '../toolkit/engine/backend.js';
+import { registerFakeQuantKernels, runFusedFakeQuant } from '../toolkit/qat/kernels/fake-quant-kernel.js';
 import { mulberry32 } from '../toolkit/engine/seeded-random.js';
 
 const repoRoot = join(import.meta.dirname, '..');
@@ -46,6 +50,31 @@ function bothPaths<T>(run: () => T): [T, T] {
 function bits(a: Float32Array): Uint32Array {
   return new Uint32Array(a.buffer, a.byteOffset, a.length);
 }
+
+describe('SIMD fake-quant kernels in place on the wasm backend heap', () => {
+  it('fake-quant forward/gradient kernels and the observer min/max give the JS loops\' bits', async () => {
+    await initBackend('wasm');
+    registerFakeQuantKernels();
+    for (const [n, s, zp] of [[1003, 0.0078125, -3], [4096, 0.05, 10], [66, 1, 0]] as const) {
+      const x = edgeData(n, s, n);
+      const dy = Float32Array.from(edgeData(n, 1, n + 1), (v) => (Number.isFinite(v) ? v : 1));
+      const attrs = { mode: 'affine', scale: [s], zeroPoint: [zp], qmin: -128, qmax: 127, axis: -1 } as unknown as tf.NamedAttrMap;
+      const run = () =>
+        tf.tidy(() => {
+          const xt = tf.tensor1d(x);
+          const y = runFusedFakeQuant(xt, attrs as unknown as FakeQuantAttrs);
+          const g = tf.engine().runKernel('EdgeqatFakeQuantGrad', { x: xt, dy: tf.tensor1d(dy) }, attrs) as tf.Tensor;
+          return [y.dataSync() as Float32Array, g.dataSync() as Float32Array];
+        });
+      const [js, simd] = bothPaths(run);
+      expect(bits(simd[0])).toEqual(bits(js[0]));
+      expect(bits(simd[1])).toEqual(bits(js[1]));
+      const t = tf.tensor1d(x);
+      expect(heapMinMax(tf.backend() as BackendWasm, t)).toEqual(simdMinMax(x));
+      t.dispose();
+    }
+  });
+});
 
 describe('SIMD fake-quant kernels', () => {
   it('are in use for large arrays', () => {

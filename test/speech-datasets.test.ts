@@ -220,7 +220,7 @@ describe('wav: folders', () => {
   });
 
   it('bad folders: one line each', () => {
-    expectDatasetError(`wav:${two('wav-no-test', (f) => delete f['test/hum/c.wav'] && delete f['test/whistle/c.wav'])}`, /no test\/ sub-folder/);
+    expectDatasetError(`wav:${two('wav-no-test', (f) => delete f['test/hum/c.wav'] && delete f['test/whistle/c.wav'])}`, /has train\/ but no test\/ sub-folder/);
     expectDatasetError(`wav:${two('wav-extra', (f) => (f['test/bark/d.wav'] = tone(400)))}`, /class folder\(s\) bark not in train\//);
     const empty = two('wav-empty');
     mkdirSync(join(empty, 'train', 'silent'));
@@ -231,6 +231,22 @@ describe('wav: folders', () => {
   it('an empty folder', () => {
     const dir = join(tmp, 'wav-nothing');
     mkdirSync(dir);
-    expectDatasetError(`wav:${dir}`, /no train\/ and test\/ sub-folders/);
+    expectDatasetError(`wav:${dir}`, /no class folders/);
+  });
+
+  it('without train/ and test/: the class folders hold the training clips, split by --val-split', () => {
+    const files: Record<string, Uint8Array> = {};
+    for (let i = 0; i < 5; i++) {
+      files[`hum/${i}.wav`] = tone(100 + 10 * i);
+      files[`whistle/${i}.wav`] = tone(1500 + 10 * i);
+    }
+    const dir = folder('wav-flat', files);
+    expectDatasetError(`wav:${dir}`, /no test\/ folder to evaluate on: hold out a share of the clips with --val-split/);
+    const d = loadDataset(`wav:${dir}`, { valSplit: { fraction: 0.4, seed: 3 } });
+    expect([d.train!.count, d.test!.count]).toEqual([6, 4]);
+    expect(counts(d.test!.labels).slice(0, 2)).toEqual([2, 2]);
+    // The held-out samples keep their clips and sources (bundles ship them).
+    expect(d.test!.clips!.length).toBe(4 * 16000);
+    expect(d.test!.sources!.every((s) => /^(hum|whistle)\/\d\.wav$/.test(s))).toBe(true);
   });
 });

@@ -24,6 +24,8 @@ import {
 } from '../schemas/tflite.js';
 import { packModel } from './helpers/tflite-model.js';
 import { verifierProblem } from './helpers/verifier-problem.js';
+import { leakyReluCases } from './conformance/cases/leaky-relu.js';
+import { padCases } from './conformance/cases/pad.js';
 
 const CNN = new Uint8Array(readFileSync(join(import.meta.dirname, 'fixtures', 'verifier', 'tf-cnn-int8.tflite')));
 
@@ -85,6 +87,24 @@ describe('operator rules', () => {
   it('refuse a zero stride in STRIDED_SLICE and a PACK count that is not its input count', () => {
     expect(problem(cnn((m) => (m.buffers[tensors(m)[2]!.buffer] = new BufferT([0, 0, 0, 0]))))).toBe('cnn.tflite: operator 8 (STRIDED_SLICE): strides tensor 2 holds a 0 stride');
     expect(problem(cnn((m) => ((ops(m)[9]!.builtinOptions as { valuesCount: number }).valuesCount = 3)))).toBe('cnn.tflite: operator 9 (PACK): values_count 3 but 2 inputs');
+  });
+
+  it('refuse a negative or mismatched PAD padding, and a LEAKY_RELU alpha that is not finite', () => {
+    const edit = (model: Uint8Array, f: (m: ModelT) => void) => {
+      const m = Model.getRootAsModel(new ByteBuffer(model)).unpack();
+      f(m);
+      return packModel(m);
+    };
+    // Conformance models: tensor 0 input, 1 paddings [4,2] (constant), 2 output [1,7,8,3].
+    const padModel = padCases()[0]!.model;
+    verifyTfliteModel(padModel);
+    const paddings = (m: ModelT) => m.buffers[tensors(m)[1]!.buffer]!;
+    const negative = edit(padModel, (m) => (paddings(m).data = Array.from(new Uint8Array(Int32Array.from([0, 0, 1, 1, -1, 1, 0, 0]).buffer))));
+    expect(problem(negative)).toBe('cnn.tflite: operator 0 (PAD): paddings tensor 1 holds a negative padding');
+    expect(problem(edit(padModel, (m) => declare(m, 2, [1, 7, 7, 3])))).toBe('cnn.tflite: operator 0 (PAD): output tensor 2 has shape [1,7,7,3], expected [1,7,8,3]');
+    const leaky = leakyReluCases()[0]!.model;
+    verifyTfliteModel(leaky);
+    expect(problem(edit(leaky, (m) => (options<{ alpha: number }>(m, 0).alpha = NaN)))).toBe('cnn.tflite: operator 0 (LEAKY_RELU): alpha is NaN, expected a finite value');
   });
 
   it('refuse operators out of execution order, of version 0, or with an unknown bias type', () => {

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { initBackend } from '../toolkit/engine/backend.js';
 import { mulberry32 } from '../toolkit/engine/seeded-random.js';
 import { registerWasmBackpropKernels, useFastWasmConv2DBackpropInput, WASM_BACKPROP_KERNELS } from '../toolkit/engine/kernels/wasm-backprop/index.js';
-import { setIm2colChunkFloats } from '../toolkit/engine/kernels/wasm-backprop/conv2d-backprop-filter.js';
+import { setConvFilterGradSimd, setIm2colChunkFloats } from '../toolkit/engine/kernels/wasm-backprop/conv2d-backprop-filter.js';
+import { setDepthwiseFilterGradSimd } from '../toolkit/engine/kernels/wasm-backprop/depthwise-conv2d-native-backprop-filter.js';
 import { isEdgeqatError } from '../runtime/errors.js';
 
 type Shape4 = [number, number, number, number];
@@ -31,13 +32,13 @@ function randomArray(n: number, random: () => number): Float32Array {
 
 const size = (shape: number[]) => shape.reduce((a, d) => a * d, 1);
 
-/** A random conv geometry whose output is not empty. */
-function randomGeometry(random: () => number, depthwise: boolean) {
+/** A random conv geometry whose output is not empty; `outChannels` (depthwise: the multiplier) when given. */
+function randomGeometry(random: () => number, depthwise: boolean, outChannels?: () => number) {
   const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
   for (;;) {
     const batch = int(1, 3);
     const inShape: Shape4 = [batch, int(1, 13), int(1, 13), int(1, 16)];
-    const filterShape: Shape4 = [int(1, 5), int(1, 5), inShape[3], depthwise ? int(1, 2) : int(1, 16)];
+    const filterShape: Shape4 = [int(1, 5), int(1, 5), inShape[3], depthwise ? (outChannels?.() ?? int(1, 2)) : (outChannels?.() ?? int(1, 16))];
     // Mostly the stride 1-2 of real models, sometimes 3 and non-square.
     const s = random() < 0.15 ? 3 : int(1, 2);
     const strides: [number, number] = random() < 0.2 ? [s, int(1, 2)] : [s, s];
@@ -63,11 +64,11 @@ function randomGeometry(random: () => number, depthwise: boolean) {
   }
 }
 
-function randomCases(kernelName: string, n: number, seed: number): Case[] {
+function randomCases(kernelName: string, n: number, seed: number, outChannels?: () => number): Case[] {
   const random = mulberry32(seed);
   return Array.from({ length: n }, (): Case => {
     const depthwise = kernelName.startsWith('Depthwise');
-    const g = randomGeometry(random, depthwise);
+    const g = randomGeometry(random, depthwise, outChannels && (() => outChannels()));
     const label = `${kernelName} x${JSON.stringify(g.inShape)} w${JSON.stringify(g.filterShape)} s${g.strides} pad ${JSON.stringify(g.pad)}${g.dimRoundingMode ? ` ${g.dimRoundingMode}` : ''}`;
     const common = { strides: g.strides, pad: g.pad, dimRoundingMode: g.dimRoundingMode } as unknown as tf.NamedAttrMap;
     const dy = { shape: g.outShape, values: randomArray(size(g.outShape), random) };
@@ -265,6 +266,34 @@ describe('wasm conv backprop kernels', () => {
   });
 
   it('tf.grads of a conv + depthwise model: same gradients on wasm as on cpu', modelGradientsMatch);
+
+  it('DepthwiseConv2dNativeBackpropFilter with multiplier 1 and channels a multiple of 4 (the SIMD loop): wasm == cpu on 60 random shapes, and == the JS loop', async () => {
+    const cases = randomCases(tf.DepthwiseConv2dNativeBackpropFilter, 300, 4141, () => 1).filter((c) => c.inputs.x.shape[3] % 4 === 0).slice(0, 60);
+    expect(cases.length).toBeGreaterThan(10);
+    const want = await onBackend('cpu', () => cases.map(runCase));
+    const got = await onBackend('wasm', () => cases.map(runCase));
+    const old = setDepthwiseFilterGradSimd(false);
+    const js = cases.map(runCase);
+    setDepthwiseFilterGradSimd(old);
+    cases.forEach((c, i) => {
+      expectClose(got[i], want[i], c.label);
+      expectClose(got[i], js[i], `${c.label} (vs JS)`);
+    });
+  });
+
+  it('Conv2DBackpropFilter with output channels a multiple of 8 (the SIMD GEMM): wasm == cpu on 60 random shapes and attrs, and == the im2col path', async () => {
+    const random = mulberry32(31);
+    const cases = randomCases(tf.Conv2DBackpropFilter, 60, 3131, () => 8 * (1 + Math.floor(random() * 3)));
+    const want = await onBackend('cpu', () => cases.map(runCase));
+    const got = await onBackend('wasm', () => cases.map(runCase));
+    const old = setConvFilterGradSimd(false);
+    const im2col = cases.map(runCase);
+    setConvFilterGradSimd(old);
+    cases.forEach((c, i) => {
+      expectClose(got[i], want[i], c.label);
+      expectClose(got[i], im2col[i], `${c.label} (vs im2col)`);
+    });
+  });
 });
 
 describe('useFastWasmConv2DBackpropInput (opt-in: replaces the backend kernel)', () => {
@@ -313,5 +342,78 @@ describe('useFastWasmConv2DBackpropInput (opt-in: replaces the backend kernel)',
   it('tf.grads of the conv + depthwise model still match cpu', async () => {
     useFastWasmConv2DBackpropInput();
     await modelGradientsMatch();
+  });
+});
+
+/** Random max-pool cases; values on a coarse grid so that windows often hold ties (as int8 grids do). */
+function maxPoolCases(n: number, seed: number, channels: () => number): Case[] {
+  const random = mulberry32(seed);
+  const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
+  const cases: Case[] = [];
+  while (cases.length < n) {
+    const inShape: Shape4 = [int(1, 3), int(1, 12), int(1, 12), channels()];
+    const filterSize: [number, number] = [int(1, 3), int(1, 3)];
+    const strides: [number, number] = [int(1, 3), int(1, 3)];
+    const pad = random() < 0.5 ? 'same' : 'valid';
+    let info: tf.backend_util.Conv2DInfo;
+    try {
+      info = tf.backend_util.computePool2DInfo(inShape, filterSize, strides, 1, pad);
+    } catch {
+      continue;
+    }
+    if (info.outHeight < 1 || info.outWidth < 1) continue;
+    const input = Float32Array.from({ length: size(inShape) }, () => Math.round(random() * 6 - 3) / 2);
+    // `output` is not read by either kernel (both find the maxima in `input`); given for the signature.
+    cases.push({
+      label: `MaxPoolGrad x${JSON.stringify(inShape)} f${filterSize} s${strides} ${pad}`,
+      kernelName: tf.MaxPoolGrad,
+      inputs: { dy: { shape: info.outShape, values: randomArray(size(info.outShape), random) }, input: { shape: inShape, values: input }, output: { shape: info.outShape, values: new Float32Array(size(info.outShape)) } },
+      attrs: { filterSize, strides, pad } as unknown as tf.NamedAttrMap,
+    });
+  }
+  return cases;
+}
+
+describe('useFastWasmMaxPoolGrad (replaces the backend kernel)', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+  });
+
+  it('is installed by initBackend(wasm)', () => {
+    expect(tf.getKernel(tf.MaxPoolGrad, 'wasm')?.kernelFunc.name).toBe('fastMaxPoolGrad');
+  });
+
+  it('MaxPoolGrad: wasm == cpu on 60 random shapes with ties: the same maxima get gradient (channels multiple of 4: SIMD; others: JS)', async () => {
+    const random = mulberry32(77);
+    const cases = [...maxPoolCases(40, 5, () => 4 * (1 + Math.floor(random() * 4))), ...maxPoolCases(20, 6, () => 1 + Math.floor(random() * 7))];
+    const want = await onBackend('cpu', () => cases.map(runCase));
+    const got = await onBackend('wasm', () => cases.map(runCase));
+    cases.forEach((c, i) => {
+      // Which input positions receive gradient is the tie rule, exactly; the values are sums of
+      // overlapping windows' dy (float64 in the cpu kernel, float32 here).
+      expect(Array.from(got[i], (v) => v !== 0), c.label).toEqual(Array.from(want[i], (v) => v !== 0));
+      expectClose(got[i], want[i], c.label);
+    });
+  });
+
+  it('does not leak wasm tensors', async () => {
+    await expectNoLeaks(maxPoolCases(10, 8, () => 8));
+  });
+});
+
+describe('useSharedWasmIdentity (replaces the backend kernel)', () => {
+  it('tf.clone shares the data: same values, independent lifetimes, no leak', async () => {
+    await initBackend('wasm');
+    expect(tf.getKernel(tf.Identity, 'wasm')?.kernelFunc.name).toBe('fastIdentity');
+    const before = tf.engine().backend.numDataIds();
+    const a = tf.tensor([1, 2, 3, 4]);
+    const b = tf.clone(a);
+    expect(tf.engine().backend.numDataIds()).toBe(before + 1);
+    a.dispose();
+    expect(Array.from(b.dataSync())).toEqual([1, 2, 3, 4]);
+    b.dispose();
+    expect(tf.engine().backend.numDataIds()).toBe(before);
+    const s = tf.clone(tf.tensor(['x', 'y']));
+    expect(s.dataSync()).toEqual(['x', 'y']);
   });
 });

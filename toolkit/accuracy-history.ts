@@ -5,6 +5,7 @@
 // keeps the points up to its checkpoint. Evaluation changes no weights and no optimizer state.
 // Cost: 1,000 CNN images take ≈0.8 s on wasm, ≈10 s per 6,000-step epoch (≈2% of its training).
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { countMatches } from '../runtime/accuracy.js';
 import type { Split } from '../runtime/datasets/datasets.js';
 import { predictClasses, type TrainProgress } from './engine/train.js';
 
@@ -33,9 +34,7 @@ export const POINTS_PER_EPOCH = 12;
 function accuracyOf(model: tfl.LayersModel, data: LabelledImages, count: number): number {
   const per = data.inputs.length / data.count;
   const predictions = predictClasses(model, data.inputs.subarray(0, count * per), count);
-  let correct = 0;
-  for (let i = 0; i < count; i++) if (predictions[i] === data.labels[i]) correct++;
-  return correct / count;
+  return countMatches(predictions, data.labels, count) / count;
 }
 
 export class AccuracyRecorder {

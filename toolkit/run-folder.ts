@@ -11,24 +11,37 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { AudioFrontEnd } from '../runtime/audio/front-end.js';
+import { readFrontEnd, type AudioFrontEnd } from '../runtime/audio/front-end.js';
+import { JsonFields } from '../runtime/json-fields.js';
 import { writeFileAtomic, writeJsonAtomic } from '../runtime/atomic-write.js';
 import { EdgeqatError } from '../runtime/errors.js';
-import type { ModelPreprocessing } from '../runtime/model-metadata.js';
+import type { LoadDatasetOptions, Normalization } from '../runtime/datasets/dataset.js';
+import { normalizationFrom } from '../runtime/datasets/pixels.js';
+import type { ValSplit } from '../runtime/datasets/val-split.js';
+import type { ResizeMode } from '../runtime/images/resize.js';
+import { recordedLoadOptions, type ModelPreprocessing } from '../runtime/model-metadata.js';
+import { pathInside } from '../runtime/path-inside.js';
 import type { AccuracyPoint } from './accuracy-history.js';
+import { checkWeightBytes } from './models/weight-manifest.js';
 import type { JsAdam } from './engine/optim/adam.js';
 import type { LossPoint, TrainPosition } from './engine/train.js';
 // Side effect: registers the QAT layer classes so checkpoints deserialize.
 import './qat/layers/index.js';
+import './models/layers/cropping-1d.js'; // registers Cropping1D (not in TF.js) before any model loads
 
 export interface RunInfo {
   model: string;
   dataset: string;
-  normalization: { mean: number; std: number };
+  /** Per channel; run.json files from before colour inputs hold one number each (upgraded on read). */
+  normalization: Normalization;
   numClasses: number;
   /** Class names in label order and one sample's shape (absent in runs from before they were kept). */
   classNames?: string[];
   sampleShape?: number[];
+  /** How image files were fitted to sampleShape (image folders only). */
+  resize?: ResizeMode;
+  /** The training samples held out for evaluation (--val-split); the data set's test split otherwise. */
+  valSplit?: ValSplit;
   /** Audio runs: the front end that made the inputs (recorded with the exported model). */
   audio?: AudioFrontEnd;
   inputShape: number[];
@@ -102,17 +115,26 @@ export async function saveCheckpoint(dir: string, model: tfl.LayersModel, optimi
   writeJsonAtomic(join(folder, 'state.json'), state);
   writeFileAtomic(join(root, LATEST), name + '\n');
   for (const entry of readdirSync(root)) {
-    if (entry !== name && entry !== LATEST && entry.startsWith('step-')) rmSync(join(root, entry), { recursive: true, force: true });
+    // Older checkpoints, and temp files of `latest` left by a process killed while writing it.
+    const stale = (entry.startsWith('step-') && entry !== name) || entry.startsWith(`.${LATEST}.tmp-`);
+    if (stale) rmSync(join(root, entry), { recursive: true, force: true });
   }
 }
 
-/** The preprocessing metadata of a run's models (older runs have no class names or sample shape). */
+/** The preprocessing metadata of a run's models (older runs have no class names, sample shape or split). */
 export function runPreprocessing(info: RunInfo): ModelPreprocessing {
   const p: ModelPreprocessing = { dataset: info.dataset, ...info.normalization };
   if (info.classNames) p.classNames = info.classNames;
   if (info.sampleShape) p.sampleShape = info.sampleShape;
+  if (info.valSplit) p.valSplit = info.valSplit;
+  if (info.resize) p.resize = info.resize;
   if (info.audio) p.audio = info.audio;
   return p;
+}
+
+/** How to load a run's data set as it was trained (normalisation, held-out split, image fit). */
+export function runLoadOptions(info: RunInfo): LoadDatasetOptions {
+  return recordedLoadOptions(runPreprocessing(info));
 }
 
 export function writeRunFiles(dir: string, info: RunInfo, metrics: RunMetrics): void {
@@ -138,14 +160,42 @@ function readJsonOrNull<T>(path: string): T | null {
   }
 }
 
-/** `dir`/run.json, or null when there is none or it does not parse. */
+/** `dir`/run.json, or null when there is none or it is not a valid run.json. */
 export function readRunInfoOrNull(dir: string): RunInfo | null {
-  return readJsonOrNull<RunInfo>(join(dir, 'run.json'));
+  try {
+    return readRunInfo(dir);
+  } catch {
+    return null;
+  }
 }
 
 /** `dir`/metrics.json, or null when there is none or it does not parse. */
 export function readRunMetricsOrNull(dir: string): RunMetrics | null {
   return readJsonOrNull<RunMetrics>(join(dir, 'metrics.json'));
+}
+
+/** The run folder has a `latest` checkpoint pointer (a run killed before its first checkpoint has none). */
+export function hasCheckpoint(dir: string): boolean {
+  return existsSync(join(dir, CHECKPOINTS, LATEST));
+}
+
+/**
+ * run.json of a run folder, its normalisation in the per-channel form (older files hold one number
+ * each); missing is one line saying how to make a run folder.
+ */
+export function readRunInfo(dir: string): RunInfo {
+  const path = join(dir, 'run.json');
+  if (!existsSync(path)) throw new EdgeqatError('E_RUN_FOLDER', `${dir}: not a run folder (no run.json; create one with 'edgeqat train --out ${dir}')`);
+  const info = readJson<RunInfo>(path, 'run.json');
+  if (typeof info?.model !== 'string' || typeof info?.dataset !== 'string' || typeof info?.options !== 'object' || info.options === null) {
+    throw new EdgeqatError('E_RUN_FOLDER', `${path}: not an edgeqat run.json (no model, dataset or options)`);
+  }
+  const raw = info.normalization as unknown as { mean?: unknown; std?: unknown } | undefined;
+  const n = raw ? normalizationFrom(raw.mean, raw.std) : null;
+  if (!n) throw new EdgeqatError('E_RUN_FOLDER', `${path}: normalization: expected {mean, std} numbers or arrays`);
+  // A run's front end goes into its exported model: read as strictly as a model's metadata.
+  const audio = info.audio === undefined ? undefined : readFrontEnd(JsonFields.root(info.audio, `${path}: audio`, 'E_RUN_FOLDER'));
+  return { ...info, normalization: n, ...(audio ? { audio } : {}) };
 }
 
 function latestCheckpoint(dir: string): string {
@@ -154,10 +204,18 @@ function latestCheckpoint(dir: string): string {
     throw new EdgeqatError('E_RUN_FOLDER', `${dir}: not a run folder (no ${CHECKPOINTS}/${LATEST}; create one with 'edgeqat train --out ${dir}')`);
   }
   const name = readFileSync(pointer, 'utf8').trim();
-  if (!/^step-\d+$/.test(name) || !existsSync(join(dir, CHECKPOINTS, name))) {
-    throw new EdgeqatError('E_RUN_FOLDER', `${pointer}: names a missing checkpoint '${name.slice(0, 40)}'`);
-  }
-  return join(dir, CHECKPOINTS, name);
+  if (!/^step-\d+$/.test(name)) throw new EdgeqatError('E_RUN_FOLDER', `${pointer}: names ${JSON.stringify(name.slice(0, 40))}, not a checkpoint folder (step-NNNNNNN)`);
+  const folder = pathInside(join(dir, CHECKPOINTS), name, { code: 'E_RUN_FOLDER', source: pointer, what: 'checkpoint' });
+  if (!existsSync(folder)) throw new EdgeqatError('E_RUN_FOLDER', `${pointer}: names a missing checkpoint '${name}'`);
+  return folder;
+}
+
+/** A checkpoint's binary file, refused unless it holds exactly the bytes its manifest entries promise. */
+function readCheckpointBin(path: string, entries: tf.io.WeightsManifestEntry[], what: string): ArrayBuffer {
+  if (!existsSync(path)) throw new EdgeqatError('E_RUN_FOLDER', `${path}: missing ${what}`);
+  const bin = readFileSync(path);
+  checkWeightBytes(entries, bin.length, path, 'E_RUN_FOLDER');
+  return bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength);
 }
 
 export interface LoadedRun {
@@ -170,19 +228,13 @@ export interface LoadedRun {
 export async function loadRun(dir: string): Promise<LoadedRun> {
   const folder = latestCheckpoint(dir);
   const json = readJson<{ modelTopology: tf.io.ModelArtifacts['modelTopology']; weightsManifest: tf.io.WeightsManifestConfig }>(join(folder, 'model.json'), 'the checkpoint');
-  const info = readJson<RunInfo>(join(dir, 'run.json'), 'run.json');
+  const info = readRunInfo(dir);
   const state = readJson<CheckpointState>(join(folder, 'state.json'), 'the checkpoint state');
-  const weightsPath = join(folder, 'weights.bin');
-  if (!existsSync(weightsPath)) throw new EdgeqatError('E_RUN_FOLDER', `${weightsPath}: missing checkpoint weights`);
-  const bin = readFileSync(weightsPath);
+  if (!Array.isArray(json?.weightsManifest)) throw new EdgeqatError('E_RUN_FOLDER', `${join(folder, 'model.json')}: no weightsManifest`);
+  const weightSpecs = json.weightsManifest.flatMap((g) => g.weights);
+  const weightData = readCheckpointBin(join(folder, 'weights.bin'), weightSpecs, 'checkpoint weights');
   try {
-    const model = await tfl.loadLayersModel(
-      tf.io.fromMemory({
-        modelTopology: json.modelTopology,
-        weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
-        weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
-      }),
-    );
+    const model = await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData }));
     return { model, info, checkpoint: folder, state };
   } catch (e) {
     throw new EdgeqatError('E_RUN_FOLDER', `${dir}: checkpoint does not load (${(e as Error).message.split('\n')[0]})`);
@@ -194,8 +246,8 @@ export function restoreOptimizer(checkpoint: string, model: tfl.LayersModel, opt
   const specsPath = join(checkpoint, 'optimizer.json');
   if (!existsSync(specsPath)) return;
   const specs = readJson<tf.io.WeightsManifestEntry[]>(specsPath, 'optimizer state');
-  const bin = readFileSync(join(checkpoint, 'optimizer.bin'));
-  const named = tf.io.decodeWeights(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength), specs);
+  if (!Array.isArray(specs)) throw new EdgeqatError('E_RUN_FOLDER', `${specsPath}: not a list of optimizer weights`);
+  const named = tf.io.decodeWeights(readCheckpointBin(join(checkpoint, 'optimizer.bin'), specs, 'optimizer state'), specs);
   for (const w of model.trainableWeights) {
     const m = named[`${w.originalName}/m`];
     const v = named[`${w.originalName}/v`];

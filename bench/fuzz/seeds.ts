@@ -14,9 +14,12 @@ export interface Seed {
 
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/', import.meta.url));
 
-/** Every .tflite under test/fixtures/ and test/fixtures/verifier/: TF converter and edgeqat output. */
+/**
+ * Every .tflite under test/fixtures/, test/fixtures/verifier/ (TF converter and edgeqat output) and
+ * test/fixtures/op-seeds/ (edgeqat's export of each op's parity case: make-op-seeds.ts).
+ */
 export function defaultSeedFiles(): string[] {
-  return [FIXTURES, join(FIXTURES, 'verifier')].flatMap((dir) =>
+  return [FIXTURES, join(FIXTURES, 'verifier'), join(FIXTURES, 'op-seeds')].flatMap((dir) =>
     readdirSync(dir)
       .filter((f) => f.endsWith('.tflite'))
       .sort()

@@ -28,7 +28,7 @@ import {
 import { RUN_JS } from './run-js.js';
 
 export interface SampleSource extends BundleSamples {
-  /** count*rows*cols raw pixels. */
+  /** count*rows*cols*channels raw pixels. */
   pixels: Uint8Array;
   labels: Uint8Array;
 }
@@ -87,7 +87,8 @@ export async function makeBundle(modelPath: string, opts: MakeBundleOptions): Pr
     let samples: BundleSamples | null = null;
     if (opts.samples) {
       const { pixels, labels, ...info } = opts.samples;
-      put(BUNDLE_FILES.sampleImages, encodeIdx([info.count, info.rows, info.cols], pixels));
+      const channels = info.channels ?? 1;
+      put(BUNDLE_FILES.sampleImages, encodeIdx(channels === 1 ? [info.count, info.rows, info.cols] : [info.count, info.rows, info.cols, channels], pixels));
       put(BUNDLE_FILES.sampleLabels, encodeIdx([info.count], labels));
       samples = info;
     }

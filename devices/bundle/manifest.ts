@@ -5,7 +5,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EdgeqatError } from '../../runtime/errors.js';
+import type { Normalization } from '../../runtime/datasets/dataset.js';
+import { normalizationFrom } from '../../runtime/datasets/pixels.js';
 import { JsonFields, parseJson } from '../../runtime/json-fields.js';
+import { relativeNameProblem } from '../../runtime/path-inside.js';
 import { validateProfile, WASM_VARIANTS, type DeviceProfile, type WasmVariant } from '../profiles.js';
 
 export const BUNDLE_FORMAT = 'edgeqat-bundle';
@@ -37,8 +40,10 @@ export interface BundleSamples {
   count: number;
   rows: number;
   cols: number;
-  /** (pixel/255 - mean)/std, as the model was trained. */
-  normalization: { mean: number; std: number };
+  /** Channels last; 1 (grayscale) when absent (bundles from before colour samples). */
+  channels?: number;
+  /** (pixel/255 - mean[c])/std[c], as the model was trained (older bundles: one number each). */
+  normalization: Normalization;
 }
 
 /** Test clips shipped with an audio model (the device runs them through the model's front end). */
@@ -110,6 +115,10 @@ export function parseManifest(value: unknown, where: string): BundleManifest {
     const w = f.object('wasm').onlyKeys(['variant', 'files']);
     const files = w.raw('files');
     if (!Array.isArray(files) || !files.every((x) => typeof x === 'string')) w.expected('files', 'an array of file names');
+    for (const name of files as string[]) {
+      const problem = relativeNameProblem(name);
+      if (problem) w.fail('files', `${JSON.stringify(name).slice(0, 80)} ${problem}`);
+    }
     wasm = { variant: w.oneOf('variant', WASM_VARIANTS), files: files as string[] };
   }
   const m = f.object('model').onlyKeys(['source', 'bytes', 'sha256']);
@@ -117,14 +126,19 @@ export function parseManifest(value: unknown, where: string): BundleManifest {
 
   let samples: BundleSamples | null = null;
   if (f.raw('samples') !== null) {
-    const s = f.object('samples').onlyKeys(['dataset', 'count', 'rows', 'cols', 'normalization']);
+    const s = f.object('samples').onlyKeys(['dataset', 'count', 'rows', 'cols', 'channels', 'normalization']);
     const n = s.object('normalization').onlyKeys(['mean', 'std']);
+    const normalization = normalizationFrom(n.raw('mean'), n.raw('std'));
+    if (!normalization || normalization.mean.length !== normalization.std.length || normalization.std.some((x) => !(x > 0)) || normalization.mean.some((x) => !Number.isFinite(x))) {
+      s.expected('normalization', 'mean and std: numbers or arrays of the same length, stds > 0');
+    }
     samples = {
       dataset: s.string('dataset'),
       count: s.integer('count', 1),
       rows: s.integer('rows', 1),
       cols: s.integer('cols', 1),
-      normalization: { mean: n.number('mean'), std: n.positiveNumber('std') },
+      channels: s.optionalInteger('channels', 1, 4) ?? 1,
+      normalization: normalization!,
     };
   }
   let clips: BundleClips | null = null;
@@ -138,6 +152,9 @@ export function parseManifest(value: unknown, where: string): BundleManifest {
   const filesField = f.object('files');
   const files: Record<string, FileEntry> = {};
   for (const path of filesField.keys()) {
+    // Names of files inside the bundle, checked again against the folder when read (run-bundle.ts).
+    const problem = relativeNameProblem(path);
+    if (problem) filesField.fail(JSON.stringify(path).slice(0, 80), `file name ${problem}`);
     const e = filesField.object(path).onlyKeys(['bytes', 'sha256']);
     files[path] = { bytes: e.integer('bytes', 0), sha256: hex64(e, 'sha256') };
   }

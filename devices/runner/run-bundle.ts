@@ -7,12 +7,15 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { argmax } from '../../runtime/accuracy.js';
+import { countMatches, predictionsOf } from '../../runtime/accuracy.js';
 import { normalizeImages } from '../../runtime/datasets/datasets.js';
 import { readIdxImages, readIdxLabels } from '../../runtime/datasets/idx.js';
-import { elementsPerSample, type Engine, type OutputArray } from '../../runtime/engines/engine.js';
+import { elementsPerSample, type Engine } from '../../runtime/engines/engine.js';
+import { runAll } from '../../runtime/engines/run-batches.js';
+import { seededInputs } from '../../runtime/seeded-inputs.js';
 import { EdgeqatError, isEdgeqatError } from '../../runtime/errors.js';
 import { readTfliteModel, type ModelSummary } from '../../runtime/model-reader.js';
+import { pathInside } from '../../runtime/path-inside.js';
 import { BUNDLE_FILES, readManifest, sampleClipFile, sha256, type BundleEngine, type BundleManifest } from '../bundle/manifest.js';
 import { DEFAULT_LATENCY, measureLatency } from './latency.js';
 import { outputChecksum } from './output-checksum.js';
@@ -211,6 +214,7 @@ function readBundleFile(dir: string, rel: string): Uint8Array {
 function verifyFiles(dir: string, manifest: BundleManifest): number {
   let n = 0;
   for (const [rel, entry] of Object.entries(manifest.files)) {
+    pathInside(dir, rel, { code: 'E_MODEL_FILE', source: BUNDLE_FILES.manifest, what: 'file' }); // never reads outside the bundle
     const bytes = readBundleFile(dir, rel);
     const actual = sha256(bytes);
     if (bytes.length !== entry.bytes || actual !== entry.sha256) {
@@ -241,35 +245,26 @@ function loadClipSamples(dir: string, manifest: BundleManifest, engine: Engine, 
 
 function loadSamples(dir: string, manifest: BundleManifest, per: number): Shipped {
   const s = manifest.samples!;
-  const images = readIdxImages(join(dir, BUNDLE_FILES.sampleImages));
-  const labels = readIdxLabels(join(dir, BUNDLE_FILES.sampleLabels));
-  if (images.count !== s.count || labels.count !== s.count || images.rows !== s.rows || images.cols !== s.cols) {
-    throw new EdgeqatError('E_DATASET', `${BUNDLE_FILES.sampleImages}: ${images.count} images of ${images.rows}×${images.cols} and ${labels.count} labels, manifest.json says ${s.count} of ${s.rows}×${s.cols}`);
+  const channels = s.channels ?? 1;
+  const images = readIdxImages(join(dir, BUNDLE_FILES.sampleImages), true);
+  const labels = readIdxLabels(join(dir, BUNDLE_FILES.sampleLabels), 256);
+  if (images.count !== s.count || labels.count !== s.count || images.rows !== s.rows || images.cols !== s.cols || images.channels !== channels) {
+    throw new EdgeqatError(
+      'E_DATASET',
+      `${BUNDLE_FILES.sampleImages}: ${images.count} images of ${images.rows}×${images.cols}×${images.channels} and ${labels.count} labels, manifest.json says ${s.count} of ${s.rows}×${s.cols}×${channels}`,
+    );
   }
-  if (s.rows * s.cols !== per) {
-    throw new EdgeqatError('E_DATASET', `model.tflite takes ${per} values per sample, the shipped ${s.dataset} samples have ${s.rows * s.cols}`);
+  if (s.rows * s.cols * channels !== per) {
+    throw new EdgeqatError('E_DATASET', `model.tflite takes ${per} values per sample, the shipped ${s.dataset} samples have ${s.rows * s.cols * channels}`);
   }
-  return { images: normalizeImages(images.pixels, s.normalization), labels: labels.labels, count: s.count };
+  return { images: normalizeImages(images.pixels, s.normalization, channels), labels: labels.labels, count: s.count };
 }
 
 function sampleFigures(engine: Engine, summary: ModelSummary, shipped: Shipped, dataset: string): SampleFigures {
-  const per = elementsPerSample(engine.input);
   const classes = elementsPerSample(engine.output);
-  let all: OutputArray | undefined;
-  for (let start = 0; start < shipped.count; start += SAMPLE_BATCH) {
-    const n = Math.min(SAMPLE_BATCH, shipped.count - start);
-    const out = engine.run(shipped.images.subarray(start * per, (start + n) * per), n);
-    all ??= new (out.constructor as new (length: number) => OutputArray)(shipped.count * classes);
-    all.set(out, start * classes);
-  }
-  let correct = 0;
-  for (let i = 0; i < shipped.count; i++) if (argmax(all!, i * classes, classes) === shipped.labels[i]) correct++;
-  const checksum = outputChecksum(all!, summary);
+  const all = runAll(engine, shipped.images, shipped.count, { batch: SAMPLE_BATCH });
+  const correct = countMatches(predictionsOf(all, shipped.count, classes), shipped.labels, shipped.count);
+  const checksum = outputChecksum(all, summary);
   return { dataset, count: shipped.count, correct, accuracy: correct / shipped.count, outputs_over: checksum.over, outputs_sha256: checksum.sha256 };
 }
 
-/** Deterministic inputs in [0, 1) when no samples are shipped (latency does not depend on values). */
-function seededInputs(per: number, count: number): Float32Array {
-  let seed = 1;
-  return Float32Array.from({ length: per * count }, () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
-}

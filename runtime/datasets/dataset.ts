@@ -4,13 +4,26 @@
 // format (IDX, image folders, CIFAR, WAV clips, ...) produces this shape; ./datasets.ts picks the
 // loader from the spec. Node built-ins only: the runtime runs on devices.
 import type { AudioFrontEnd } from '../audio/front-end.js';
+import type { ResizeMode } from '../images/resize.js';
+
+/** A seeded, stratified held-out share of the training samples (./val-split.ts draws it). */
+export interface ValSplit {
+  /** Share of each class's training samples held out, in (0, 1). */
+  fraction: number;
+  /** Seed of the draw (train records its --seed). */
+  seed: number;
+}
 
 export type SplitName = 'train' | 'test' | 'both';
 
-/** Pixel normalisation: model input = (pixel/255 - mean)/std. */
+/**
+ * Pixel normalisation per channel (channels last): model input = (pixel/255 - mean[c])/std[c].
+ * One value per statistic applies to every channel (the MNIST family); colour sets have one per
+ * channel. [0, 1] inputs are mean [0], std [1]; [-1, 1] inputs are mean [0.5], std [0.5].
+ */
 export interface Normalization {
-  mean: number;
-  std: number;
+  mean: number[];
+  std: number[];
 }
 
 export interface Split {
@@ -53,6 +66,8 @@ export interface Dataset {
   /** Shape of one sample without the batch dimension, channels last: [28, 28, 1], [32, 32, 3]. */
   sampleShape: number[];
   normalization: Normalization;
+  /** How images of other sizes were fitted to sampleShape (image-file sources only). */
+  resize?: ResizeMode;
   train?: Split;
   test?: Split;
   /** Audio sources (speech-commands:, wav:) only. */
@@ -67,6 +82,23 @@ export interface LoadDatasetOptions {
   normalization?: Normalization;
   /** Audio sources: the front end to compute inputs with (a model's recorded one); the set's default otherwise. */
   audioFrontEnd?: AudioFrontEnd;
+  /**
+   * Hold out this seeded, stratified share of the training samples as the `test` split (the
+   * source's own test split, if any, is not used). Recorded with the model so that `eval`, the
+   * report and bundles get the same held-out samples.
+   */
+  valSplit?: ValSplit;
+  /** Image-file sources: the size and channels to fit every image to, and how. */
+  image?: ImageOptions;
+}
+
+export interface ImageOptions {
+  /** [rows, cols]; default: the most common size of the training images. */
+  size?: [number, number];
+  /** 1 or 3; default: 3 when any training image has colour, else 1. */
+  channels?: 1 | 3;
+  /** Aspect handling (default stretch). */
+  resize?: ResizeMode;
 }
 
 /** One kind of data set: a registered name (`mnist`) or a prefix taking a folder (`idx:<folder>`). */

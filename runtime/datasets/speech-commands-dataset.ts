@@ -67,7 +67,7 @@ function loadSpeechCommands(spec: string, dir: string, opts: LoadDatasetOptions)
     numClasses: SPEECH_COMMANDS_CLASSES.length,
     sampleShape: featureShape(fe),
     // The features go to the model as they are (the reference does not normalise them).
-    normalization: { mean: 0, std: 1 },
+    normalization: { mean: [0], std: [1] },
     audio: { frontEnd: fe, background, backgroundFiles, silenceClass: SILENCE },
   };
   wanted.forEach((part) => {

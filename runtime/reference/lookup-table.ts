@@ -20,17 +20,37 @@ export function lookup(table: Int8Array, x: Int8Array, y: Int8Array): void {
   for (let i = 0; i < x.length; i++) y[i] = table[x[i] + 128];
 }
 
-/** Prepare for an int8 element-wise op computed through a lookup table. */
-export function prepareLookup(ctx: KernelContext, transform: (d: number) => number, check?: (outScale: number, outZeroPoint: number) => string | null): EvalStep {
+/** y[q + 128] = value(q) for every int8 q. */
+export function int8Table(value: (q: number) => number): Int8Array {
+  const table = new Int8Array(256);
+  for (let q = -128; q <= 127; q++) table[q + 128] = value(q);
+  return table;
+}
+
+/**
+ * Prepare for an int8 element-wise op whose result depends on the input value alone: `makeTable`
+ * gives the 256-entry table from the input's and output's parameters.
+ */
+export function prepareTable(ctx: KernelContext, makeTable: (inQ: Quant, outQ: Quant) => Int8Array): EvalStep {
   const x = input(ctx, 0, 'int8');
   const y = output(ctx, 0, 'int8');
   if (elementCount(x.shape) !== elementCount(y.shape)) throw opError(ctx, 'input and output sizes differ', 'E_MODEL_FILE');
-  const inQ = perTensor(ctx, x);
-  const outQ = perTensor(ctx, y);
-  const problem = check?.(outQ.scale, outQ.zeroPoint);
-  if (problem) throw opError(ctx, problem);
-  const table = buildLookupTable(inQ.scale, inQ.zeroPoint, outQ.scale, outQ.zeroPoint, transform);
+  const table = makeTable(perTensor(ctx, x), perTensor(ctx, y));
   const xd = x.data as Int8Array;
   const yd = y.data as Int8Array;
   return () => lookup(table, xd, yd);
+}
+
+interface Quant {
+  scale: number;
+  zeroPoint: number;
+}
+
+/** Prepare for an int8 element-wise op computed through a float32 lookup table (LOGISTIC, TANH). */
+export function prepareLookup(ctx: KernelContext, transform: (d: number) => number, check?: (outScale: number, outZeroPoint: number) => string | null): EvalStep {
+  return prepareTable(ctx, (inQ, outQ) => {
+    const problem = check?.(outQ.scale, outQ.zeroPoint);
+    if (problem) throw opError(ctx, problem);
+    return buildLookupTable(inQ.scale, inQ.zeroPoint, outQ.scale, outQ.zeroPoint, transform);
+  });
 }

@@ -2,7 +2,7 @@
 // builder, deterministic random data (seeded), weights quantized the way the TF converter does it
 // (symmetric, narrow range [-127, 127], per tensor or per output channel), int32 biases.
 import { TfliteGraph, bytesOf } from '../../toolkit/converter/tflite-graph.js';
-import { BuiltinOperator, BuiltinOptions, TensorType, type OperatorT } from '../../schemas/tflite.js';
+import { BuiltinOperator, BuiltinOptions, ByteBuffer, Model, TensorType, type OperatorT } from '../../schemas/tflite.js';
 
 export interface ConformanceCase {
   /** The TFLite builtin under test (a key of the reference engine's registry). */
@@ -169,4 +169,47 @@ export function randomQuant(rng: Rng, lo = 0.005, hi = 0.2, zpLo = -128, zpHi = 
 /** Replaces a case's input with every int8 value in order, −128 … 127, repeated per sample. */
 export function everyInt8(c: ConformanceCase): ConformanceCase {
   return { ...c, input: Int8Array.from({ length: c.input.length }, (_, i) => (i % 256) - 128) };
+}
+
+/**
+ * The case's model with float32 input and output: QUANTIZE → the op → DEQUANTIZE, for LiteRT.js
+ * (which takes float32, not int8, I/O tensors). Feed it floatInputOf(case) and read the int8 results
+ * back with int8OutputOf: both conversions are exact, so outputs compare bit for bit.
+ */
+export function withFloatIo(model: Uint8Array): Uint8Array {
+  const m = Model.getRootAsModel(new ByteBuffer(model)).unpack();
+  const sub = m.subgraphs[0]!;
+  const g = new TfliteGraph();
+  for (const t of sub.tensors) {
+    const q = t.quantization;
+    const data = m.buffers[t.buffer]?.data ?? [];
+    g.addTensor({
+      name: String(t.name),
+      type: t.type,
+      shape: t.shape,
+      ...(q && q.scale.length > 0 ? { quant: { scale: q.scale, zeroPoint: q.zeroPoint.map(Number), quantizedDimension: q.quantizedDimension } } : {}),
+      ...(data.length > 0 ? { data: Uint8Array.from(data) } : {}),
+    });
+  }
+  const [x] = sub.inputs;
+  const [y] = sub.outputs;
+  const fx = g.addTensor({ name: 'float_input', type: TensorType.FLOAT32, shape: sub.tensors[x!]!.shape });
+  const fy = g.addTensor({ name: 'float_output', type: TensorType.FLOAT32, shape: sub.tensors[y!]!.shape });
+  g.addOperator(BuiltinOperator.QUANTIZE, 1, [fx], [x!]);
+  for (const op of sub.operators) {
+    const code = m.operatorCodes[op.opcodeIndex]!;
+    g.addOperator(code.builtinCode, code.version, op.inputs, op.outputs, op.builtinOptionsType, op.builtinOptions);
+  }
+  g.addOperator(BuiltinOperator.DEQUANTIZE, 2, [y!], [fy]);
+  return g.finish([fx], [fy], 'edgeqat conformance case, float I/O');
+}
+
+/** Float values that QUANTIZE maps exactly onto the case's int8 input. */
+export function floatInputOf(c: ConformanceCase, q: Quant): Float32Array {
+  return Float32Array.from(c.input, (v) => Math.fround(q.scale * (v - q.zeroPoint)));
+}
+
+/** DEQUANTIZE's outputs back as the int8 values they came from. */
+export function int8OutputOf(values: Float32Array, q: Quant): Int8Array {
+  return Int8Array.from(values, (v) => Math.round(v / q.scale) + q.zeroPoint);
 }

@@ -10,13 +10,20 @@
 //   round differently. Those bounds are data (TFJS_TFLITE_DEVIATIONS), measured on these cases with
 //   tfjs-tflite 0.0.1-alpha.10 and confirmed against BUILTIN_REF with check-builtin-ref.py: in every
 //   listed case the reference engine equals BUILTIN_REF and tfjs-tflite is the one that differs.
+// - reference-xnnpack vs LiteRT.js (@litertjs/core 2.5.3, a newer XNNPACK), on a float-I/O twin of
+//   every int8 case (QUANTIZE → op → DEQUANTIZE, exact both ways): identical, except as listed.
+//   Where the two WebAssembly engines differ, reference-xnnpack follows XNNPACK as LiteRT.js runs it
+//   (TFJS_TFLITE_NOT_DELEGATED: the older build in tfjs-tflite leaves those ops to TFLite's kernels).
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReferenceEngine } from '../../runtime/engines/reference.js';
+import { createLitertEngine } from '../../runtime/engines/litert.js';
 import { createTfjsTfliteEngine } from '../../runtime/engines/tfjs-tflite.js';
+import { setLitertLogSink, type LitertLogSink } from '../../runtime/litert-node-shim.js';
+import { readTfliteModel } from '../../runtime/model-reader.js';
 import { REFERENCE_KERNELS } from '../../runtime/reference/registry.js';
 import { setTfliteLogSink, type TfliteLogSink } from '../../runtime/tflite-web-shim.js';
-import type { ConformanceCase } from './build.js';
+import { floatInputOf, int8OutputOf, withFloatIo, type ConformanceCase, type Quant } from './build.js';
 import { CONFORMANCE_CASES } from './cases/index.js';
 import { caseKey, loadGolden, outputHash } from './golden.js';
 
@@ -33,9 +40,41 @@ const TFJS_TFLITE_DEVIATIONS: Record<string, Deviation> = {
   ADD: { maxStep: 1, maxShare: 0.05, why: 'XNNPACK add requantizes in its own way [0–4.2 %]' },
   CONV_2D: { maxStep: 1, maxShare: 0.01, why: 'XNNPACK requantization [0–0.14 %]' },
   DEPTHWISE_CONV_2D: { maxStep: 1, maxShare: 0.01, why: 'XNNPACK requantization [0–0.52 %]' },
+  LEAKY_RELU: { maxStep: 1, maxShare: 0.4, why: "XNNPACK's leaky ReLU rescales with 8.8 fixed-point multipliers [0–39.5 %]" },
   MEAN: { maxStep: 1, maxShare: 0.1, why: 'the optimized MEAN kernel rounds differently [0–9.4 %]' },
   MUL: { maxStep: 1, maxShare: 0.03, why: 'XNNPACK multiply requantization [0–2.4 %]' },
   QUANTIZE: { maxStep: 1, maxShare: 0.5, why: 'optimized QUANTIZE rounds ties to even (50 % in the ties case); older int8→int8 requantization [25.6 %]' },
+  RESIZE_BILINEAR: { maxStep: 1, maxShare: 0.2, why: "XNNPACK's 11-bit interpolation weights [0–15.8 %]" },
+  TRANSPOSE_CONV: { maxStep: 1, maxShare: 0.01, why: 'XNNPACK requantization of per-tensor weights [0–0.02 %]' },
+};
+
+/** Cases tfjs-tflite cannot load (its TFLite build registers an older version of the op). */
+const TFJS_TFLITE_CANNOT_LOAD: Record<string, RegExp> = {
+  'TRANSPOSE_CONV: 3x3 SAME s2 RELU (version 4)': /Didn't find op for builtin opcode 'TRANSPOSE_CONV' version '4'/,
+  'TRANSPOSE_CONV: 3x3 VALID s2 RELU6 (version 4)': /Didn't find op for builtin opcode 'TRANSPOSE_CONV' version '4'/,
+};
+
+/**
+ * Cases XNNPACK computes in LiteRT.js but tfjs-tflite's older XNNPACK build leaves to TFLite's
+ * kernel (it takes int8 TRANSPOSE_CONV only with per-tensor weights): there tfjs-tflite equals the
+ * reference engine and reference-xnnpack equals LiteRT.js.
+ */
+const TFJS_TFLITE_NOT_DELEGATED = new Set([
+  'TRANSPOSE_CONV: 3x3 SAME s2 per-channel',
+  'TRANSPOSE_CONV: 3x3 SAME s2 odd output 9x7',
+  'TRANSPOSE_CONV: 3x2 VALID s(2,1) non-square',
+  'TRANSPOSE_CONV: 4x4 SAME s2 no bias (version 2)',
+  'TRANSPOSE_CONV: 3x3 SAME s1, 8 channels in, saturating',
+]);
+
+/** Cases LiteRT.js cannot run: its XNNPACK delegate fails to prepare and LiteRT does not fall back. */
+const LITERT_CANNOT_RUN: Record<string, string> = {
+  'RESIZE_BILINEAR: 4x4 → 8x8 half-pixel, output params differ': 'XNNPACK takes int8 RESIZE_BILINEAR only with equal input and output parameters (the converter always writes equal ones)',
+};
+
+/** Where LiteRT.js differs from reference-xnnpack (measured share in brackets). */
+const LITERT_DEVIATIONS: Record<string, Deviation> = {
+  'MEAN: axes [1,2] no keep_dims, equal scales': { maxStep: 1, maxShare: 0.03, why: "LiteRT.js's newer XNNPACK mean rounds one value differently from tfjs-tflite's build [1 of 48]; not modelled" },
 };
 
 /** Cases where tfjs-tflite is wrong, not just rounded differently (the test checks it still is). */
@@ -97,6 +136,11 @@ describe('reference engine vs tfjs-tflite (WebAssembly TFLite)', () => {
   for (const c of cases) {
     it(label(c), async () => {
       const reference = createReferenceEngine(c.model, { label: c.name }).run(c.input, c.samples);
+      const cannotLoad = TFJS_TFLITE_CANNOT_LOAD[label(c)];
+      if (cannotLoad) {
+        await expect(createTfjsTfliteEngine(c.model, { label: c.name }), 'listed as not loading in tfjs-tflite: remove the entry').rejects.toThrow(cannotLoad);
+        return;
+      }
       const engine = await createTfjsTfliteEngine(c.model, { label: c.name });
       const tfjs = engine.run(c.input, c.samples);
       engine.dispose();
@@ -131,13 +175,70 @@ describe('reference-xnnpack = tfjs-tflite (XNNPACK\'s arithmetic, bit for bit)',
   });
 
   for (const c of cases) {
-    if (TFJS_TFLITE_WRONG[label(c)]) continue;
-    it(label(c), async () => {
-      const simulated = createReferenceEngine(c.model, { label: c.name, arithmetic: 'xnnpack' }).run(c.input, c.samples);
+    if (TFJS_TFLITE_WRONG[label(c)] || TFJS_TFLITE_CANNOT_LOAD[label(c)]) continue;
+    const notDelegated = TFJS_TFLITE_NOT_DELEGATED.has(label(c));
+    it(`${label(c)}${notDelegated ? ' (tfjs-tflite: TFLite kernel = reference engine)' : ''}`, async () => {
+      const arithmetic = notDelegated ? 'tflite-reference' : 'xnnpack';
+      const simulated = createReferenceEngine(c.model, { label: c.name, arithmetic }).run(c.input, c.samples);
       const engine = await createTfjsTfliteEngine(c.model, { label: c.name });
       const tfjs = engine.run(c.input, c.samples);
       engine.dispose();
       expect(Array.from(simulated)).toEqual(Array.from(tfjs));
+      if (notDelegated) {
+        const xnnpack = createReferenceEngine(c.model, { label: c.name, arithmetic: 'xnnpack' }).run(c.input, c.samples);
+        expect(Array.from(xnnpack), 'XNNPACK rounds differently here, else the entry is moot').not.toEqual(Array.from(tfjs));
+      }
+    });
+  }
+});
+
+/** Per-tensor parameters of the model's input or output tensor. */
+function ioQuant(model: Uint8Array, which: 'inputs' | 'outputs'): Quant | null {
+  const g = readTfliteModel(model).subgraph;
+  const q = g.tensors[g[which][0]!]!.quantization;
+  return q && q.scale.length === 1 ? { scale: q.scale[0]!, zeroPoint: q.zeroPoint[0] ?? 0 } : null;
+}
+
+describe("reference-xnnpack = LiteRT.js (XNNPACK's arithmetic, float-I/O twin of each int8 case)", () => {
+  let previousSink: LitertLogSink;
+  beforeAll(() => {
+    previousSink = setLitertLogSink(null); // its "failed to delegate" line for the case it cannot run
+  });
+  afterAll(() => {
+    setLitertLogSink(previousSink);
+  });
+
+  for (const c of cases) {
+    const inQ = ioQuant(c.model, 'inputs');
+    const outQ = ioQuant(c.model, 'outputs');
+    if (!inQ || !outQ || !(c.input instanceof Int8Array)) continue; // QUANTIZE / DEQUANTIZE cases: float I/O already
+    it(label(c), async () => {
+      const twin = withFloatIo(c.model);
+      const cannotRun = LITERT_CANNOT_RUN[label(c)];
+      if (cannotRun) {
+        const run = async () => (await createLitertEngine(twin, { label: c.name })).run(floatInputOf(c, inQ), c.samples);
+        await expect(run(), `listed as not running on LiteRT.js (${cannotRun}): remove the entry`).rejects.toThrow(/litert/);
+        return;
+      }
+      const simulated = createReferenceEngine(c.model, { label: c.name, arithmetic: 'xnnpack' }).run(c.input, c.samples);
+      const engine = await createLitertEngine(twin, { label: c.name });
+      const litert = int8OutputOf(engine.run(floatInputOf(c, inQ), c.samples) as Float32Array, outQ);
+      engine.dispose();
+      const bound = LITERT_DEVIATIONS[label(c)];
+      if (!bound) {
+        expect(Array.from(litert)).toEqual(Array.from(simulated));
+        return;
+      }
+      let differing = 0;
+      let maxDiff = 0;
+      for (let i = 0; i < litert.length; i++) {
+        const d = Math.abs(litert[i]! - simulated[i]!);
+        if (d > 0) differing++;
+        maxDiff = Math.max(maxDiff, d);
+      }
+      expect(differing, `listed as deviating (${bound.why}), but it now agrees: remove the entry`).toBeGreaterThan(0);
+      expect(maxDiff, bound.why).toBeLessThanOrEqual(bound.maxStep);
+      expect(differing / litert.length, bound.why).toBeLessThanOrEqual(bound.maxShare);
     });
   }
 });

@@ -34,7 +34,7 @@ export function exportMlp(dir: string): string {
     try {
       const run = join(work, 'mlp');
       const model = join(work, 'mlp.tflite');
-      const t = runCli(['train', '--limit', '2000', '--out', run, '--quiet', '--backend', 'wasm'], { timeoutMs: 300_000 });
+      const t = runCli(['train', '--limit', '2000', '--out', run, '--quiet', '--backend', 'wasm']);
       if (t.code !== 0) throw new Error(`edgeqat train failed: ${t.stderr}`);
       const e = runCli(['export', run, '--out', model]);
       if (e.code !== 0) throw new Error(`edgeqat export failed: ${e.stderr}`);

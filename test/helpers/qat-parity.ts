@@ -1,10 +1,14 @@
 // Numerical parity of one float model through the whole flow: prepareQat → a few QAT steps on real
 // MNIST → convertToTflite → the real TFLite interpreter (tfjs-tflite, WebAssembly), against the
-// fake-quant model's own outputs on the same test images.
+// fake-quant model's own outputs on the same test images; and the other engines on the same file:
+// LiteRT.js (the other WebAssembly TFLite) and the reference interpreter with XNNPACK's arithmetic.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import type { Split } from '../../runtime/datasets/datasets.js';
+import type { Engine } from '../../runtime/engines/engine.js';
+import { createLitertEngine } from '../../runtime/engines/litert.js';
+import { createReferenceEngine } from '../../runtime/engines/reference.js';
 import { createTfjsTfliteEngine } from '../../runtime/engines/tfjs-tflite.js';
 import { convertToTflite } from '../../toolkit/converter/convert.js';
 import { outputParamsOf } from '../../toolkit/qat/layers/output-params.js';
@@ -23,6 +27,13 @@ export interface ParityReport {
   /** Share of samples with the same predicted class. */
   agreement: number;
   outputScale: number;
+  /** LiteRT.js: share of samples whose predicted class is the fake-quant model's. */
+  litertAgreement: number;
+  /** Share of output values LiteRT.js and the reference-xnnpack engine compute exactly as tfjs-tflite. */
+  litertIdentical: number;
+  referenceXnnpackIdentical: number;
+  /** Share of output values the reference-xnnpack engine computes exactly as LiteRT.js (a newer XNNPACK). */
+  referenceXnnpackLitertIdentical: number;
 }
 
 export interface ParityOptions {
@@ -41,6 +52,20 @@ export interface ParityOptions {
 export function fakeQuantOutputs(model: tfl.LayersModel, images: Float32Array, n: number): Float32Array {
   const shape = (model.inputs[0].shape as number[]).slice(1);
   return tf.tidy(() => (model.predict(tf.tensor(images.subarray(0, n * FEATURES), [n, ...shape])) as tf.Tensor).dataSync() as Float32Array);
+}
+
+async function runOnce(engine: Engine, input: Float32Array, n: number): Promise<Float32Array> {
+  try {
+    return engine.run(input, n) as Float32Array;
+  } finally {
+    engine.dispose();
+  }
+}
+
+function identicalShare(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let same = 0;
+  for (let i = 0; i < b.length; i++) if (a[i] === b[i]) same++;
+  return same / b.length;
 }
 
 function argmax(values: ArrayLike<number>, row: number, classes: number): number {
@@ -78,9 +103,26 @@ export async function qatParity(float: tfl.LayersModel, o: ParityOptions): Promi
       if (d <= 1 + 1e-3) within++;
       if (Math.round(tflite[i] / scale) + zeroPoint === Math.round(fq[i] / scale) + zeroPoint) identical++;
     }
-    let agree = 0;
-    for (let r = 0; r < n; r++) if (argmax(tflite, r, classes) === argmax(fq, r, classes)) agree++;
-    const report = { samples: n, withinOneStep: within / tflite.length, identical: identical / tflite.length, maxSteps, agreement: agree / n, outputScale: scale };
+    const agreement = (out: ArrayLike<number>) => {
+      let agree = 0;
+      for (let r = 0; r < n; r++) if (argmax(out, r, classes) === argmax(fq, r, classes)) agree++;
+      return agree / n;
+    };
+    const input = o.test.inputs.subarray(0, n * FEATURES);
+    const litert = await runOnce(await createLitertEngine(bytes), input, n);
+    const referenceXnnpack = await runOnce(createReferenceEngine(bytes, { arithmetic: 'xnnpack' }), input, n);
+    const report: ParityReport = {
+      samples: n,
+      withinOneStep: within / tflite.length,
+      identical: identical / tflite.length,
+      maxSteps,
+      agreement: agreement(tflite),
+      outputScale: scale,
+      litertAgreement: agreement(litert),
+      litertIdentical: identicalShare(litert, tflite),
+      referenceXnnpackIdentical: identicalShare(referenceXnnpack, tflite),
+      referenceXnnpackLitertIdentical: identicalShare(referenceXnnpack, litert),
+    };
     return { qat, bytes, report };
   } finally {
     engine.dispose();

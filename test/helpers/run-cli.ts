@@ -17,7 +17,7 @@ export function runCli(args: string[], opts: { cwd?: string; timeoutMs?: number 
   const r = spawnSync(process.execPath, ['--import', tsx, `${repo}/toolkit/cli/index.ts`, ...args], {
     cwd: opts.cwd ?? repo,
     encoding: 'utf8',
-    timeout: opts.timeoutMs ?? 120_000,
+    timeout: opts.timeoutMs ?? 600_000, // a hang backstop, not a time limit
     env: { ...process.env, FORCE_COLOR: '0' },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -37,7 +37,7 @@ export function runCliAsync(args: string[], opts: { cwd?: string; timeoutMs?: nu
     const child = spawn(process.execPath, ['--import', tsx, `${repo}/toolkit/cli/index.ts`, ...args], {
       cwd: opts.cwd ?? repo,
       env: { ...process.env, FORCE_COLOR: '0' },
-      timeout: opts.timeoutMs ?? 120_000,
+      timeout: opts.timeoutMs ?? 600_000, // a hang backstop, not a time limit
     });
     let stdout = '';
     let stderr = '';

@@ -98,7 +98,7 @@ export async function startSshServer(): Promise<SshServer> {
     );
     const started = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
     started.stderr?.on('data', (d: Buffer) => (log += d.toString()));
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 60_000; // ready is usually < 0.1 s; a loaded machine may take longer (not a timing test)
     while (Date.now() < deadline && started.exitCode === null && !(await canConnect(port))) await new Promise((r) => setTimeout(r, 50));
     if (started.exitCode === null && (await canConnect(port))) child = started;
     else started.kill('SIGKILL');

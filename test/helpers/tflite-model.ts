@@ -11,11 +11,15 @@ import {
   BuiltinOperator,
   BuiltinOptions,
   FullyConnectedOptionsT,
+  Model,
   ModelT,
+  Operator,
   OperatorCodeT,
   OperatorT,
   QuantizationParametersT,
+  SubGraph,
   SubGraphT,
+  Tensor,
   TensorT,
   TensorType,
   TFLITE_FILE_IDENTIFIER,
@@ -87,4 +91,29 @@ export function tinyModelWith(edit: (m: ModelT) => void): Uint8Array {
   const m = tinyModel();
   edit(m);
   return packModel(m);
+}
+
+/**
+ * 20,000 operator slots all pointing at one operator with 4,000 inputs: an 80 KB file that would
+ * make readers walk 320 MB (the verifier refuses it by bytes walked; bench/time-limits.ts times it).
+ */
+export function sharedObjectsModel(): Uint8Array {
+  const b = new Builder(1024);
+  const inputs = Operator.createInputsVector(b, new Array(4000).fill(0));
+  const outputs = Operator.createOutputsVector(b, [1]);
+  Operator.startOperator(b);
+  Operator.addInputs(b, inputs);
+  Operator.addOutputs(b, outputs);
+  const op = Operator.endOperator(b);
+  const ops = SubGraph.createOperatorsVector(b, new Array(20_000).fill(op));
+  const tensors = SubGraph.createTensorsVector(b, [0, 1].map(() => (Tensor.startTensor(b), Tensor.endTensor(b))));
+  SubGraph.startSubGraph(b);
+  SubGraph.addTensors(b, tensors);
+  SubGraph.addOperators(b, ops);
+  const graphs = Model.createSubgraphsVector(b, [SubGraph.endSubGraph(b)]);
+  Model.startModel(b);
+  Model.addVersion(b, 3);
+  Model.addSubgraphs(b, graphs);
+  b.finish(Model.endModel(b), TFLITE_FILE_IDENTIFIER);
+  return b.asUint8Array();
 }

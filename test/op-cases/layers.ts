@@ -4,6 +4,11 @@ import * as tfl from '@tensorflow/tfjs-layers';
 let k = 0;
 export const init = () => tfl.initializers.glorotUniform({ seed: 1000 + k++ });
 
+/** Restarts the initializer seeds: a case built after this gets the same weights whatever ran before. */
+export function resetInitSeeds(): void {
+  k = 0;
+}
+
 export const input = () => tfl.input({ shape: [28, 28, 1], name: 'image' });
 
 export function conv(filters: number, kernelSize: number, args: { strides?: number; padding?: 'same' | 'valid'; activation?: 'relu' | 'relu6' | 'linear'; useBias?: boolean; name: string }) {

@@ -11,6 +11,12 @@ export interface OpCase {
   prepare?: PrepareOptions;
   /** The exported operators, in order (QUANTIZE ... DEQUANTIZE). */
   ops: string[];
+  /**
+   * Why tfjs-tflite computes this model differently from XNNPACK (it runs an op on TFLite's own
+   * kernel where LiteRT.js's newer XNNPACK takes it): reference-xnnpack is then bit-exact with
+   * LiteRT.js only, and tfjs-tflite is held to the agreement bar.
+   */
+  tfjsTfliteNotXnnpack?: string;
 }
 
 /** Cases of one builtin: `builtin` is the key in TRAINER_OPS and CONVERTER_EMITTERS. */

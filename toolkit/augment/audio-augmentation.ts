@@ -11,7 +11,7 @@
 // volume with numpy once, when the graph is traced, and pins the time shift to a constant 2-sample
 // pad-and-slice (a no-op), so every training clip there gets the same noise and no shift;
 // input_data.py, which it was adapted from, draws them per clip, as here.
-import type { AudioData, Split } from '../../runtime/datasets/dataset.js';
+import type { AudioData, Dataset, Split } from '../../runtime/datasets/dataset.js';
 import { createFeatureExtractor, normalizeClip } from '../../runtime/audio/mfcc.js';
 import { EdgeqatError } from '../../runtime/errors.js';
 import { mulberry32 } from '../../runtime/seeded-random.js';
@@ -34,6 +34,37 @@ export function checkAudioAugmentation(a: AudioAugmentation): void {
   if (!(a.timeShiftMs >= 0 && a.timeShiftMs <= 10_000)) throw bad('--time-shift-ms', 'in 0..10000', a.timeShiftMs);
   if (!(a.backgroundFrequency >= 0 && a.backgroundFrequency <= 1)) throw bad('--background-frequency', 'in 0..1', a.backgroundFrequency);
   if (!(a.backgroundVolume >= 0 && a.backgroundVolume <= 1)) throw bad('--background-volume', 'in 0..1', a.backgroundVolume);
+}
+
+export interface AudioAugmentationOptions {
+  /** false: off (--no-augment); undefined or true: on. */
+  augment?: boolean;
+  timeShiftMs?: number;
+  backgroundFrequency?: number;
+  backgroundVolume?: number;
+}
+
+const FLAGS = { timeShiftMs: '--time-shift-ms', backgroundFrequency: '--background-frequency', backgroundVolume: '--background-volume' } as const;
+
+/** The augmentation of a data set's training clips: null when off or not an audio set (whose options it refuses). */
+export function augmentationFor(opts: AudioAugmentationOptions, data: Pick<Dataset, 'name' | 'audio'>): AudioAugmentation | null {
+  const given = (Object.keys(FLAGS) as (keyof typeof FLAGS)[]).filter((k) => opts[k] !== undefined);
+  if (!data.audio) {
+    const flag = given.length > 0 ? FLAGS[given[0]] : opts.augment === false ? '--no-augment' : null;
+    if (flag) throw new EdgeqatError('E_OPTION', `${flag} applies to audio data sets (speech-commands:, wav:), not ${data.name}`);
+    return null;
+  }
+  if (opts.augment === false) {
+    if (given.length > 0) throw new EdgeqatError('E_OPTION', `--no-augment turns augmentation off; drop ${FLAGS[given[0]]}`);
+    return null;
+  }
+  const a = {
+    timeShiftMs: opts.timeShiftMs ?? REFERENCE_AUDIO_AUGMENTATION.timeShiftMs,
+    backgroundFrequency: opts.backgroundFrequency ?? REFERENCE_AUDIO_AUGMENTATION.backgroundFrequency,
+    backgroundVolume: opts.backgroundVolume ?? REFERENCE_AUDIO_AUGMENTATION.backgroundVolume,
+  };
+  checkAudioAugmentation(a);
+  return a;
 }
 
 /** The sample's own generator: seeded by (seed, epoch, index) only, not by the batch it is in. */

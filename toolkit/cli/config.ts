@@ -141,6 +141,20 @@ export function applyConfigDefaults(_program: Command, cmd: Command): void {
   }
 }
 
+/**
+ * Keys that fill a command's optional positional argument (of the same name) rather than an option.
+ * Every other key of a section is one of its command's options (test/devices-config.test.ts).
+ */
+export const ARGUMENT_KEYS: Partial<Record<ConfigSection, string>> = { export: 'run', eval: 'model', bench: 'model', bundle: 'model', deploy: 'model' };
+
+/** The positional argument as given, else the section's value for it; neither is one line, exit 2. */
+export function argumentOrConfig(section: ConfigSection, given: string | undefined, what: string): string {
+  const key = ARGUMENT_KEYS[section]!;
+  const value = given ?? (configValue(section, key) as string | undefined);
+  if (!value) throw new EdgeqatError('E_OPTION', `no ${key}: pass <${what}> or set ${section}.${key} in ${CONFIG_FILE}`);
+  return value;
+}
+
 /** One value of a section (for positional arguments the command allows to be omitted). */
 export function configValue(section: ConfigSection, key: string): string | number | boolean | undefined {
   return loadConfig()?.values[section]?.[key];

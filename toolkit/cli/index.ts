@@ -20,7 +20,8 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : 2;
     }
     if (isEdgeqatError(e)) {
-      process.stderr.write(`edgeqat: error: ${e.message}\n`);
+      // A message may list several problems, one per line (e.g. every layer that cannot be imported).
+      for (const line of e.message.split('\n')) process.stderr.write(`edgeqat: error: ${line}\n`);
       return e.exitCode;
     }
     process.stderr.write(`edgeqat: internal error: ${(e as Error)?.stack ?? String(e)}\n`);

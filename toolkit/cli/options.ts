@@ -31,6 +31,17 @@ export function positiveNumber(flag: string) {
   };
 }
 
+/** A number strictly between 0 and 1 (a share of the samples). */
+export function fraction(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n >= 1) {
+      throw new EdgeqatError('E_OPTION', `${flag} must be a fraction between 0 and 1 (exclusive), got '${value}'`);
+    }
+    return n;
+  };
+}
+
 export function oneOf<T extends string>(flag: string, choices: readonly T[]) {
   return (value: string): T => {
     if (!(choices as readonly string[]).includes(value)) {

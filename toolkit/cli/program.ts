@@ -15,11 +15,12 @@ import { quickstartCommand } from './commands/quickstart.js';
 import { reportCommand } from './commands/report.js';
 import { trainCommand } from './commands/train.js';
 import { applyConfigDefaults } from './config.js';
+import { edgeqatVersion } from '../version.js';
 
 export function buildProgram(): Command {
   const program = new Command('edgeqat')
     .description('quantization-aware training on TensorFlow.js, int8 TFLite export, TFLite runtimes')
-    .version('0.1.0');
+    .version(edgeqatVersion());
   for (const cmd of [quickstartCommand(), trainCommand(), exportCommand(), evalCommand(), compareEnginesCommand(), benchCommand(), debugCommand(), inspectCommand()]) {
     program.addCommand(cmd);
   }

@@ -1,9 +1,6 @@
 // Progress on stderr (stdout stays clean for --json): a redrawn bar on a terminal, a line every
 // 10% otherwise (CI logs), nothing with --quiet.
-export interface Progress {
-  update(done: number, total: number, detail?: string): void;
-  done(detail?: string): void;
-}
+import type { Progress } from '../../runtime/progress.js';
 
 export function createProgress(label: string, quiet = false, stream: NodeJS.WriteStream = process.stderr): Progress {
   if (quiet) return { update() {}, done() {} };

@@ -1,9 +1,10 @@
 // compare.json, the table `edgeqat compare` writes into its folder and `edgeqat report` reads: the
 // one definition of its shape, its writer and its (validating) reader.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { writeJsonAtomic } from '../../runtime/atomic-write.js';
 import { EdgeqatError } from '../../runtime/errors.js';
+import { pathInside } from '../../runtime/path-inside.js';
 import { readJson } from '../run-folder.js';
 
 export const COMPARE_FILE = 'compare.json';
@@ -47,6 +48,8 @@ export function readCompareFile(path: string): CompareFile {
   for (const k of COMPARE_VARIANTS) {
     const e = raw![k] as Record<string, unknown> | null;
     for (const [field, type] of Object.entries(ENTRY_FIELDS)) if (typeof e?.[field] !== type) throw wrong(`${k}.${field}`, type);
+    // The .tflite is named relative to the compare folder and must stay inside it.
+    pathInside(dirname(path), e!.tflite, { code: 'E_RUN_FOLDER', source: path, what: `${k}.tflite` });
   }
   return raw as unknown as CompareFile;
 }

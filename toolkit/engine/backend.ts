@@ -1,5 +1,7 @@
-// TensorFlow.js backend selection. `auto` uses @tensorflow/tfjs-node when it is installed and
-// loads (it is an optional dependency: its install downloads libtensorflow), else WebAssembly.
+// TensorFlow.js backend selection. `auto` is the WebAssembly backend: measured to train edgeqat's
+// QAT models with the least CPU time (docs/tensorflow-backend.md). `tensorflow` is
+// @tensorflow/tfjs-node, an optional dependency whose install downloads libtensorflow; where that
+// cannot happen, scripts/build-tfjs-node.sh builds it from the npm package and a local wheel.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
@@ -8,19 +10,35 @@ import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-layers';
 import { EdgeqatError } from '../../runtime/errors.js';
 import { installFastMatMulGradient } from './kernels/matmul-gradient.js';
-import { registerWasmBackpropKernels, useFastWasmConv2DBackpropInput } from './kernels/wasm-backprop/index.js';
+import { installFastActivationGradients } from './kernels/activation-gradients.js';
+import { registerWasmBackpropKernels, useFastWasmConv2DBackpropInput, useFastWasmMaxPoolGrad, useSharedWasmIdentity } from './kernels/wasm-backprop/index.js';
 
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
-async function tryLoadTfjsNode(): Promise<boolean> {
-  const name = '@tensorflow/tfjs-node';
-  try {
-    await import(name);
-    return tf.findBackend('tensorflow') !== null || tf.engine().registryFactory.tensorflow !== undefined;
-  } catch {
-    return false;
+const TFJS_NODE = '@tensorflow/tfjs-node';
+
+/** Why `specifier` (@tensorflow/tfjs-node) failed to load, in one line: not installed, or the real reason. */
+export function tfjsNodeLoadProblem(e: unknown, specifier = TFJS_NODE): string {
+  const err = e as NodeJS.ErrnoException;
+  const message = String(err?.message ?? e);
+  if (err?.code === 'ERR_MODULE_NOT_FOUND' && message.includes(`'${specifier}'`)) {
+    return `${specifier} is not installed (npm install ${specifier}; without internet: scripts/build-tfjs-node.sh)`;
   }
+  // E.g. the native binding missing, or libtensorflow not found by the dynamic loader.
+  return `${specifier} does not load: ${message.split('\n').find((l) => l.trim() !== '')?.trim() ?? 'unknown error'}`;
+}
+
+/** Loads @tensorflow/tfjs-node: null when its backend is registered, else why not (one line). */
+export async function loadTfjsNode(): Promise<string | null> {
+  // TensorFlow's C++ library prints info lines (oneDNN, CPU features) on stderr unless told not to.
+  process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+  try {
+    await import(TFJS_NODE);
+  } catch (e) {
+    return tfjsNodeLoadProblem(e);
+  }
+  return tf.findBackend('tensorflow') || tf.engine().registryFactory.tensorflow ? null : `${TFJS_NODE} loaded but registered no 'tensorflow' backend`;
 }
 
 /** Selects and initialises a backend; returns the name of the one in use. */
@@ -28,14 +46,15 @@ export async function initBackend(requested: string = 'auto'): Promise<string> {
   if (!(BACKENDS as readonly string[]).includes(requested)) {
     throw new EdgeqatError('E_OPTION', `unknown backend '${requested}' (choose from ${BACKENDS.join(', ')})`);
   }
-  let name = requested;
-  if (requested === 'auto') name = (await tryLoadTfjsNode()) ? 'tensorflow' : 'wasm';
-  else if (requested === 'tensorflow' && !(await tryLoadTfjsNode())) {
-    throw new EdgeqatError('E_OPTION', "backend 'tensorflow' needs @tensorflow/tfjs-node, which is not installed here (use --backend wasm)");
+  const name = requested === 'auto' ? 'wasm' : requested;
+  if (name === 'tensorflow') {
+    const problem = await loadTfjsNode();
+    if (problem) throw new EdgeqatError('E_ENGINE', `backend 'tensorflow': ${problem} (or use --backend wasm)`);
   }
   if (name === 'wasm') {
     // The wasm backend lacks the conv filter/depthwise gradients (conv training would fail).
     installFastMatMulGradient();
+    installFastActivationGradients();
     registerWasmBackpropKernels();
   }
   if (tf.getBackend() !== name) {
@@ -45,6 +64,10 @@ export async function initBackend(requested: string = 'auto'): Promise<string> {
   }
   // After initialisation: the shipped kernel it falls back to (NCHW) must have been set up. Ours
   // is ~10x faster than the shipped scalar loop; both tested against cpu.
-  if (name === 'wasm') useFastWasmConv2DBackpropInput();
+  if (name === 'wasm') {
+    useFastWasmConv2DBackpropInput();
+    useFastWasmMaxPoolGrad();
+    useSharedWasmIdentity();
+  }
   return tf.getBackend();
 }

@@ -23,6 +23,13 @@ export interface TrainData {
    * must be a pure function of (indices, epoch, step) so that --resume repeats it exactly.
    */
   fillBatch?: (indices: Uint32Array, out: Float32Array, at: { epoch: number; step: number }) => void;
+  /**
+   * Labels per sample (default 1). With more, `labels` holds count × labelsPerSample classes and the
+   * model's output is read as labelsPerSample rows of numClasses logits per sample (per-pixel
+   * classes of a segmentation model: [H, W, classes] outputs, H·W labels); the loss is the mean
+   * over all rows.
+   */
+  labelsPerSample?: number;
 }
 
 export interface TrainOptions {
@@ -90,6 +97,7 @@ const YIELD_EVERY = 50;
 export async function trainModel(model: tfl.LayersModel, data: TrainData, opts: TrainOptions, history: LossPoint[] = []): Promise<TrainResult> {
   const { featureSize } = data;
   const { batchSize, numClasses } = opts;
+  const rowsPerSample = data.labelsPerSample ?? 1;
   const inputShape = (model.inputs[0].shape as (number | null)[]).slice(1) as number[];
   const stepsPerEpoch = Math.ceil(data.count / batchSize);
   const totalSteps = stepsPerEpoch * opts.epochs;
@@ -98,7 +106,7 @@ export async function trainModel(model: tfl.LayersModel, data: TrainData, opts: 
   const optimizer = opts.optimizer ?? new JsAdam({ learningRate: opts.lr, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 });
   const varList = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const xBuf = new Float32Array(batchSize * featureSize);
-  const yBuf = new Float32Array(batchSize * numClasses);
+  const yBuf = new Float32Array(batchSize * rowsPerSample * numClasses);
   const start = performance.now();
   const pos: TrainPosition = { ...(opts.resume ?? { epoch: 0, stepInEpoch: 0, step: 0 }) };
   let windowLoss = 0;
@@ -119,12 +127,14 @@ export async function trainModel(model: tfl.LayersModel, data: TrainData, opts: 
       for (let i = 0; i < n; i++) {
         const k = indices[i];
         if (!data.fillBatch) xBuf.set(data.inputs.subarray(k * featureSize, (k + 1) * featureSize), i * featureSize);
-        yBuf[i * numClasses + data.labels[k]] = 1;
+        for (let j = 0; j < rowsPerSample; j++) yBuf[(i * rowsPerSample + j) * numClasses + data.labels[k * rowsPerSample + j]] = 1;
       }
       const loss: tf.Scalar = tf.tidy(() => {
         const x = tf.tensor(xBuf.subarray(0, n * featureSize), [n, ...inputShape]);
-        const y = tf.tensor2d(yBuf.subarray(0, n * numClasses), [n, numClasses]);
-        return optimizer.minimize(() => softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor), true, varList) as tf.Scalar;
+        const rows = n * rowsPerSample;
+        const y = tf.tensor2d(yBuf.subarray(0, rows * numClasses), [rows, numClasses]);
+        const logits = (out: tf.Tensor) => (rowsPerSample === 1 ? out : tf.reshape(out, [rows, numClasses]));
+        return optimizer.minimize(() => softmaxCrossEntropy(y, logits(model.apply(x, { training: true }) as tf.Tensor)), true, varList) as tf.Scalar;
       });
       lastLoss = loss.dataSync()[0];
       loss.dispose();

@@ -8,7 +8,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { writeFileAtomic, writeJsonAtomic } from '../../runtime/atomic-write.js';
 import { EdgeqatError } from '../../runtime/errors.js';
+import { pathInside } from '../../runtime/path-inside.js';
 import { ruleFor, supportedClassNames } from '../qat/quantize-registry.js';
+import { importModel, isImportedModelFile, quantizeProblems } from './import/index.js';
+import { checkWeightBytes } from './weight-manifest.js';
+import './layers/cropping-1d.js'; // registers Cropping1D (not in TF.js) before any model loads
 
 const MODEL_JSON = 'model.json';
 const WEIGHTS_BIN = 'weights.bin';
@@ -42,21 +46,33 @@ export function fileSystemModel(path: string): tf.io.IOHandler {
     async load() {
       const json = readModelJson(jsonPath);
       return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
-        const parts: Uint8Array[] = [];
+        // Each group's files hold exactly the bytes its entries promise, sized before anything is read.
+        if (!Array.isArray(manifest)) throw new EdgeqatError('E_MODEL_FILE', `${jsonPath}: weightsManifest is not a list of weight groups`);
+        const files: string[] = [];
+        let total = 0;
         for (const group of manifest) {
-          for (const file of group.paths) {
-            const p = join(dir, file);
-            if (!existsSync(p)) throw new EdgeqatError('E_MODEL_FILE', `${p}: no such file (a weights file listed in ${jsonPath})`);
-            parts.push(readFileSync(p));
+          if (!Array.isArray(group?.paths) || !Array.isArray(group?.weights)) {
+            throw new EdgeqatError('E_MODEL_FILE', `${jsonPath}: weightsManifest: each group needs a 'paths' and a 'weights' array`);
           }
+          let groupBytes = 0;
+          for (const file of group.paths) {
+            const p = pathInside(dir, file, { code: 'E_MODEL_FILE', source: jsonPath, what: 'weights path' });
+            if (!existsSync(p) || !statSync(p).isFile()) throw new EdgeqatError('E_MODEL_FILE', `${p}: no such file (a weights file listed in ${jsonPath})`);
+            groupBytes += statSync(p).size;
+            files.push(p);
+          }
+          checkWeightBytes(group.weights, groupBytes, `${jsonPath}: ${group.paths.join(' + ').slice(0, 80)}`, 'E_MODEL_FILE');
+          total += groupBytes;
         }
-        const total = parts.reduce((n, b) => n + b.length, 0);
         const data = new Uint8Array(total);
         let offset = 0;
-        for (const b of parts) {
+        for (const p of files) {
+          const b = readFileSync(p);
+          if (offset + b.length > total) throw new EdgeqatError('E_MODEL_FILE', `${p}: changed while being read`);
           data.set(b, offset);
           offset += b.length;
         }
+        if (offset !== total) throw new EdgeqatError('E_MODEL_FILE', `${jsonPath}: weight files changed while being read`);
         return [manifest.flatMap((g) => g.weights), data.buffer];
       });
     },
@@ -107,8 +123,21 @@ export function checkModelJsonLayers(path: string, json: tf.io.ModelJSON): void 
   }
 }
 
-/** Loads a user's TF.js layers model (model.json + weights), checking its layers first. */
+/**
+ * Loads a user's model, checking its layers against the quantize registry first: a TF.js layers
+ * model (model.json + weights), or a Keras .keras / .h5 or float .tflite file through the importers
+ * (every layer that cannot be quantized is named, one line each).
+ */
 export async function loadModelFile(path: string, opts: { checkLayers?: boolean } = {}): Promise<tfl.LayersModel> {
+  if (isImportedModelFile(path)) {
+    const { model } = await importModel(path);
+    const problems = opts.checkLayers ?? true ? quantizeProblems(model) : [];
+    if (problems.length) {
+      model.dispose();
+      throw new EdgeqatError('E_UNSUPPORTED', problems.map((p) => `${path}: ${p}`).join('\n'));
+    }
+    return model;
+  }
   const jsonPath = modelJsonPath(path);
   if (opts.checkLayers ?? true) checkModelJsonLayers(jsonPath, readModelJson(jsonPath));
   try {

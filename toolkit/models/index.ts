@@ -1,4 +1,5 @@
-// Built-in model registry (`--model <name>`); anything ending in .json is a user's model file.
+// Built-in model registry (`--model <name>`); anything ending in .json, .keras, .h5 or .tflite (or
+// holding a '/') is a user's model file.
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { EdgeqatError } from '../../runtime/errors.js';
 import { sampleSize } from '../../runtime/datasets/dataset.js';
@@ -6,6 +7,8 @@ import { buildCnn, type ImageInput } from './cnn.js';
 import { buildDscnn } from './dscnn.js';
 import { buildKwsDscnn } from './kws-dscnn.js';
 import { buildMlp } from './mlp.js';
+import { buildResnet8 } from './resnet8.js';
+import { isImportedModelFile } from './import/index.js';
 
 export interface BuiltinModel {
   description: string;
@@ -14,6 +17,8 @@ export interface BuiltinModel {
    * `numClasses` logits. The trainer reshapes the flat data sets to the model's input shape.
    */
   build(seed: number, sampleShape: readonly number[], numClasses: number): tfl.LayersModel;
+  /** The input size [rows, cols] the model was designed for: image folders are resized to it by default. */
+  imageSize?: [number, number];
 }
 
 /** [rows, cols, channels] of an image-shaped sample; one line when the sample is not an image. */
@@ -39,15 +44,20 @@ export const BUILTIN_MODELS: Record<string, BuiltinModel> = {
     description: "MLPerf Tiny's keyword-spotting DS-CNN: conv 10x4 stride 2, four depthwise-separable blocks of 64, batch norm and ReLU, average pooling (49x10 MFCC input)",
     build: (seed, shape, numClasses) => buildKwsDscnn(seed, imageOf('kws-dscnn', shape), numClasses),
   },
+  resnet8: {
+    description: "MLPerf Tiny's image-classification ResNet-8 (32x32x3 CIFAR-10 reference): three residual stages of 16/32/64 filters, ~78 k parameters",
+    build: (seed, shape, numClasses) => buildResnet8(seed, imageOf('resnet8', shape), numClasses),
+    imageSize: [32, 32],
+  },
 };
 
 /** True when `--model` names a model file rather than a built-in model. */
 export function isModelFile(spec: string): boolean {
-  return spec.endsWith('.json') || spec.includes('/');
+  return spec.endsWith('.json') || spec.includes('/') || isImportedModelFile(spec);
 }
 
 export function builtinModel(name: string): BuiltinModel {
   const m = BUILTIN_MODELS[name];
-  if (!m) throw new EdgeqatError('E_OPTION', `unknown model '${name}' (built-in models: ${Object.keys(BUILTIN_MODELS).join(', ')}; or a TF.js model.json)`);
+  if (!m) throw new EdgeqatError('E_OPTION', `unknown model '${name}' (built-in models: ${Object.keys(BUILTIN_MODELS).join(', ')}; or a model file: TF.js model.json, Keras .keras/.h5, float .tflite)`);
   return m;
 }

@@ -1,7 +1,7 @@
 // The prepare step: float TF.js model (sequential or functional) -> QAT model. Every layer is
 // checked against the quantize registry first; the model becomes a small graph (rewrites/graph.ts)
-// on which the ordered rewrites fold batch norms into convolutions, fuse ReLU layers into the ops
-// before them and split a Dense's softmax off; then the input gets a QuantizeStub, every op node a
+// on which the ordered rewrites split fixed-range activations (a Dense's softmax) off, fold batch
+// norms into convolutions and fuse ReLU layers into the ops before them; then the input gets a QuantizeStub, every op node a
 // QuantizeWrapper that keeps the float weights, identity layers (Dropout) stay as they are, and
 // the output gets a DequantizeStub. A chain becomes a tfl.Sequential, anything else a functional
 // tfl.model. The result is an ordinary LayersModel: model.fit and custom loops work on it.
@@ -13,8 +13,10 @@ import { DequantizeStub } from './layers/dequantize-stub.js';
 import { QuantizeStub } from './layers/quantize-stub.js';
 import { QuantizeWrapper } from './layers/quantize-wrapper.js';
 import { trainerOp } from './ops/index.js';
+import { fusedActivation, type TrainerOpSpec } from './ops/trainer-op-spec.js';
 import { DEFAULT_ACTIVATION_OBSERVER, type ObserverConfig } from './quant/observers.js';
-import { ruleFor, supportedClassNames } from './quantize-registry.js';
+import { FUSED_ACTIVATIONS, QUANTIZE_REGISTRY, ruleFor, supportedActivations, supportedClassNames } from './quantize-registry.js';
+import { currentActivation } from './rewrites/fuse-activation.js';
 import { QatGraph, type QatNode } from './rewrites/graph.js';
 import { applyRewrites } from './rewrites/index.js';
 
@@ -52,15 +54,25 @@ export function checkQuantizable(model: tfl.LayersModel): void {
   }
 }
 
+/** The layer classes whose ops have a property (the registry's 'op' rows), for messages. */
+function classesWhoseOp(has: (spec: TrainerOpSpec) => boolean): string {
+  const names = QUANTIZE_REGISTRY.flatMap((r) => (r.supported && r.op && has(trainerOp(r.op)!) ? [r.className] : []));
+  return `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+}
+
 /** A 'fold' or 'fuse' node left after the rewrites had nothing it could merge into. */
 function unmergedError(graph: QatGraph, node: QatNode): EdgeqatError {
   const source = graph.node(node.inputs[0]);
   const follows = `it follows '${source.name}' (${source.layer.getClassName()})`;
   const what =
     node.role === 'fold'
-      ? 'batch normalization is folded into the Conv2D or DepthwiseConv2D it directly follows, which must have a linear activation and no other consumer of its output'
-      : 'a ReLU/ReLU6 is fused into the Conv2D, DepthwiseConv2D, Dense or Add it directly follows, which must have a linear activation and no other consumer of its output';
-  return new EdgeqatError('E_UNSUPPORTED', `layer '${node.name}' (${node.layer.getClassName()}) cannot be quantized: ${what} (${follows})`);
+      ? `batch normalization is folded into the ${classesWhoseOp((s) => s.foldsBatchNorm)} it directly follows`
+      : `a ${Object.keys(FUSED_ACTIVATIONS).filter((f) => f !== 'linear').join('/')} activation is fused into the ${classesWhoseOp((s) => s.fusesActivation)} it directly follows`;
+  return new EdgeqatError('E_UNSUPPORTED', `layer '${node.name}' (${node.layer.getClassName()}) cannot be quantized: ${what}, which must have a linear activation and no other consumer of its output (${follows})`);
+}
+
+function opError(node: QatNode, why: string): EdgeqatError {
+  return new EdgeqatError('E_UNSUPPORTED', `layer '${node.name}' (${node.layer.getClassName()}) cannot be quantized: ${why}`);
 }
 
 /** The float graph with every rewrite applied, checked: what prepareQat turns into layers. */
@@ -70,12 +82,19 @@ export function rewriteForQat(model: tfl.LayersModel): QatGraph {
   applyRewrites(graph);
   for (const node of graph.nodes) {
     if (node.role === 'fold' || node.role === 'fuse') throw unmergedError(graph, node);
-    if (node.builtin === 'SOFTMAX' && node.name !== graph.outputName) {
-      throw new EdgeqatError('E_UNSUPPORTED', `layer '${node.name}' (${node.layer.getClassName()}) cannot be quantized: softmax is supported as the model's last layer only`);
+    if (node.role === 'split') throw opError(node, 'no rewrite splits this layer into ops');
+    if (node.role !== 'op') continue;
+    const spec = trainerOp(node.op!);
+    if (!spec) throw opError(node, `the trainer has no op ${node.op}`);
+    const activation = currentActivation(node);
+    if (!fusedActivation(activation)) throw opError(node, `activation '${activation}' is not supported (${supportedActivations().join(', ')})`);
+    if (spec.identityInTraining && node.name !== graph.outputName) {
+      throw opError(node, `${spec.builtin} is supported as the model's last layer only (the training loss applies it)`);
     }
   }
   return graph;
 }
+
 
 /** The nodes after the input, if each feeds only the next (a tfl.Sequential can hold them). */
 function chainOrder(graph: QatGraph): QatNode[] | null {
@@ -98,11 +117,11 @@ export function prepareQat(model: tfl.LayersModel, opts: PrepareOptions = {}): t
     const inner = cloneLayer(node.layer);
     copies.push([node.layer, inner]);
     if (node.role === 'identity') return inner;
-    const spec = trainerOp(node.builtin!)!;
+    const spec = trainerOp(node.op!)!;
     const batchNorm = node.batchNorm ? cloneLayer(node.batchNorm) : undefined;
     if (node.batchNorm) copies.push([node.batchNorm, batchNorm!]);
     const perChannel = spec.defaultPerChannel ? !opts.perTensorConv : !!opts.perChannel;
-    return new QuantizeWrapper({ layer: inner, builtin: node.builtin!, perChannel, observer, activation: node.activation, batchNorm });
+    return new QuantizeWrapper({ layer: inner, builtin: node.op!, perChannel, observer, activation: node.activation, batchNorm });
   };
 
   let qat: tfl.LayersModel;

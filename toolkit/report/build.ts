@@ -12,7 +12,7 @@ import { compareSection } from './compare-section.js';
 import { confusionOf, confusionSection } from './confusion-section.js';
 import { debugSection } from './debug-section.js';
 import { page, type Section } from './html.js';
-import type { ReportProgress } from './report-progress.js';
+import type { Progress } from '../../runtime/progress.js';
 import { latencySection, measureLatency } from './latency-section.js';
 import { quantSection } from './quant-section.js';
 import { modelName, resolveInputs, runKind, type ReportInputs } from './sources.js';
@@ -33,7 +33,7 @@ export interface ReportOptions {
   layer?: string;
   backend?: string;
   /** Progress of the long steps (evaluation, latency runs); none by default. */
-  progress?: (label: string) => ReportProgress;
+  progress?: (label: string) => Progress;
 }
 
 export interface BuiltReport {

@@ -4,7 +4,7 @@ import { evaluateClassifier } from '../../runtime/accuracy.js';
 import { createEngine } from '../../runtime/engines/index.js';
 import { confusionHeatmap } from './heatmap.js';
 import { fixed, num, table, type Section } from './html.js';
-import type { ReportProgress } from './report-progress.js';
+import type { Progress } from '../../runtime/progress.js';
 import type { TestSet } from './test-set.js';
 
 const FASHION = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
@@ -16,7 +16,7 @@ export interface ConfusionResult {
   matrix: number[][];
 }
 
-export async function confusionOf(tfliteBytes: Uint8Array, label: string, test: TestSet, numClasses: number, opts: { engine?: string; limit?: number; progress?: (label: string) => ReportProgress }): Promise<ConfusionResult> {
+export async function confusionOf(tfliteBytes: Uint8Array, label: string, test: TestSet, numClasses: number, opts: { engine?: string; limit?: number; progress?: (label: string) => Progress }): Promise<ConfusionResult> {
   const engine = await createEngine(opts.engine ?? 'auto', tfliteBytes, label);
   try {
     const count = Math.min(opts.limit ?? test.count, test.count);

@@ -6,7 +6,7 @@ import { elementsPerSample } from '../../runtime/engines/engine.js';
 import { createEngine } from '../../runtime/engines/index.js';
 import { bin, histogram } from './histogram.js';
 import { micros, note, num, table, type CellInput, type Section } from './html.js';
-import type { ReportProgress } from './report-progress.js';
+import type { Progress } from '../../runtime/progress.js';
 import type { TestSet } from './test-set.js';
 
 export interface LatencyRun {
@@ -17,7 +17,7 @@ export interface LatencyRun {
   times: Float64Array;
 }
 
-export async function measureLatency(tflite: Uint8Array, label: string, test: TestSet, opts: { engine?: string; iterations?: number; progress?: (label: string) => ReportProgress }): Promise<LatencyRun> {
+export async function measureLatency(tflite: Uint8Array, label: string, test: TestSet, opts: { engine?: string; iterations?: number; progress?: (label: string) => Progress }): Promise<LatencyRun> {
   const engine = await createEngine(opts.engine ?? 'auto', tflite, label);
   try {
     const per = elementsPerSample(engine.input);

@@ -3,14 +3,16 @@
 //   required  <run>/run.json, <run>/metrics.json, <run>/model.tflite (verified)
 //   optional  compare.json in the run folder or its parent (`edgeqat compare --out`), the float run
 //             (the compare folder's float/, or the folder of the float model.json the run was
-//             QAT-trained from), <run>/checkpoints/latest (QAT model), <run>/bench.json
+//             QAT-trained from, when it is a sibling of the run), <run>/checkpoints/latest (QAT
+//             model), <run>/bench.json
 // Given a compare folder itself (compare.json, no run.json), the report is about its qat/ run.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { EdgeqatError } from '../../runtime/errors.js';
 import { readTfliteModel, type ModelSummary } from '../../runtime/model-reader.js';
 import { COMPARE_FILE, readCompareFile, type CompareFile } from '../compare/compare-file.js';
-import { readJson, type RunInfo, type RunMetrics } from '../run-folder.js';
+import { resolvesInside } from '../../runtime/path-inside.js';
+import { readJson, readRunInfo, type RunInfo, type RunMetrics } from '../run-folder.js';
 
 export interface RunFiles {
   dir: string;
@@ -39,10 +41,11 @@ function readJsonFile<T>(path: string, what: string, hint: string): T {
 
 function readRunFiles(dir: string): RunFiles {
   const hint = `not a run folder; create one with 'edgeqat train --out ${dir}'`;
-  const info = readJsonFile<RunInfo>(join(dir, 'run.json'), 'run.json', hint);
-  if (typeof info?.dataset !== 'string' || typeof info?.model !== 'string') {
+  const raw = readJsonFile<RunInfo>(join(dir, 'run.json'), 'run.json', hint);
+  if (typeof raw?.dataset !== 'string' || typeof raw?.model !== 'string') {
     throw new EdgeqatError('E_RUN_FOLDER', `${join(dir, 'run.json')}: not an edgeqat run.json (no model/dataset)`);
   }
+  const info = readRunInfo(dir);
   const metrics = readJsonFile<RunMetrics>(join(dir, 'metrics.json'), 'metrics.json', `the run has no training metrics; 'edgeqat train --out ${dir}' writes them`);
   if (!Array.isArray(metrics?.history)) throw new EdgeqatError('E_RUN_FOLDER', `${join(dir, 'metrics.json')}: no loss history`);
   return { dir, info, metrics };
@@ -53,8 +56,12 @@ function findFloatRun(run: RunFiles, compareDir: string | null): RunFiles | null
   if (run.info.options?.floatOnly) return null;
   const candidates: string[] = [];
   if (compareDir) candidates.push(join(compareDir, 'float'));
+  // run.json's model path is followed only to a sibling run folder (inside the run's parent folder).
+  const siblings = resolve(run.dir, '..');
   for (const from of [run.info.model, run.info.options?.from]) {
-    if (typeof from === 'string' && from.endsWith('.json')) candidates.push(dirname(resolve(from)));
+    if (typeof from !== 'string' || !from.endsWith('.json')) continue;
+    const dir = dirname(resolve(from));
+    if (existsSync(dir) && resolvesInside(siblings, dir)) candidates.push(dir);
   }
   for (const dir of candidates) {
     if (resolve(dir) !== resolve(run.dir) && existsSync(join(dir, 'run.json')) && existsSync(join(dir, 'metrics.json'))) return readRunFiles(dir);

@@ -11,14 +11,19 @@ import { depthwiseConv2d } from './depthwise-conv-2d.js';
 import { dequantize } from './dequantize.js';
 import { elementwise } from './elementwise.js';
 import { fullyConnected } from './fully-connected.js';
+import { leakyRelu } from './leaky-relu.js';
 import { mean } from './mean.js';
 import { pack } from './pack.js';
+import { pad } from './pad.js';
 import { pool2d } from './pool-2d.js';
 import { quantize } from './quantize.js';
 import { reshape } from './reshape.js';
+import { resizeBilinear } from './resize-bilinear.js';
+import { resizeNearestNeighbor } from './resize-nearest-neighbor.js';
 import { shape } from './shape.js';
 import { softmax } from './softmax.js';
 import { stridedSlice } from './strided-slice.js';
+import { transposeConv } from './transpose-conv.js';
 
 export const OP_RULES: Readonly<Record<string, OpRule>> = {
   ADD: elementwise('AddOptions'),
@@ -28,20 +33,25 @@ export const OP_RULES: Readonly<Record<string, OpRule>> = {
   DEPTHWISE_CONV_2D: depthwiseConv2d,
   DEQUANTIZE: dequantize,
   FULLY_CONNECTED: fullyConnected,
+  LEAKY_RELU: leakyRelu,
   LOGISTIC: unaryActivation,
   MAX_POOL_2D: pool2d,
   MEAN: mean,
   MUL: elementwise('MulOptions'),
   PACK: pack,
+  PAD: pad,
   QUANTIZE: quantize,
   RELU: unaryActivation,
   RELU6: unaryActivation,
   RESHAPE: reshape,
+  RESIZE_BILINEAR: resizeBilinear,
+  RESIZE_NEAREST_NEIGHBOR: resizeNearestNeighbor,
   SHAPE: shape,
   SOFTMAX: softmax,
   STRIDED_SLICE: stridedSlice,
   SUB: elementwise('SubOptions'),
   TANH: unaryActivation,
+  TRANSPOSE_CONV: transposeConv,
 };
 
 export { type OpRule } from './op-rule.js';

@@ -8,7 +8,7 @@ import { BUNDLE_ENGINES, BUNDLE_FILES, type BundleEngine } from '../../../device
 import { makeBundle, type BundleResult, type ClipSource, type SampleSource } from '../../../devices/bundle/make-bundle.js';
 import { loadDataset, sampleSize } from '../../../runtime/datasets/datasets.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
-import { readPreprocessing } from '../../../runtime/model-metadata.js';
+import { readPreprocessing, recordedLoadOptions } from '../../../runtime/model-metadata.js';
 import { readTfliteFile } from '../../../runtime/model-reader.js';
 import { configValue } from '../config.js';
 import { edgeqatVersion } from '../../version.js';
@@ -31,11 +31,12 @@ export const BUNDLE_DEFAULTS = { device: 'rpi4', engine: 'reference' as BundleEn
 export function loadSamples(modelPath: string, count: number, dataset?: string, dataDir?: string): SampleSource {
   const recorded = readPreprocessing(readTfliteFile(modelPath), modelPath);
   const spec = dataset ?? recorded?.dataset ?? 'mnist';
-  const normalization = recorded ? { mean: recorded.mean, std: recorded.std } : undefined;
-  const data = loadDataset(spec, { split: 'test', dataDir, normalization });
+  const data = loadDataset(spec, { split: 'test', dataDir, ...recordedLoadOptions(recorded, spec) });
   const test = data.test!;
   const [rows, cols, channels] = data.sampleShape;
-  if (!test.pixels || channels !== 1) throw new EdgeqatError('E_UNSUPPORTED', `${spec}: bundles ship grayscale image samples only (this set has ${data.sampleShape.join('×')} samples)`);
+  if (!test.pixels || data.sampleShape.length !== 3 || channels! > 4) {
+    throw new EdgeqatError('E_UNSUPPORTED', `${spec}: bundles ship image samples [rows, cols, 1..4 channels] (this set has ${data.sampleShape.join('×')} samples)`);
+  }
   const n = Math.min(count, test.count);
   const per = sampleSize(data.sampleShape);
   return {
@@ -43,6 +44,7 @@ export function loadSamples(modelPath: string, count: number, dataset?: string, 
     count: n,
     rows,
     cols,
+    ...(channels !== 1 ? { channels } : {}),
     normalization: data.normalization,
     pixels: test.pixels.slice(0, n * per),
     labels: test.labels.slice(0, n),

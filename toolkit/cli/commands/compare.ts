@@ -1,176 +1,31 @@
-// `edgeqat compare --model cnn --dataset mnist --out runs/compare-cnn`: what QAT buys over
-// post-training quantization, for one architecture and data set. Under --out:
-//   float/  the float model (`train --float-only`; reused when a finished float run is there)
-//   ptq/    PTQ of the float model (calibrated on training images), a run folder
-//   qat/    QAT fine-tuned from the same float weights (at a lower learning rate)
-// each with model.tflite (float32, int8, int8). All three run on the TFLite interpreter
-// (tfjs-tflite) over the test split and are timed there; compare.json holds the table.
-import { existsSync, statSync } from 'node:fs';
-import os from 'node:os';
-import { join } from 'node:path';
+// `edgeqat compare --model cnn --dataset mnist --out runs/compare-cnn`: float vs post-training
+// quantization vs QAT for one architecture and data set (toolkit/compare/run-compare.ts), printed as
+// a table or compare.json.
 import { Command } from 'commander';
-import { formatTable } from '../text-table.js';
-import { writeFileAtomic } from '../../../runtime/atomic-write.js';
-import { loadDataset } from '../../../runtime/datasets/datasets.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
-import { preprocessingOf } from '../../../runtime/model-metadata.js';
+import { COMPARE_VARIANTS, type CompareFile } from '../../compare/compare-file.js';
+import { COMPARE_DEFAULTS, compareQuantization, type CompareOptions } from '../../compare/run-compare.js';
 import { BACKENDS } from '../../engine/backend.js';
-import { convertToTflite } from '../../converter/convert.js';
-import { loadModelFile } from '../../models/file-io.js';
-import { CALIBRATION_METHODS, type CalibrationMethod } from '../../ptq/range-estimators.js';
-import { COMPARE_VARIANTS, writeCompareFile, type CompareEntry, type CompareFile, type CompareVariant } from '../../compare/compare-file.js';
-import { readRunInfoOrNull, saveCheckpoint, writeRunFiles, type RunInfo } from '../../run-folder.js';
+import { DEFAULT_CALIBRATION_SAMPLES } from '../../export/export-model.js';
+import { addInputPreprocessingOptions } from '../../models/input-preprocessing.js';
+import { CALIBRATION_METHODS } from '../../ptq/range-estimators.js';
+import { formatTable } from '../text-table.js';
 import { nonNegativeInt, oneOf, positiveInt, positiveNumber } from '../options.js';
 import { createProgress } from '../progress.js';
-import { runBench, type BenchResult } from './bench.js';
-import { runEval } from './eval.js';
-import { calibrationLabel, DEFAULT_CALIBRATION_SAMPLES, ptqModel, runExport } from './export.js';
-import { runTrain, TRAIN_DEFAULTS } from './train.js';
+import { watchStopSignals } from '../stop-signals.js';
 
-// QAT recipe, measured on the CNN (MNIST, float model 2 epochs at batch 32): 1 QAT epoch at 1e-4
-// ended 0.01-0.07 points below PTQ (which loses nothing there), with or without freezing batch norm
-// after 1000 steps; 2 epochs at 3e-4 (cosine decay) ended 0.07 points above the float model.
-export const COMPARE_DEFAULTS = {
-  epochs: 2,
-  batchSize: 32,
-  lr: 1e-3,
-  qatEpochs: 2,
-  qatLr: 3e-4,
-  seed: 0,
-  benchIterations: 2000,
-} as const;
-
-export interface CompareOptions {
-  model: string;
-  dataset: string;
-  out: string;
-  dataDir?: string;
-  /** Float training epochs. */
-  epochs?: number;
-  batchSize?: number;
-  lr?: number;
-  /** QAT fine-tuning from the float weights. */
-  qatEpochs?: number;
-  qatLr?: number;
-  freezeBnAfter?: number;
-  freezeObserversAfter?: number;
-  seed?: number;
-  /** Train on the first n training images (quick runs, tests). */
-  limit?: number;
-  /** Evaluate on the first n test images (default all). */
-  evalLimit?: number;
-  calibrationSamples?: number;
-  calibration?: CalibrationMethod;
-  percentile?: number;
-  benchIterations?: number;
-  backend?: string;
+export interface CompareCommandOptions extends Omit<CompareOptions, 'progress' | 'watchStop'> {
   json?: boolean;
   quiet?: boolean;
 }
 
-export function machineDescription(): string {
-  const cpus = os.cpus();
-  return `${(cpus[0]?.model ?? 'unknown CPU').trim()}, ${cpus.length} cores`;
-}
-
-/** A float run that finished (run.json has its accuracy, model.json is saved), or null. */
-function finishedFloatRun(dir: string, model: string, dataset: string): RunInfo | null {
-  if (!existsSync(join(dir, 'model.json'))) return null;
-  const info = readRunInfoOrNull(dir);
-  if (!info) return null;
-  if (info.options?.floatOnly !== true || typeof info.qatAccuracy !== 'number') return null;
-  if (info.model !== model || info.dataset !== dataset) {
-    throw new EdgeqatError('E_OPTION', `${dir} holds a float ${info.model} run on ${info.dataset}, not ${model} on ${dataset} (choose another --out)`);
-  }
-  return info;
-}
-
-export async function runCompare(opts: CompareOptions): Promise<CompareFile> {
+export async function runCompare(opts: CompareCommandOptions): Promise<CompareFile> {
   // Not commander's requiredOption: that is checked before edgeqat.config.json fills options in.
   for (const key of ['model', 'out'] as const) {
     if (!opts[key]) throw new EdgeqatError('E_OPTION', `compare needs --${key} (or compare.${key} in edgeqat.config.json)`);
   }
-  const o = { ...COMPARE_DEFAULTS, ...definedOnly(opts), model: opts.model, dataset: opts.dataset ?? 'mnist', out: opts.out };
-  if (existsSync(o.out) && !statSync(o.out).isDirectory()) throw new EdgeqatError('E_OPTION', `--out ${o.out} is a file, not a folder`);
-  const dirs = { float: join(o.out, 'float'), ptq: join(o.out, 'ptq'), qat: join(o.out, 'qat') };
-  const stage = createProgress('compare', o.quiet || o.json);
-  const stages = 6;
-  const common = { dataset: o.dataset, dataDir: o.dataDir, seed: o.seed, backend: o.backend ?? TRAIN_DEFAULTS.backend, lrSchedule: TRAIN_DEFAULTS.lrSchedule, quiet: o.quiet || o.json, limit: o.limit };
-
-  // 1. The float model, trained or reused.
-  const reused = finishedFloatRun(dirs.float, o.model, o.dataset);
-  stage.update(0, stages, reused ? `reusing the float run in ${dirs.float}` : 'training the float model');
-  if (!reused) {
-    const t = await runTrain({ ...common, model: o.model, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, out: dirs.float, floatOnly: true });
-    t.model.dispose();
-  }
-  await runExport(dirs.float, { backend: common.backend, quiet: true });
-  const floatModelJson = join(dirs.float, 'model.json');
-
-  // 2. PTQ of the float model, kept as a run folder (export, debug and report read it).
-  stage.update(1, stages, 'post-training quantization');
-  const float = await loadModelFile(floatModelJson, { checkLayers: false });
-  const data = loadDataset(o.dataset, { dataDir: o.dataDir, split: 'train' });
-  const ptq = ptqModel(float, data, { calibrationSamples: o.calibrationSamples, calibration: o.calibration, percentile: o.percentile, quiet: common.quiet });
-  float.dispose();
-  const info: RunInfo = {
-    model: o.model,
-    dataset: o.dataset,
-    normalization: data.normalization,
-    numClasses: data.numClasses,
-    classNames: data.classNames,
-    sampleShape: data.sampleShape,
-    ...(data.audio ? { audio: data.audio.frontEnd } : {}),
-    inputShape: (ptq.model.inputs[0].shape as number[]).slice(1),
-    options: { ptq: true, from: floatModelJson, calibration: ptq.calibration.method, percentile: ptq.calibration.percentile, calibrationSamples: ptq.calibration.samples },
-    backend: common.backend,
-    createdAt: new Date().toISOString(),
-    trainSeconds: 0,
-  };
-  await saveCheckpoint(dirs.ptq, ptq.model, null, { epoch: 0, stepInEpoch: 0, step: 0 });
-  writeRunFiles(dirs.ptq, info, { history: [], calibration: ptq.calibration });
-  writeFileAtomic(
-    join(dirs.ptq, 'model.tflite'),
-    convertToTflite(ptq.model, { preprocessing: preprocessingOf(data), description: `edgeqat: ${o.model} PTQ (${calibrationLabel(ptq.calibration)}) on ${o.dataset}` }),
-  );
-  ptq.model.dispose();
-
-  // 3. QAT fine-tuned from the same float weights.
-  stage.update(2, stages, 'QAT fine-tuning from the float weights');
-  const qat = await runTrain({
-    ...common,
-    model: floatModelJson,
-    epochs: o.qatEpochs,
-    batchSize: o.batchSize,
-    lr: o.qatLr,
-    out: dirs.qat,
-    freezeBnAfter: o.freezeBnAfter,
-    freezeObserversAfter: o.freezeObserversAfter,
-  });
-  qat.model.dispose();
-  await runExport(dirs.qat, { backend: common.backend, quiet: true });
-
-  // 4. All three on the TFLite interpreter: accuracy on the test split, latency p50.
-  const entries = {} as Record<CompareVariant, CompareEntry>;
-  for (const [i, kind] of COMPARE_VARIANTS.entries()) {
-    stage.update(3 + i, stages, `evaluating and timing ${kind}/model.tflite`);
-    const path = join(dirs[kind], 'model.tflite');
-    const evaluated = await runEval(path, { engine: 'tfjs-tflite', dataset: o.dataset, dataDir: o.dataDir, limit: o.evalLimit, quiet: common.quiet });
-    const bench = (await runBench(path, { engine: 'tfjs-tflite', dataset: o.dataset, dataDir: o.dataDir, iterations: o.benchIterations, warmup: Math.min(200, o.benchIterations) })) as BenchResult;
-    entries[kind] = { accuracy: evaluated.accuracy, size_bytes: statSync(path).size, p50_us: bench.p50_us, drop_points: 0, tflite: `${kind}/model.tflite` };
-  }
-  for (const kind of COMPARE_VARIANTS) entries[kind].drop_points = round2((entries.float.accuracy - entries[kind].accuracy) * 100);
-  const result: CompareFile = { model: o.model, dataset: o.dataset, machine: machineDescription(), float: entries.float, ptq: entries.ptq, qat: entries.qat };
-  stage.done(`wrote ${writeCompareFile(o.out, result)}`);
-  return result;
-}
-
-function round2(x: number): number {
-  return Math.round(x * 100) / 100 || 0; // no -0
-}
-
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const { json: _json, quiet: _quiet, ...options } = opts;
+  return compareQuantization({ ...options, progress: (label) => createProgress(label, opts.quiet || opts.json), watchStop: watchStopSignals });
 }
 
 export function formatCompare(r: CompareFile): string {
@@ -183,10 +38,10 @@ export function formatCompare(r: CompareFile): string {
 }
 
 export function compareCommand(): Command {
-  return new Command('compare')
+  return addInputPreprocessingOptions(new Command('compare'))
     .description('float vs post-training quantization vs QAT for one model and data set, on the TFLite interpreter')
-    .option('--model <name|file>', 'built-in model (mlp, cnn, dscnn, kws-dscnn) or a TF.js layers model.json (required; or compare.model in edgeqat.config.json)')
-    .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder> | speech-commands:<folder> | wav:<folder>', 'mnist')
+    .option('--model <name|file>', 'built-in model (mlp, cnn, dscnn, resnet8), or your model: Keras .keras/.h5, float .tflite, TF.js model.json (required; or compare.model in edgeqat.config.json)')
+    .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder> | images:<folder> | cifar10:<folder> | speech-commands:<folder> | wav:<folder>', 'mnist')
     .option('--data-dir <dir>', 'folder holding the data set files')
     .option('--out <dir>', 'folder for float/, ptq/, qat/ and compare.json (required; or compare.out in edgeqat.config.json)')
     .option('--epochs <n>', `float training epochs (default ${COMPARE_DEFAULTS.epochs}; a finished float run in <out>/float is reused)`, positiveInt('--epochs'))
@@ -206,7 +61,7 @@ export function compareCommand(): Command {
     .option('--backend <name>', `TF.js backend (${BACKENDS.join(', ')})`, oneOf('--backend', BACKENDS))
     .option('--json', 'print compare.json')
     .option('--quiet', 'no progress output')
-    .action(async (opts: CompareOptions) => {
+    .action(async (opts: CompareCommandOptions) => {
       const r = await runCompare(opts);
       console.log(opts.json ? JSON.stringify(r) : formatCompare(r));
     });

@@ -10,7 +10,7 @@ import { initBackend } from '../../engine/backend.js';
 import { convertToTflite } from '../../converter/convert.js';
 import { simulateVsDeploy, type DivergenceReport } from '../../debug/simulate-vs-deploy.js';
 import { formatTable } from '../text-table.js';
-import { loadRun, runPreprocessing } from '../../run-folder.js';
+import { loadRun, runLoadOptions, runPreprocessing } from '../../run-folder.js';
 import { positiveInt } from '../options.js';
 
 export interface DebugOptions {
@@ -37,7 +37,7 @@ export async function runDebug(runDir: string, opts: DebugOptions = {}): Promise
   } else {
     bytes = convertToTflite(model, { preprocessing: runPreprocessing(info) });
   }
-  const test = loadDataset(info.dataset, { split: 'test', normalization: info.normalization, audioFrontEnd: info.audio }).test!;
+  const test = loadDataset(info.dataset, { split: 'test', ...runLoadOptions(info) }).test!;
   const report = simulateVsDeploy(model, bytes, test.inputs, opts.samples ?? 200, arithmetic);
   model.dispose();
   return report;

@@ -1,7 +1,13 @@
-// `edgeqat inspect <model>`: what is inside a .tflite file (ops, tensors, quantization, sizes).
-// runInspect is pure (returns what to print) so tests call it without spawning the CLI.
+// `edgeqat inspect <model>`: what is inside a .tflite file (ops, tensors, quantization, sizes), or a
+// Keras .keras / .h5 model (its layers, shapes, parameters and which layers edgeqat can quantize).
+// runInspect and runInspectKeras return what to print, so tests call them without spawning the CLI.
+import { extname } from 'node:path';
 import { Command } from 'commander';
 import { readTfliteFile, type ModelSummary, type TensorSummary } from '../../../runtime/model-reader.js';
+import { initBackend } from '../../engine/backend.js';
+import { importModel, isImportedModelFile } from '../../models/import/index.js';
+import { modelReport, type ModelReport } from '../../models/import/layer-report.js';
+import { formatTable } from '../text-table.js';
 
 export interface InspectOptions {
   json?: boolean;
@@ -129,13 +135,42 @@ export function runInspect(path: string, _opts: InspectOptions = {}): { text: st
   return { text: renderText(path, summary, totals), json: { path, ...summary, totals } };
 }
 
+const FORMAT_NAMES: Record<string, string> = { keras: 'Keras .keras', 'keras-h5': 'Keras HDF5 (.h5)' };
+
+function renderKeras(r: ModelReport): string {
+  const rows = r.layers.map((l, i) => [String(i), l.name, l.className, `[${l.outputShape.map((d) => d ?? '?').join(',')}]`, withCommas(l.params), l.quantized ? `yes: ${l.quantized}` : `no: ${l.reason}`]);
+  const blocked = r.layers.filter((l) => !l.quantized);
+  const verdict = blocked.length
+    ? `${blocked.length} of ${r.layers.length} layers cannot be quantized (${blocked.map((l) => `'${l.name}'`).join(', ')}): replace them before QAT`
+    : `all ${r.layers.length} layers can be quantized: edgeqat train --model ${r.path} --input-scale ... (or --input-mean/--input-std)`;
+  return [
+    `${r.path}: ${FORMAT_NAMES[r.format] ?? r.format}${r.kerasVersion ? ` (Keras ${r.kerasVersion})` : ''}, model '${r.name}', ${withCommas(r.params)} parameters`,
+    '',
+    formatTable(['#', 'layer', 'class', 'output shape', 'params', 'int8'], rows, { rule: false }).replace(/^/gm, '  '),
+    '',
+    verdict,
+  ].join('\n') + '\n';
+}
+
+/** A Keras model's layers (imported as edgeqat would train it); import problems are thrown, one line each. */
+export async function runInspectKeras(path: string): Promise<{ text: string; json: ModelReport }> {
+  await initBackend('auto');
+  const imported = await importModel(path);
+  try {
+    const report = modelReport(imported);
+    return { text: renderKeras(report), json: report };
+  } finally {
+    imported.model.dispose();
+  }
+}
+
 export function inspectCommand(): Command {
   return new Command('inspect')
-    .description('show the operators, tensors, quantization and sizes of a .tflite model')
-    .argument('<model>', 'path to a .tflite file')
+    .description('show the operators, tensors, quantization and sizes of a .tflite model, or the layers of a Keras .keras/.h5 model')
+    .argument('<model>', 'path to a .tflite, .keras or .h5 file')
     .option('--json', 'print the summary as JSON')
-    .action((model: string, opts: InspectOptions) => {
-      const result = runInspect(model, opts);
+    .action(async (model: string, opts: InspectOptions) => {
+      const result = isImportedModelFile(model) && extname(model).toLowerCase() !== '.tflite' ? await runInspectKeras(model) : runInspect(model, opts);
       process.stdout.write(opts.json ? JSON.stringify(result.json, null, 2) + '\n' : result.text);
     });
 }

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { formatQuantReport } from '../format-quant-report.js';
+import { countMatches } from '../../../runtime/accuracy.js';
 import { formatTable } from '../text-table.js';
 import { runEval } from './eval.js';
 import { runExport } from './export.js';
@@ -32,9 +33,7 @@ export async function runQuickstart(opts: TrainCommandOptions, print: (line: str
   const tflitePath = join(train.runDir, 'model.tflite');
   const exported = await runExport(train.runDir, { out: tflitePath, backend: opts.backend });
   const evalResult = await runEval(tflitePath, { dataset: opts.dataset, dataDir: opts.dataDir, quiet: opts.quiet });
-  let same = 0;
-  for (let i = 0; i < evalResult.samples; i++) if (evalResult.predictions[i] === train.qatPredictions[i]) same++;
-  const agreement = same / evalResult.samples;
+  const agreement = countMatches(evalResult.predictions, train.qatPredictions, evalResult.samples) / evalResult.samples;
 
   print(`\nmodel size: float32 ${train.floatBytes.toLocaleString('en-US')} bytes (${train.paramCount.toLocaleString('en-US')} parameters) -> int8 .tflite ${exported.bytes.toLocaleString('en-US')} bytes (${(train.floatBytes / exported.bytes).toFixed(1)}x smaller)`);
   print(`wrote ${tflitePath}\n`);

@@ -1,20 +1,10 @@
-// Converter emitter for AVERAGE_POOL_2D (AveragePooling2D), and for GlobalAveragePooling2D as
-// AVERAGE_POOL_2D over the whole image ([1, 1, C]) + RESHAPE to [C] — one well-defined kernel on
-// every TFLite resolver, where MEAN differs between them (docs/int8-semantics.md §4.8). Outputs keep the input's params.
+// Converter emitter for AVERAGE_POOL_2D (AveragePooling2D, GlobalAveragePooling2D, AveragePooling1D,
+// GlobalAveragePooling1D): global pooling as AVERAGE_POOL_2D over the whole image + RESHAPE to [C] —
+// one well-defined kernel on every TFLite resolver, where MEAN differs between them (docs/int8-semantics.md §4.8);
+// 1-D pooling over the [steps, 1, C] view (max-pool-2d.ts emitPoolLayer). Outputs keep the input's params.
 import { BuiltinOperator } from '../../../schemas/tflite.js';
-import type { PoolSettings } from '../../qat/ops/max-pool-2d.js';
-import { asWrapper, outputShapeOf, type LayerEmitter } from './emitter.js';
-import { emitPool } from './max-pool-2d.js';
-import { emitReshape } from './reshape.js';
+import { AVERAGE_POOL_2D as AVERAGE_POOL_2D_SPEC } from '../../qat/ops/average-pool-2d.js';
+import { opEmitter } from './emitter.js';
+import { emitPoolLayer } from './max-pool-2d.js';
 
-export const AVERAGE_POOL_2D: LayerEmitter = {
-  builtin: 'AVERAGE_POOL_2D',
-  emit(graph, layer, [input], opts) {
-    const wrapper = asWrapper(layer, 'AVERAGE_POOL_2D');
-    const s = wrapper.settings as PoolSettings;
-    if (!s.global) return emitPool(graph, BuiltinOperator.AVERAGE_POOL_2D, wrapper.name, input, s, outputShapeOf(wrapper), opts);
-    const channels = input.shape[2];
-    const pooled = emitPool(graph, BuiltinOperator.AVERAGE_POOL_2D, `${wrapper.name}/pool`, input, s, [1, 1, channels], opts);
-    return emitReshape(graph, wrapper.name, pooled, [channels], opts);
-  },
-};
+export const AVERAGE_POOL_2D = opEmitter(AVERAGE_POOL_2D_SPEC, (graph, wrapper, [input], opts) => emitPoolLayer(graph, BuiltinOperator.AVERAGE_POOL_2D, wrapper, input, opts));

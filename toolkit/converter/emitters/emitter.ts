@@ -5,8 +5,9 @@
 import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import { TensorType } from '../../../schemas/tflite.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
-import { QuantizeWrapper } from '../../qat/layers/quantize-wrapper.js';
-import { FUSABLE_ACTIVATIONS } from '../../qat/ops/trainer-op-spec.js';
+import { QuantizeWrapper, type OpWrapper } from '../../qat/layers/quantize-wrapper.js';
+import { fusedActivation, type OpSettings, type TrainerOpSpec } from '../../qat/ops/trainer-op-spec.js';
+import type { FusedActivation } from '../../qat/quantize-registry.js';
 import type { QuantParams } from '../../qat/quant/quant-params.js';
 import { bytesOf, type TfliteGraph } from '../tflite-graph.js';
 import { quantizeBias, quantizeWeightsPerAxis, type QuantizedWeights } from '../weight-quantization.js';
@@ -47,6 +48,23 @@ export interface LayerEmitter {
   emit(graph: TfliteGraph, layer: Layer, inputs: ActivationTensor[], opts: EmitOptions): ActivationTensor;
 }
 
+/**
+ * The emitter of a trainer op: `emit` gets the layer as the QuantizeWrapper running `spec`, with
+ * that op's settings type.
+ */
+export function opEmitter<S extends OpSettings>(
+  spec: TrainerOpSpec<S>,
+  emit: (graph: TfliteGraph, wrapper: OpWrapper<S>, inputs: ActivationTensor[], opts: EmitOptions) => ActivationTensor,
+): LayerEmitter {
+  return {
+    builtin: spec.builtin,
+    emit(graph, layer, inputs, opts) {
+      if (!(layer instanceof QuantizeWrapper && layer.runs(spec))) throw new Error(`${spec.builtin} emitter got ${layer.name} (${layer.getClassName()})`);
+      return emit(graph, layer, inputs, opts);
+    },
+  };
+}
+
 /** Activation shapes carry a dynamic batch: shape [1, ...] with signature [-1, ...]. */
 export function batchShape(shape: number[]): { shape: number[]; shapeSignature: number[] } {
   return { shape: [1, ...shape], shapeSignature: [-1, ...shape] };
@@ -56,19 +74,14 @@ export function quantOf(p: QuantParams) {
   return { scale: [p.scale], zeroPoint: [p.zeroPoint] };
 }
 
-export function asWrapper(layer: Layer, builtin: string): QuantizeWrapper {
-  if (!(layer instanceof QuantizeWrapper)) throw new Error(`${builtin} expects a QuantizeWrapper, got ${layer.getClassName()}`);
-  return layer;
-}
-
 /** The layer's output shape without the batch dim (as built in the model). */
 export function outputShapeOf(layer: Layer): number[] {
   return (layer.outputShape as (number | null)[]).slice(1) as number[];
 }
 
 /** TFLite ActivationFunctionType name of the wrapper's (fused) activation. */
-export function fusedActivationOf(layer: QuantizeWrapper): 'NONE' | 'RELU' | 'RELU6' {
-  const fused = FUSABLE_ACTIVATIONS[layer.settings.activation];
+export function fusedActivationOf(layer: QuantizeWrapper): FusedActivation {
+  const fused = fusedActivation(layer.settings.activation);
   if (!fused) throw new EdgeqatError('E_UNSUPPORTED', `${layer.layer.name}: activation '${layer.settings.activation}' cannot be fused into ${layer.spec.builtin}`);
   return fused;
 }

@@ -3,8 +3,22 @@
 // arithmetic, dominates a small-batch training step. Backends without these kernels (tfjs-node)
 // use the composite ops in quant/fake-quant.ts, which compute the same values.
 import * as tf from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { readF32, writableF32 } from '../../engine/kernels/backend-data.js';
-import { fakeQuantBackward, fakeQuantForward, resolveParams, type FakeQuantAttrs } from './fake-quant-math.js';
+import { fakeQuantBackward, fakeQuantForward, resolveParams, useSimd, type FakeQuantAttrs } from './fake-quant-math.js';
+import { heapFakeQuantBackward, heapFakeQuantForward } from './simd/simd-kernels.js';
+
+/**
+ * On the wasm backend, per-tensor affine params (activations) run the SIMD loop on the tensors in
+ * place: [scale, lo, hi] when that applies, else null (the copying path decides as before).
+ */
+function inPlaceParams(backend: unknown, x: tf.TensorInfo, a: FakeQuantAttrs): [number, number, number] | null {
+  if (!('typedArrayFromHeap' in (backend as object)) || a.mode !== 'affine' || a.axis >= 0) return null;
+  const n = x.shape.reduce((p, d) => p * d, 1);
+  const s = a.scale[0];
+  if (!useSimd(n) || Math.fround(s) !== s) return null;
+  return [s, a.qmin - a.zeroPoint[0], a.qmax - a.zeroPoint[0]];
+}
 
 export const FAKE_QUANT = 'EdgeqatFakeQuant';
 export const FAKE_QUANT_GRAD = 'EdgeqatFakeQuantGrad';
@@ -19,6 +33,8 @@ interface KernelArgs {
 function forwardKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const a = attrs as unknown as FakeQuantAttrs;
   const out = writableF32(backend, inputs.x.shape);
+  const inPlace = inPlaceParams(backend, inputs.x, a);
+  if (inPlace && heapFakeQuantForward(backend as BackendWasm, inputs.x, out.info, ...inPlace)) return out.info;
   // Views after allocating the output: a wasm heap growth would detach earlier ones.
   const x = readF32(backend, inputs.x);
   fakeQuantForward(x, out.values(), resolveParams(x, inputs.x.shape, a), a.qmin, a.qmax);
@@ -28,6 +44,8 @@ function forwardKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
 function gradKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const a = attrs as unknown as FakeQuantAttrs;
   const out = writableF32(backend, inputs.x.shape);
+  const inPlace = inPlaceParams(backend, inputs.x, a);
+  if (inPlace && heapFakeQuantBackward(backend as BackendWasm, inputs.x, inputs.dy!, out.info, ...inPlace)) return out.info;
   const x = readF32(backend, inputs.x);
   fakeQuantBackward(x, readF32(backend, inputs.dy!), out.values(), resolveParams(x, inputs.x.shape, a), a.qmin, a.qmax);
   return out.info;

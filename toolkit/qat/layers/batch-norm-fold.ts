@@ -15,8 +15,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
+import { tensorF32 } from '../../engine/kernels/backend-data.js';
+import { batchNormFold, foldWeight, hasFusedBatchNormFold, type FoldActivation } from '../kernels/batch-norm-fold-kernels.js';
 import type { QuantizedWeightSpec } from '../ops/trainer-op-spec.js';
 import { findWeight } from './weights.js';
+
+let fusedEnabled = true;
+
+/** Turns the fused fold kernels off (tests compare them with the composite ops); returns the old setting. */
+export function setFusedBatchNormFold(on: boolean): boolean {
+  const old = fusedEnabled;
+  fusedEnabled = on;
+  return old;
+}
 
 export class BatchNormFold {
   readonly epsilon: number;
@@ -64,7 +75,8 @@ export class BatchNormFold {
    * updates the moving statistics with c's batch mean and variance.
    */
   normalizeWithBatchStats(z: tf.Tensor, s: tf.Tensor, bias: tf.Tensor | null): tf.Tensor {
-    const { mean, variance } = tf.moments(z, [0, 1, 2]);
+    // Every axis but the channels (NHWC, or [N, steps, C] after a Conv1D).
+    const { mean, variance } = tf.moments(z, z.shape.slice(0, -1).map((_, i) => i));
     const meanC = tf.div(mean, s);
     this.updateMoving('moving_mean', bias ? tf.add(meanC, bias) : meanC);
     this.updateMoving('moving_variance', tf.div(variance, tf.square(s)));
@@ -76,6 +88,50 @@ export class BatchNormFold {
     const beta = this.read('beta');
     const offset = beta ? tf.sub(beta, tf.mul(mean, a)) : tf.neg(tf.mul(mean, a));
     return tf.add(tf.mul(z, a), offset);
+  }
+
+  /** True when training with batch statistics runs as the fused kernels (cpu, wasm). */
+  fused(activation: string): boolean {
+    return fusedEnabled && (activation === 'linear' || activation === 'relu' || activation === 'relu6') && hasFusedBatchNormFold();
+  }
+
+  /**
+   * The batch-statistics training forward as two fused kernels around the convolution `conv`:
+   * wq = fq(w · s) (per channel or per tensor), z = conv(wq), y = act(normalized z); updates the
+   * moving statistics. Same function as foldWeight + fake-quant + normalizeWithBatchStats.
+   */
+  trainFused(w: tf.Tensor, perChannel: boolean, conv: (wq: tf.Tensor) => tf.Tensor, bias: tf.Tensor | null, activation: FoldActivation): tf.Tensor {
+    const movingVar = this.read('moving_variance')!;
+    const gamma = this.read('gamma') ?? tf.onesLike(movingVar);
+    const beta = this.read('beta') ?? tf.zerosLike(movingVar);
+    const wq = foldWeight(w, gamma, movingVar, { epsilon: this.epsilon, perChannel });
+    const z = conv(wq);
+    const [y, mean, variance] = batchNormFold(z, gamma, beta, movingVar, { epsilon: this.epsilon, activation });
+    this.updateMovingFromBatch(tensorF32(mean), tensorF32(variance), tensorF32(gamma), tensorF32(movingVar), bias ? tensorF32(bias) : null);
+    return y;
+  }
+
+  /** moving ← moving − (moving − batch) · (1 − momentum) with batch mean/s + bias and variance/s², in float32. */
+  private updateMovingFromBatch(mean: Float32Array, variance: Float32Array, gamma: Float32Array, movingVar: Float32Array, bias: Float32Array | null): void {
+    const f = Math.fround;
+    const m = f(1 - this.momentum);
+    const oldMean = tensorF32(this.read('moving_mean')!);
+    const c = mean.length;
+    const nextMean = new Float32Array(c);
+    const nextVar = new Float32Array(c);
+    for (let i = 0; i < c; i++) {
+      const s = f(gamma[i] * f(1 / Math.sqrt(f(movingVar[i] + this.epsilon))));
+      const batchMean = f(f(mean[i] / s) + (bias ? bias[i] : 0));
+      const batchVar = f(variance[i] / f(s * s));
+      nextMean[i] = f(oldMean[i] - f(f(oldMean[i] - batchMean) * m));
+      nextVar[i] = f(movingVar[i] - f(f(movingVar[i] - batchVar) * m));
+    }
+    for (const [name, values] of [['moving_mean', nextMean], ['moving_variance', nextVar]] as const) {
+      const v = findWeight(this.bn, name)!;
+      const t = tf.tensor1d(values);
+      v.write(t);
+      t.dispose();
+    }
   }
 
   private updateMoving(name: string, batchValue: tf.Tensor): void {

@@ -13,6 +13,7 @@ import type { QuantParams } from '../quant/quant-params.js';
 import { trainerOp } from '../ops/index.js';
 import { applyFusedActivation, type OpSettings, type QuantizedWeightSpec, type TrainerOpSpec } from '../ops/trainer-op-spec.js';
 import { BatchNormFold } from './batch-norm-fold.js';
+import type { FoldActivation } from '../kernels/batch-norm-fold-kernels.js';
 import { outputParamsOf } from './output-params.js';
 import { addObserverState, findWeight } from './weights.js';
 
@@ -28,6 +29,9 @@ export interface QuantizeWrapperArgs {
   /** A following BatchNormalization folded into this (convolution) layer. */
   batchNorm?: Layer;
 }
+
+/** A QuantizeWrapper known to run one op: its spec and settings typed (see QuantizeWrapper.runs). */
+export type OpWrapper<S extends OpSettings> = QuantizeWrapper & { readonly spec: TrainerOpSpec<S>; readonly settings: S };
 
 type SerializedLayer = { className: string; config: tf.serialization.ConfigDict };
 
@@ -112,6 +116,11 @@ export class QuantizeWrapper extends tfl.layers.Layer {
     return this.inputQuantParams(0);
   }
 
+  /** True when this layer runs `spec`; its settings then have that spec's type. */
+  runs<S extends OpSettings>(spec: TrainerOpSpec<S>): this is OpWrapper<S> {
+    return this.spec === spec;
+  }
+
   /** Params of the int8 tensor feeding input `index` (its producer's output params). */
   inputQuantParams(index: number): QuantParams {
     const node = this.inboundNodes[0];
@@ -178,6 +187,10 @@ export class QuantizeWrapper extends tfl.layers.Layer {
       return this.spec.call(xs, weights, bias, this.settings);
     }
     const main = this.spec.quantizedWeights[0];
+    if (training && !this.bnFrozen && this.bnFold.fused(this.settings.activation)) {
+      const conv = (wq: tf.Tensor) => this.spec.call(xs, { [main.name]: wq }, null, { ...this.settings, activation: 'linear' });
+      return this.bnFold.trainFused(this.readWeight(main.name), this.perChannel, conv, bias, this.settings.activation as FoldActivation);
+    }
     const s = this.bnFold.scale();
     weights[main.name] = this.fakeQuantWeight(this.bnFold.foldWeight(this.readWeight(main.name), main, s), main);
     if (training && !this.bnFrozen) {

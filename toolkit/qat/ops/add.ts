@@ -3,19 +3,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
-import { applyFusedActivation, type TrainerOpSpec } from './trainer-op-spec.js';
+import { applyFusedActivation, noSettings, type TrainerOpSpec } from './trainer-op-spec.js';
 
 export const ADD: TrainerOpSpec = {
   builtin: 'ADD',
-  layerClassNames: ['Add'],
   quantizedWeights: [],
   defaultPerChannel: false,
   output: { kind: 'observed' },
   fusesActivation: true,
   foldsBatchNorm: false,
-  settings() {
-    return { activation: 'linear' };
-  },
+  settings: noSettings,
   checkInputShapes(layer: Layer, shapes) {
     if (shapes.length !== 2) {
       throw new EdgeqatError('E_UNSUPPORTED', `layer '${layer.name}' (Add) has ${shapes.length} inputs; TFLite ADD takes 2 (chain Add layers instead)`);

@@ -11,9 +11,8 @@ export interface ConcatSettings extends OpSettings {
   axis: number;
 }
 
-export const CONCATENATION: TrainerOpSpec = {
+export const CONCATENATION: TrainerOpSpec<ConcatSettings> = {
   builtin: 'CONCATENATION',
-  layerClassNames: ['Concatenate'],
   quantizedWeights: [],
   defaultPerChannel: false,
   output: { kind: 'observed' },
@@ -31,6 +30,6 @@ export const CONCATENATION: TrainerOpSpec = {
     }
   },
   call(inputs, _weights, _bias, settings) {
-    return tf.concat(inputs, (settings as ConcatSettings).axis);
+    return tf.concat(inputs, settings.axis);
   },
 };

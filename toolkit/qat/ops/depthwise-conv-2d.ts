@@ -10,9 +10,8 @@ export interface DepthwiseSettings extends ConvSettings {
   depthMultiplier: number;
 }
 
-export const DEPTHWISE_CONV_2D: TrainerOpSpec = {
+export const DEPTHWISE_CONV_2D: TrainerOpSpec<DepthwiseSettings> = {
   builtin: 'DEPTHWISE_CONV_2D',
-  layerClassNames: ['DepthwiseConv2D'],
   quantizedWeights: [{ name: 'depthwise_kernel', channelAxis: 2, quantShape: ([kh, kw, inC, mult]) => [kh, kw, inC * mult] }],
   defaultPerChannel: true,
   output: { kind: 'observed' },
@@ -21,8 +20,7 @@ export const DEPTHWISE_CONV_2D: TrainerOpSpec = {
   settings(layer: Layer): DepthwiseSettings {
     return { ...convSettings(layer), depthMultiplier: Number(layer.getConfig().depthMultiplier ?? 1) };
   },
-  call([input], weights, bias, settings) {
-    const s = settings as DepthwiseSettings;
+  call([input], weights, bias, s) {
     const y = tf.depthwiseConv2d(input as tf.Tensor4D, weights.depthwise_kernel as tf.Tensor4D, s.strides, s.padding);
     return biasAndActivation(y, bias, s.activation);
   },

@@ -2,12 +2,15 @@
 // per-tensor by default, per output channel on request) and its activation fused.
 import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
-import { dense } from '../../engine/kernels/dense-kernel.js';
-import { applyFusedActivation, type TrainerOpSpec } from './trainer-op-spec.js';
+import { dense, type DenseActivation } from '../../engine/kernels/dense-kernel.js';
+import type { FusedActivation } from '../quantize-registry.js';
+import { fusedActivation, type TrainerOpSpec } from './trainer-op-spec.js';
+
+/** The dense kernel's name for each fused activation. */
+const DENSE_ACTIVATIONS: Record<FusedActivation, DenseActivation> = { NONE: 'linear', RELU: 'relu', RELU6: 'relu6' };
 
 export const FULLY_CONNECTED: TrainerOpSpec = {
   builtin: 'FULLY_CONNECTED',
-  layerClassNames: ['Dense'],
   // TF.js Dense kernel is [in, out]: output channels are on axis 1.
   quantizedWeights: [{ name: 'kernel', channelAxis: 1 }],
   defaultPerChannel: false,
@@ -23,9 +26,9 @@ export const FULLY_CONNECTED: TrainerOpSpec = {
       throw new EdgeqatError('E_UNSUPPORTED', `layer '${layer.name}' (Dense) takes a rank-${shapes[0].length} input; put a Flatten before it (only [batch, features] inputs are supported)`);
     }
   },
-  call([input], weights, bias, settings) {
-    const activation = settings.activation;
-    if (activation !== 'linear' && activation !== 'relu' && activation !== 'relu6') return applyFusedActivation(activation, input);
-    return dense(input, weights.kernel, bias, activation);
+  call([input], weights, bias, { activation }) {
+    const fused = fusedActivation(activation);
+    if (!fused) throw new EdgeqatError('E_UNSUPPORTED', `activation '${activation}' cannot be fused into FULLY_CONNECTED`);
+    return dense(input, weights.kernel, bias, DENSE_ACTIVATIONS[fused]);
   },
 };

@@ -1,26 +1,10 @@
-// The trainer's op registry: every TFLite builtin the trainer can simulate.
-import { ADD } from './add.js';
-import { AVERAGE_POOL_2D } from './average-pool-2d.js';
-import { CONCATENATION } from './concatenation.js';
-import { CONV_2D } from './conv-2d.js';
-import { DEPTHWISE_CONV_2D } from './depthwise-conv-2d.js';
-import { FULLY_CONNECTED } from './fully-connected.js';
-import { MAX_POOL_2D } from './max-pool-2d.js';
-import { RESHAPE } from './reshape.js';
-import { SOFTMAX } from './softmax.js';
+// The trainer's op registry: every op the trainer can simulate, one file each in this folder,
+// listed by ./generated/registry.ts (`npm run gen:ops`). Which layers become which op is the
+// quantize registry's (../quantize-registry.ts).
+import { TRAINER_OP_FILES } from './generated/registry.js';
 import type { TrainerOpSpec } from './trainer-op-spec.js';
 
-export const TRAINER_OPS: Record<string, TrainerOpSpec> = {
-  FULLY_CONNECTED,
-  CONV_2D,
-  DEPTHWISE_CONV_2D,
-  MAX_POOL_2D,
-  AVERAGE_POOL_2D,
-  RESHAPE,
-  ADD,
-  CONCATENATION,
-  SOFTMAX,
-};
+export const TRAINER_OPS: Readonly<Record<string, TrainerOpSpec>> = TRAINER_OP_FILES;
 
 /**
  * Looks a spec up by builtin name. TF.js camel-cases string config values containing '_' when it

@@ -10,9 +10,8 @@ export interface ReshapeSettings extends OpSettings {
   targetShape: number[] | null;
 }
 
-export const RESHAPE: TrainerOpSpec = {
+export const RESHAPE: TrainerOpSpec<ReshapeSettings> = {
   builtin: 'RESHAPE',
-  layerClassNames: ['Flatten', 'Reshape'],
   quantizedWeights: [],
   defaultPerChannel: false,
   output: { kind: 'input', requantize: false },
@@ -22,8 +21,7 @@ export const RESHAPE: TrainerOpSpec = {
     const c = layerConfig(layer);
     return { activation: 'linear', targetShape: layer.getClassName() === 'Reshape' ? (c.targetShape as number[]) : null };
   },
-  call([input], _weights, _bias, settings) {
-    const { targetShape } = settings as ReshapeSettings;
+  call([input], _weights, _bias, { targetShape }) {
     return tf.reshape(input, targetShape ? [-1, ...targetShape] : [input.shape[0], -1]);
   },
 };

@@ -1,11 +1,14 @@
-// What the trainer needs to know about one TFLite builtin: which float layers map to it, which of
-// their weights are fake-quantized (and on which channel axis), how its output is quantized, and
-// how to run the layer's forward pass with those quantized weights. One file per builtin, listed
-// in ./index.ts.
+// What the trainer needs to know about one trainer op (one TFLite builtin, as a rule): which of
+// the float layer's weights are fake-quantized (and on which channel axis), how its output is
+// quantized, which rewrites apply to it (activation fusion, batch-norm folding), its settings read
+// from the layer's config (typed per op), and how to run the forward pass with the quantized
+// weights. Which layer classes become which op is the quantize registry's (../quantize-registry.ts).
+// One file per op, named after it (leaky-relu.ts exports LEAKY_RELU); ./generated/ lists them.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
 import type { QuantParams } from '../quant/quant-params.js';
+import { FUSED_ACTIVATIONS, fixedRangeActivationOf, type FusedActivation } from '../quantize-registry.js';
 
 export interface QuantizedWeightSpec {
   /** The weight's short name in the float layer (`kernel`, `depthwise_kernel`). */
@@ -31,54 +34,86 @@ export type OutputQuantization =
    * fall between grid points (average pool), so it is fake-quantized with the input's params.
    */
   | { kind: 'input'; requantize: boolean }
-  /** Fixed by the TFLite spec (softmax: 1/256, -128). */
+  /** Fixed by the TFLite spec (FIXED_RANGE_ACTIVATIONS: softmax 1/256, -128). */
   | { kind: 'fixed'; params: QuantParams };
 
-/** Per-layer constants (activation name, strides, padding, ...) as plain data. */
-export type OpSettings = Record<string, unknown> & { activation: string };
+/**
+ * Per-layer constants the forward pass and the emitter need, read once from the layer's config.
+ * Every op has an activation: the layer's own ('linear' when it has none), replaced by a fused one.
+ */
+export interface OpSettings {
+  activation: string;
+}
 
-export interface TrainerOpSpec {
+/** `S`: the op's settings type; the emitter of the op gets them typed (converter opEmitter). */
+export interface TrainerOpSpec<S extends OpSettings = OpSettings> {
+  /** The TFLite builtin the op becomes; the op's name in TRAINER_OPS and the emitters. */
   builtin: string;
-  /** Serialized class names (getClassName()) this spec handles. */
-  layerClassNames: string[];
   quantizedWeights: QuantizedWeightSpec[];
   defaultPerChannel: boolean;
   output: OutputQuantization;
-  /** TFLite can fuse RELU/RELU6 into this op (a following ReLU layer is folded into it). */
+  /**
+   * TFLite fuses an activation into this op (FUSED_ACTIVATIONS): the fuse-activation rewrite merges
+   * a following ReLU layer into it, and an own activation with a fixed range (a Dense's softmax) is
+   * split off into its op by the split-fixed-range-activation rewrite.
+   */
   fusesActivation: boolean;
   /** A following BatchNormalization is folded into this op's weights and bias. */
   foldsBatchNorm: boolean;
   /**
-   * In training the op passes its input through unchanged: SOFTMAX, whose logits the trainer's
-   * softmax cross-entropy needs (applying softmax twice would flatten the gradient).
+   * In training the op passes its input through unchanged: an op the trainer's loss applies
+   * (FIXED_RANGE_ACTIVATIONS appliedByLoss: softmax, since the loss is softmax cross-entropy on
+   * logits and a second softmax would flatten the gradient). Such an op must be the model output.
    */
   identityInTraining?: boolean;
-  /** Fixed per-layer settings the forward pass needs, read once from the layer's config. */
-  settings(layer: Layer): OpSettings;
+  settings(layer: Layer): S;
   /** Rejects input shapes the op cannot take (at build time, before any training). */
   checkInputShapes?(layer: Layer, shapes: (number | null)[][]): void;
   /** Float forward pass with the quantized weights substituted; bias stays float (int32 at export). */
-  call(inputs: tf.Tensor[], weights: Record<string, tf.Tensor>, bias: tf.Tensor | null, settings: OpSettings): tf.Tensor;
+  call(inputs: tf.Tensor[], weights: Record<string, tf.Tensor>, bias: tf.Tensor | null, settings: S): tf.Tensor;
 }
 
-/** Activations TFLite can fuse into the op (name in TF.js -> TFLite ActivationFunctionType name). */
-export const FUSABLE_ACTIVATIONS: Record<string, 'NONE' | 'RELU' | 'RELU6'> = {
-  linear: 'NONE',
-  relu: 'RELU',
-  relu6: 'RELU6',
-};
+/** The TFLite fused activation for an activation name, or null when TFLite cannot fuse it. */
+export function fusedActivation(name: string): FusedActivation | null {
+  return FUSED_ACTIVATIONS[name] ?? null;
+}
 
 export function applyFusedActivation(name: string, x: tf.Tensor): tf.Tensor {
-  switch (name) {
-    case 'linear':
+  switch (fusedActivation(name)) {
+    case 'NONE':
       return x;
-    case 'relu':
+    case 'RELU':
       return tf.relu(x);
-    case 'relu6':
+    case 'RELU6':
       return tf.relu6(x);
     default:
-      throw new EdgeqatError('E_UNSUPPORTED', `activation '${name}' cannot be fused (supported: ${Object.keys(FUSABLE_ACTIVATIONS).join(', ')})`);
+      throw new EdgeqatError('E_UNSUPPORTED', `activation '${name}' cannot be fused (supported: ${Object.keys(FUSED_ACTIVATIONS).join(', ')})`);
   }
+}
+
+/** Settings of an op that has no parameters of its own. */
+export function noSettings(): OpSettings {
+  return { activation: 'linear' };
+}
+
+/**
+ * The spec of a fixed-range activation op (FIXED_RANGE_ACTIVATIONS): one input, no weights, the
+ * output params the table gives; `fn` is the float function.
+ */
+export function fixedRangeActivationOp(builtin: string, fn: (x: tf.Tensor) => tf.Tensor): TrainerOpSpec {
+  const rule = fixedRangeActivationOf(builtin);
+  if (!rule) throw new Error(`${builtin} is not in FIXED_RANGE_ACTIVATIONS`);
+  return {
+    builtin,
+    quantizedWeights: [],
+    defaultPerChannel: false,
+    output: { kind: 'fixed', params: rule.output },
+    fusesActivation: false,
+    foldsBatchNorm: false,
+    identityInTraining: rule.appliedByLoss ?? false,
+    settings: noSettings,
+    call: ([input]) => fn(input),
+  };
 }
 
 /** A layer's config with the checks every NHWC op needs: one line naming the layer when unsupported. */

@@ -35,12 +35,10 @@ export function fakeQuant(
     const value = tf.mul(tf.sub(tf.clipByValue(q, qmin, qmax), zt), st);
     return {
       value,
-      // Straight-through estimator; scale and zero-point come from observers, not gradients.
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
-        tf.mul(dy, tf.cast(saved[0], 'float32')),
-        tf.zerosLike(st),
-        tf.zerosLike(zt),
-      ],
+      // Straight-through estimator; scale and zero-point come from observers, not gradients. Zeros
+      // from their shapes: the tensors themselves may be disposed by the time the gradient runs
+      // (they are made inside the caller's tidy), which only this composite path (tfjs-node) meets.
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(dy, tf.cast(saved[0], 'float32')), tf.zeros(st.shape), tf.zeros(zt.shape)],
     };
   });
   return op(x, scale, zeroPoint) as tf.Tensor;

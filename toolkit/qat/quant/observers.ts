@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayerVariable } from '@tensorflow/tfjs-layers';
 import { asymmetricParams, type QuantParams } from './quant-params.js';
 import { useSimd } from '../kernels/fake-quant-math.js';
-import { simdMinMax } from '../kernels/simd/simd-kernels.js';
+import { heapMinMax, simdMinMax } from '../kernels/simd/simd-kernels.js';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { tensorF32 } from '../../engine/kernels/backend-data.js';
 
 export type ObserverKind = 'minmax' | 'moving-average';
@@ -61,7 +62,9 @@ export class Observer {
 
   /** Folds a batch into the running range (call in training, before fake-quant). */
   observe(x: tf.Tensor): void {
-    const [bMin, bMax] = batchRange(tensorF32(x)); // read in place: no copy of the activation
+    // Read in place: no copy of the activation (on wasm not even into the SIMD module's memory).
+    const onHeap = tf.getBackend() === 'wasm' && x.dtype === 'float32' && useSimd(x.size) ? heapMinMax(tf.backend() as BackendWasm, x) : null;
+    const [bMin, bMax] = onHeap ?? batchRange(tensorF32(x));
     if (!(bMin <= bMax)) return; // empty or all-NaN batch: nothing to learn
     const s = this.current();
     if (!s.seen) {

@@ -1,20 +1,27 @@
 // The float model as a small graph the prepare rewrites work on: one node per layer, in
-// topological order, each naming the nodes that feed it. Rewrites merge nodes (a batch norm into
-// its convolution, a ReLU into its op) or split them (a Dense's softmax into a SOFTMAX node)
-// before prepareQat turns every node into a QAT layer.
+// topological order, each naming the nodes that feed it, classified by the quantize registry.
+// Rewrites merge nodes (a batch norm into its convolution, a ReLU into its op) or split them (a
+// Dense's softmax into a SOFTMAX node) before prepareQat turns every node into a QAT layer.
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Layer } from '@tensorflow/tfjs-layers/dist/engine/topology.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
-import { ruleFor, type LayerRole } from '../quantize-registry.js';
+import { FIXED_RANGE_ACTIVATIONS, FUSED_ACTIVATIONS, opOfLayer, ruleFor, supportedActivations } from '../quantize-registry.js';
+
+/**
+ * What a node is in the graph: the registry's role, with a ReLU/Activation layer resolved by its
+ * function ('fuse' into the op before it, an 'op' of its own, or an 'identity' for linear); a
+ * 'split' node is replaced by op nodes (split-separable-conv).
+ */
+export type NodeRole = 'input' | 'op' | 'fold' | 'fuse' | 'identity' | 'split';
 
 export interface QatNode {
   /** The float layer's name (unique in the model). */
   name: string;
   /** The float layer this node runs (cloned into the QAT model). */
   layer: Layer;
-  role: LayerRole;
-  /** TFLite builtin of an 'op' node. */
-  builtin?: string;
+  role: NodeRole;
+  /** The trainer op of an 'op' node (a key of TRAINER_OPS). */
+  op?: string;
   /** Names of the nodes feeding this one, in input order. */
   inputs: string[];
   /** Activation fused from a following ReLU layer (overrides the layer's own linear one). */
@@ -41,19 +48,22 @@ export function activationOf(layer: Layer): string {
   return String(config.activation ?? 'linear');
 }
 
-const ACTIVATION_LAYER_NAMES = ['relu', 'relu6', 'linear', 'softmax'];
-
-/** Role and builtin of a float layer: the registry's, refined by an Activation layer's function. */
-function classify(layer: Layer): Pick<QatNode, 'role' | 'builtin'> {
+/** Role and op of a float layer: the registry's row, an activation layer's by its function. */
+function classify(layer: Layer): Pick<QatNode, 'role' | 'op'> {
   const rule = ruleFor(layer.getClassName());
   if (!rule?.supported) throw new Error(`unchecked layer ${layer.name}`); // checkQuantizable ran first
-  if (layer.getClassName() === 'Activation') {
-    const fn = activationOf(layer);
-    if (!ACTIVATION_LAYER_NAMES.includes(fn)) throw unsupported(layer, `activation '${fn}' is not supported (${ACTIVATION_LAYER_NAMES.join(', ')})`);
-    if (fn === 'softmax') return { role: 'op', builtin: 'SOFTMAX' };
-    if (fn === 'linear') return { role: 'identity' };
+  if (rule.role === 'op') {
+    const chosen = opOfLayer(rule, layer.getConfig() as Record<string, unknown>);
+    if ('reason' in chosen) throw unsupported(layer, chosen.reason);
+    return { role: 'op', op: chosen.op };
   }
-  return { role: rule.role, builtin: rule.builtin };
+  if (rule.role !== 'activation') return { role: rule.role };
+  const fn = activationOf(layer);
+  if (fn === 'linear') return { role: 'identity' };
+  if (FUSED_ACTIVATIONS[fn]) return { role: 'fuse' };
+  const fixed = FIXED_RANGE_ACTIVATIONS[fn];
+  if (fixed) return { role: 'op', op: fixed.op };
+  throw unsupported(layer, `activation '${fn}' is not supported (${supportedActivations().join(', ')})`);
 }
 
 export class QatGraph {

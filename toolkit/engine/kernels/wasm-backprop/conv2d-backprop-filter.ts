@@ -1,5 +1,8 @@
-// Conv2DBackpropFilter for the wasm backend: im2col in JS into a wasm-heap tensor, then the
-// backend's own BatchMatMul (XNNPACK GEMM). dW[k, co] = sum_m col[k, m] * dy[m, co] with
+// Conv2DBackpropFilter for the wasm backend. Output channels a multiple of 8 (every built-in model):
+// a WebAssembly SIMD GEMM straight from x and dy in place on the backend's heap
+// (../simd/conv-filter-grad.wat; no im2col copy, ~3x faster than the im2col path for the cnn at
+// batch 32). Otherwise: im2col in JS into a wasm-heap tensor, then the backend's own BatchMatMul
+// (XNNPACK GEMM). dW[k, co] = sum_m col[k, m] * dy[m, co] with
 // k = (kh, kw, ci) and m = (b, oy, ox): col is laid out [K, M] (transposed im2col) so the GEMM is
 // a plain one; the wasm backend only runs non-transposed, batch-1 matmuls through XNNPACK, its
 // transposed ones are a naive loop 5-10x slower.
@@ -7,6 +10,37 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { backpropConvInfo, validOutRange, type BackpropAttrs } from './conv-geometry.js';
 import { heapF32, reshaped, wasmBackend } from './wasm-heap.js';
+import { heapModule, heapOffset, heapViews, withScratch } from './heap-module.js';
+import { convFilterGradWasm } from '../simd/generated/conv-filter-grad-wasm.js';
+
+interface SimdExports {
+  conv_filter_grad(x: number, dy: number, dw: number, batch: number, inH: number, inW: number, ci: number, outH: number, outW: number, co: number, sH: number, sW: number, fH: number, fW: number, padT: number, padL: number, ranges: number): void;
+}
+
+let simdEnabled = true;
+
+/** Turns the SIMD GEMM off (tests compare both paths); returns the old setting. */
+export function setConvFilterGradSimd(on: boolean): boolean {
+  const old = simdEnabled;
+  simdEnabled = on;
+  return old;
+}
+
+/** dW by the SIMD GEMM, or null when it does not apply. */
+function simdFilterGrad(backend: BackendWasm, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo | null {
+  if (!simdEnabled || info.outChannels % 8 !== 0) return null;
+  const m = heapModule<SimdExports>(backend, convFilterGradWasm);
+  if (!m) return null;
+  const { filterHeight: fH, filterWidth: fW, strideHeight: sH, strideWidth: sW } = info;
+  const dw = backend.makeOutput(info.filterShape, 'float32');
+  withScratch(backend, 8 * (fH + fW), (ranges) => {
+    const i32 = new Int32Array(heapViews(backend).f32.buffer, ranges, 2 * (fH + fW));
+    for (let k = 0; k < fH; k++) i32.set(validOutRange(k, sH, info.padInfo.top, info.inHeight, info.outHeight), 2 * k);
+    for (let k = 0; k < fW; k++) i32.set(validOutRange(k, sW, info.padInfo.left, info.inWidth, info.outWidth), 2 * (fH + k));
+    m.conv_filter_grad(heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, dw), info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.outChannels, sH, sW, fH, fW, info.padInfo.top, info.padInfo.left, ranges);
+  });
+  return dw;
+}
 
 /**
  * Largest im2col chunk, in floats (16 MB). Bigger batches are done in chunks of output rows whose
@@ -77,6 +111,8 @@ export function conv2DBackpropFilter({ inputs, backend: anyBackend, attrs }: Arg
   const kSize = info.filterHeight * info.filterWidth * inChannels;
   const rows = batchSize * outHeight; // output rows r = (b, oy); m = r * outWidth + ox
   const rowsPerChunk = Math.max(1, Math.min(rows, Math.floor(chunkFloats / (kSize * outWidth))));
+  const fast = rows * outWidth > 0 ? simdFilterGrad(backend, x, dy, info) : null;
+  if (fast) return fast;
 
   if (rows * outWidth === 0) {
     const zeros = backend.makeOutput(info.filterShape, 'float32');

@@ -5,11 +5,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 // The wasm backend registers its kernels when it loads; checking for "missing" needs that first.
 import '@tensorflow/tfjs-backend-wasm';
-import { isEdgeqatError } from '../../../../runtime/errors.js';
+import { EdgeqatError, isEdgeqatError } from '../../../../runtime/errors.js';
 import { conv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInput } from './conv2d-backprop-input.js';
 import { depthwiseConv2dNativeBackpropFilter } from './depthwise-conv2d-native-backprop-filter.js';
 import { depthwiseConv2dNativeBackpropInput } from './depthwise-conv2d-native-backprop-input.js';
+import { maxPoolGrad } from './max-pool-grad.js';
 
 export const WASM_BACKPROP_KERNELS: readonly { kernelName: string; kernelFunc: tf.KernelFunc }[] = [
   { kernelName: tf.Conv2DBackpropFilter, kernelFunc: conv2DBackpropFilter as unknown as tf.KernelFunc },
@@ -32,29 +33,56 @@ export function registerWasmBackpropKernels(): string[] {
   return ours;
 }
 
-let fastConv2DBackpropInput: tf.KernelFunc | null = null;
+const replaced = new Map<string, tf.KernelFunc>();
 
 /**
- * Opt-in: replaces the wasm backend's own Conv2DBackpropInput (a scalar C++ loop in 4.22, most of
- * a conv training step) with the XNNPACK-based one here, ~10x faster. What ours does not
- * implement (NCHW, a dy that does not match the geometry) still goes to the backend's kernel.
- * Not part of registerWasmBackpropKernels, which never overrides a kernel the backend ships.
+ * Replaces the wasm backend's own `kernelName` with `ours`; what ours does not implement (it throws
+ * E_UNSUPPORTED from its checks, before allocating anything) still goes to the shipped kernel.
  * Idempotent.
  */
-export function useFastWasmConv2DBackpropInput(): void {
-  const existing = tf.getKernel(tf.Conv2DBackpropInput, 'wasm');
-  if (fastConv2DBackpropInput !== null && existing?.kernelFunc === fastConv2DBackpropInput) return;
+function replaceShippedKernel(kernelName: string, ours: tf.KernelFunc): void {
+  const existing = tf.getKernel(kernelName, 'wasm');
+  if (existing && existing.kernelFunc === replaced.get(kernelName)) return;
   const shipped = existing?.kernelFunc;
-  const ours = conv2DBackpropInput as unknown as tf.KernelFunc;
-  fastConv2DBackpropInput = (args) => {
+  const kernelFunc: tf.KernelFunc = (args) => {
     try {
       return ours(args);
     } catch (e) {
-      // Thrown by the attr/shape checks, before anything is allocated.
       if (shipped && isEdgeqatError(e) && e.code === 'E_UNSUPPORTED') return shipped(args);
       throw e;
     }
   };
-  if (existing) tf.unregisterKernel(tf.Conv2DBackpropInput, 'wasm');
-  tf.registerKernel({ kernelName: tf.Conv2DBackpropInput, backendName: 'wasm', kernelFunc: fastConv2DBackpropInput });
+  Object.defineProperty(kernelFunc, 'name', { value: `fast${kernelName}` });
+  replaced.set(kernelName, kernelFunc);
+  if (existing) tf.unregisterKernel(kernelName, 'wasm');
+  tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
+}
+
+/**
+ * Opt-in: replaces the wasm backend's own Conv2DBackpropInput (a scalar C++ loop in 4.22, most of
+ * a conv training step) with the XNNPACK-based one here, ~10x faster. Not part of
+ * registerWasmBackpropKernels, which never overrides a kernel the backend ships.
+ */
+export function useFastWasmConv2DBackpropInput(): void {
+  replaceShippedKernel(tf.Conv2DBackpropInput, conv2DBackpropInput as unknown as tf.KernelFunc);
+}
+
+/** Opt-in: replaces the wasm backend's scalar MaxPoolGrad with the SIMD one (max-pool-grad.ts). */
+export function useFastWasmMaxPoolGrad(): void {
+  replaceShippedKernel(tf.MaxPoolGrad, maxPoolGrad as unknown as tf.KernelFunc);
+}
+
+/**
+ * Opt-in: the wasm backend's Identity copies the tensor's memory; this one shares it (one more
+ * reference to the same data, as the cpu backend and the wasm Reshape do: tensor data is never
+ * written after it is made). TF.js clones every tensor a gradient saves for the backward pass
+ * through Identity: 100 full-size copies per dscnn training step. Strings go to the shipped kernel.
+ */
+export function useSharedWasmIdentity(): void {
+  replaceShippedKernel(tf.Identity, (({ inputs, backend }: { inputs: { x: tf.TensorInfo }; backend: { incRef(dataId: object): void } }) => {
+    const { x } = inputs;
+    if (x.dtype === 'string') throw new EdgeqatError('E_UNSUPPORTED', 'Identity of strings: the shipped kernel');
+    backend.incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  }) as unknown as tf.KernelFunc);
 }

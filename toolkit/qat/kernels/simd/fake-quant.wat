@@ -1,13 +1,13 @@
 ;; Fake-quant hot loops in WebAssembly SIMD (4 float32 lanes). Same results, bit for bit, as
 ;; fake-quant-math.ts: q = C round(f32(x / s)) (half away from zero), clamped to [lo, hi] = the
-;; int8 range minus the zero-point, times s. Buffers are byte offsets into this module's memory;
-;; the JS side (simd-kernels.ts) copies tensors in and out. NaNs are skipped by the reductions and
+;; int8 range minus the zero-point, times s. Buffers are byte offsets into the imported memory: the
+;; wasm backend's own (tensors in place) or one the JS side (simd-kernels.ts) copies arrays into. NaNs are skipped by the reductions and
 ;; propagate through the forward pass, as in the JS code. Compiled by scripts/gen-simd.mjs.
 (module
-  (memory (export "memory") 1)
+  (import "env" "memory" (memory 1))
 
-  ;; min and max of n floats at $p, written to bytes 0 and 4 (+inf/-inf when all are NaN).
-  (func (export "minmax") (param $p i32) (param $n i32)
+  ;; min and max of n floats at $p, written to $out and $out + 4 (+inf/-inf when all are NaN).
+  (func (export "minmax") (param $p i32) (param $n i32) (param $out i32)
     (local $end i32) (local $vend i32) (local $mn v128) (local $mx v128) (local $v v128)
     (local $smn f32) (local $smx f32) (local $s f32)
     (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
@@ -35,11 +35,11 @@
         (if (f32.gt (local.get $s) (local.get $smx)) (then (local.set $smx (local.get $s))))
         (local.set $p (i32.add (local.get $p) (i32.const 4)))
         (br $tail)))
-    (f32.store (i32.const 0) (local.get $smn))
-    (f32.store (i32.const 4) (local.get $smx)))
+    (f32.store (local.get $out) (local.get $smn))
+    (f32.store offset=4 (local.get $out) (local.get $smx)))
 
-  ;; max |x| of n floats at $p, written to byte 0 (0 when empty or all NaN).
-  (func (export "maxabs") (param $p i32) (param $n i32)
+  ;; max |x| of n floats at $p, written to $out (0 when empty or all NaN).
+  (func (export "maxabs") (param $p i32) (param $n i32) (param $out i32)
     (local $end i32) (local $vend i32) (local $mx v128) (local $smx f32) (local $s f32)
     (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
     (local.set $vend (i32.add (local.get $p) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
@@ -59,9 +59,10 @@
         (if (f32.gt (local.get $s) (local.get $smx)) (then (local.set $smx (local.get $s))))
         (local.set $p (i32.add (local.get $p) (i32.const 4)))
         (br $tail)))
-    (f32.store (i32.const 0) (local.get $smx)))
+    (f32.store (local.get $out) (local.get $smx)))
 
   ;; C round of 4 lanes: t = trunc(v); |v - t| >= 0.5 (exact in float32) moves one away from zero.
+  ;; Written out inline in the vector loops below (V8 does not inline wasm calls); kept as the reference.
   (func $round4 (param $v v128) (result v128)
     (local $t v128)
     (local.set $t (f32x4.trunc (local.get $v)))
@@ -80,7 +81,7 @@
 
   ;; out[i] = clamp(round(x[i] / s), lo, hi) * s for n floats.
   (func (export "fq_forward") (param $x i32) (param $o i32) (param $n i32) (param $s f32) (param $lo f32) (param $hi f32)
-    (local $end i32) (local $vend i32) (local $vs v128) (local $vlo v128) (local $vhi v128)
+    (local $end i32) (local $vend i32) (local $vs v128) (local $vlo v128) (local $vhi v128) (local $rv v128) (local $rt v128)
     (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
     (local.set $vend (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
     (local.set $vs (f32x4.splat (local.get $s)))
@@ -92,7 +93,13 @@
         (v128.store (local.get $o)
           (f32x4.mul
             (f32x4.min (local.get $vhi) (f32x4.max (local.get $vlo)
-              (call $round4 (f32x4.div (v128.load (local.get $x)) (local.get $vs)))))
+              (block (result v128)
+                (local.set $rv (f32x4.div (v128.load (local.get $x)) (local.get $vs)))
+                (local.set $rt (f32x4.trunc (local.get $rv)))
+                (f32x4.add (local.get $rt)
+                  (v128.and
+                    (f32x4.ge (f32x4.abs (f32x4.sub (local.get $rv) (local.get $rt))) (f32x4.splat (f32.const 0.5)))
+                    (v128.or (v128.and (local.get $rv) (i32x4.splat (i32.const 0x80000000))) (f32x4.splat (f32.const 1))))))))
             (local.get $vs)))
         (local.set $x (i32.add (local.get $x) (i32.const 16)))
         (local.set $o (i32.add (local.get $o) (i32.const 16)))
@@ -111,7 +118,7 @@
 
   ;; Straight-through estimator: dx[i] = dy[i] where lo <= round(x[i] / s) <= hi, else 0.
   (func (export "fq_backward") (param $x i32) (param $dy i32) (param $dx i32) (param $n i32) (param $s f32) (param $lo f32) (param $hi f32)
-    (local $end i32) (local $vend i32) (local $vs v128) (local $vlo v128) (local $vhi v128) (local $r v128) (local $q f32)
+    (local $end i32) (local $vend i32) (local $vs v128) (local $vlo v128) (local $vhi v128) (local $r v128) (local $q f32) (local $rv v128) (local $rt v128)
     (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
     (local.set $vend (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
     (local.set $vs (f32x4.splat (local.get $s)))
@@ -120,7 +127,13 @@
     (block $vdone
       (loop $vloop
         (br_if $vdone (i32.ge_u (local.get $x) (local.get $vend)))
-        (local.set $r (call $round4 (f32x4.div (v128.load (local.get $x)) (local.get $vs))))
+        (local.set $r (block (result v128)
+                (local.set $rv (f32x4.div (v128.load (local.get $x)) (local.get $vs)))
+                (local.set $rt (f32x4.trunc (local.get $rv)))
+                (f32x4.add (local.get $rt)
+                  (v128.and
+                    (f32x4.ge (f32x4.abs (f32x4.sub (local.get $rv) (local.get $rt))) (f32x4.splat (f32.const 0.5)))
+                    (v128.or (v128.and (local.get $rv) (i32x4.splat (i32.const 0x80000000))) (f32x4.splat (f32.const 1)))))))
         (v128.store (local.get $dx)
           (v128.and (v128.load (local.get $dy))
             (v128.and (f32x4.ge (local.get $r) (local.get $vlo)) (f32x4.le (local.get $r) (local.get $vhi)))))

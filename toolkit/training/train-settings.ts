@@ -1,0 +1,53 @@
+// The settings of one training run.
+import type { Normalization } from '../../runtime/datasets/datasets.js';
+import type { ResizeMode } from '../../runtime/images/resize.js';
+import type { LrSchedule } from '../engine/optim/lr-schedule.js';
+import type { InputPreprocessingOptions } from '../models/input-preprocessing.js';
+import type { ObserverKind } from '../qat/quant/observers.js';
+
+/** What to train, on what, how; run.json records it (resume.ts). */
+export interface TrainSettings extends InputPreprocessingOptions {
+  model: string;
+  dataset: string;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  /** Learning-rate schedule over the run (cosine decay to zero by default). */
+  lrSchedule: LrSchedule;
+  seed: number;
+  out: string;
+  backend: string;
+  /** Train on the first N training images only (quick runs, tests). */
+  limit?: number;
+  perChannel?: boolean;
+  observer?: ObserverKind;
+  dataDir?: string;
+  /** Save a checkpoint every n steps (and at every epoch end). */
+  checkpointEvery?: number;
+  /** Continue the run in this folder from its latest checkpoint. */
+  resume?: string;
+  /** Per-tensor weight scales for Conv2D/DepthwiseConv2D (per-channel by default). */
+  perTensorConv?: boolean;
+  /** Observers stop updating after this many steps. */
+  freezeObserversAfter?: number;
+  /** Batch-norm statistics freeze after this many steps (training then uses the deployed fold). */
+  freezeBnAfter?: number;
+  /** Train the plain float model (no QAT) and save it as <out>/model.json + weights.bin. */
+  floatOnly?: boolean;
+  /** Hold out this share of the training samples (seeded by --seed, stratified) as the test split. */
+  valSplit?: number;
+  /** Image folders: the input size [rows, cols] (default: the model's, else the images' most common). */
+  imageSize?: [number, number];
+  /** Image folders: fit other aspect ratios by stretching or centre-cropping. */
+  resize?: ResizeMode;
+  /** Image folders: 1 or 3 channels (default: 3 when any image has colour). */
+  channels?: 1 | 3;
+  /** Normalisation constants (default: the data set's; `stats`: the training pixels' per channel). */
+  normalize?: Normalization | 'stats';
+  /** Audio sets: augment the training clips (default on; commander's --no-augment sets false). */
+  augment?: boolean;
+  /** Audio augmentation settings (the reference's defaults when not given). */
+  timeShiftMs?: number;
+  backgroundFrequency?: number;
+  backgroundVolume?: number;
+}
