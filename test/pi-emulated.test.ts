@@ -2,7 +2,7 @@
 // from a sysroot built by scripts/make-pi-sysroot.sh, run under qemu-aarch64-static with the
 // profile's core (-cpu cortex-a72 for rpi4). The bundle must give int8 outputs identical to the
 // x86 run. Emulated latency is printed; it is emulation cost, not a Pi's speed.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +40,19 @@ function runEmulated(bundle: string, cpu: string): { report: RunnerReport; secon
   });
   expect(r.status, r.stderr || String(r.error)).toBe(0);
   return { report: JSON.parse(r.stdout), seconds: (performance.now() - start) / 1000 };
+}
+
+function spawnAsync(cmd: string, args: string[], input?: Buffer): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: tmpdir(), timeout: 600_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input ?? null);
+  });
 }
 
 function bundle(engine: string): string {
@@ -85,7 +98,7 @@ describe('the bundle on an emulated Raspberry Pi (arm64, Node 18)', () => {
 
   // The keyword spotter: the front end in the bundle makes the same features (bit for bit) on the
   // emulated Pi as on x86, `node run.js clip.wav` names the words, `--listen` spots a recording's.
-  it('runs the kws-dscnn bundle: same MFCC features and int8 outputs, clips and a stream heard as on x86', (ctx) => {
+  it('runs the kws-dscnn bundle: same MFCC features and int8 outputs, clips and a stream heard as on x86', async (ctx) => {
     if (skipReason) ctx.skip(skipReason);
     needAudioTools(ctx);
     const tiny = tinySpeechCommands();
@@ -93,26 +106,28 @@ describe('the bundle on an emulated Raspberry Pi (arm64, Node 18)', () => {
     const made = runCli(['bundle', KWS_FIXTURE, '--device', 'rpi4', '--with-samples', '12', '--dataset', `speech-commands:${tiny}`, '--out', dir]);
     expect(made.code, made.stderr).toBe(0);
     const x86 = runX86(dir);
-    const arm = runEmulated(dir, 'cortex-a72').report;
+    // Long emulated runs go through an async spawn: a spawnSync would block the test worker's RPC.
+    const emulated = (args: string[], input?: Buffer) => spawnAsync(QEMU, ['-cpu', 'cortex-a72', '-L', sysroot, join(sysroot, 'usr/bin/node'), join(dir, 'run.js'), ...args], input);
+    const host = (args: string[], input?: Buffer) => spawnSync(process.execPath, [join(dir, 'run.js'), ...args], { encoding: 'utf8', cwd: tmpdir(), input });
+    const report = await emulated(['--json', '--iterations', '20', '--warmup', '2']);
+    expect(report.code, report.stderr).toBe(0);
+    const arm = JSON.parse(report.stdout) as RunnerReport;
     expect(arm.arch).toBe('arm64');
     expect(arm.samples!.features_sha256).toBe(x86.samples!.features_sha256);
     expect(arm.samples!.outputs_sha256).toBe(x86.samples!.outputs_sha256);
     expect(arm.samples!.correct).toBe(x86.samples!.correct);
 
-    const emulated = (args: string[], input?: Buffer) =>
-      spawnSync(QEMU, ['-cpu', 'cortex-a72', '-L', sysroot, join(sysroot, 'usr/bin/node'), join(dir, 'run.js'), ...args], { encoding: 'utf8', cwd: tmpdir(), input, timeout: 600_000 });
-    const host = (args: string[], input?: Buffer) => spawnSync(process.execPath, [join(dir, 'run.js'), ...args], { encoding: 'utf8', cwd: tmpdir(), input });
     const clips = [join(tiny, 'yes'), join(tiny, 'go')].map((d) => join(d, readdirSync(d).sort()[0]));
-    const clipsArm = emulated(['--json', ...clips]);
-    expect(clipsArm.status, clipsArm.stderr).toBe(0);
+    const clipsArm = await emulated(['--json', ...clips]);
+    expect(clipsArm.code, clipsArm.stderr).toBe(0);
     expect(JSON.parse(clipsArm.stdout).clips).toEqual(JSON.parse(host(['--json', ...clips]).stdout).clips);
 
     const stream = readFileSync(soxWordStream(tmp, STREAM_WORDS, STREAM_VOICE));
     const started = performance.now();
-    const heardArm = emulated(['--listen', '--json'], stream);
-    expect(heardArm.status, heardArm.stderr).toBe(0);
+    const heardArm = await emulated(['--listen', '--json'], stream);
+    expect(heardArm.code, heardArm.stderr).toBe(0);
     expect(heardArm.stdout).toBe(host(['--listen', '--json'], stream).stdout);
-    const words = heardArm.stdout.trim().split('\n').map((l) => JSON.parse(l).word);
+    const words = heardArm.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { word: string }).word);
     expect(words).toEqual(STREAM_WORDS);
     console.log(`kws bundle on emulated rpi4: features sha256 ${(arm.samples!.features_sha256 ?? '').slice(0, 16)}… on both, front end ${arm.samples!.front_end_us} µs/clip (x86 ${x86.samples!.front_end_us}), --listen on ${(stream.length / 32000).toFixed(1)} s of audio took ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }, 900_000);

@@ -153,24 +153,24 @@ async function runAudio(dir: string, opts: RunnerOptions, factory: BundleEngineF
       if (!opts.json) process.stdout.write(`heard ${heard.detections.length} word(s) in ${heard.seconds.toFixed(2)} s of audio (${heard.windows} windows)\n`);
       return 0;
     }
-    const results = classifyClips(model, opts.clips);
-    if (opts.json) process.stdout.write(`${JSON.stringify({ clips: results.clips, front_end_us: results.frontEndUs })}\n`);
-    else for (const c of results.clips) process.stdout.write(`${c.file}  ${c.word}  ${c.score.toFixed(3)}\n`);
+    const clips = classifyClips(model, opts.clips);
+    if (opts.json) process.stdout.write(`${JSON.stringify({ clips })}\n`);
+    else for (const c of clips) process.stdout.write(`${c.file}  ${c.word}  ${c.score.toFixed(3)}\n`);
     return 0;
   } finally {
     engine.dispose();
   }
 }
 
-function classifyClips(model: AudioModel, files: string[]): { clips: { file: string; word: string; score: number }[]; frontEndUs: number } {
-  const { features, frontEndUs } = clipsFeatures(model, files);
+function classifyClips(model: AudioModel, files: string[]): { file: string; word: string; score: number }[] {
+  const { features } = clipsFeatures(model, files, false);
   const scores = model.scores(features, files.length);
   const classes = model.classNames.length;
   const clips = files.map((file, i) => {
     const top = topClass(scores, i * classes, classes);
     return { file, word: model.classNames[top], score: Math.round(scores[i * classes + top] * 1000) / 1000 };
   });
-  return { clips, frontEndUs };
+  return clips;
 }
 
 export async function runReport(dir: string, opts: RunnerOptions, factory: BundleEngineFactory): Promise<RunnerReport> {
