@@ -56,6 +56,12 @@ describe('kws-dscnn through the CLI', () => {
     expect(p.sampleShape).toEqual([49, 10, 1]);
     const ev = await runEval(model, { engine: 'reference', quiet: true });
     expect([ev.dataset, ev.samples]).toEqual([`speech-commands:${tiny}`, 48]);
+    // The report's confusion matrix names the 12 classes.
+    const html = join(run, 'report.html');
+    const rep = await runCliAsync(['report', run, '--out', html, '--limit', '24', '--debug-samples', '4', '--iterations', '20', '--quiet'], { timeoutMs: 300_000 });
+    expect(rep.code, rep.stderr).toBe(0);
+    const confusion = readFileSync(html, 'utf8').split('id="confusion"')[1]!.split('</section>')[0]!;
+    for (const name of ['yes', 'go', '_silence_', '_unknown_']) expect(confusion).toContain(`>${name}<`);
   }, 400_000);
 
   it('refuses augmentation options for image sets', (ctx) => {

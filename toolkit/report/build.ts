@@ -85,7 +85,7 @@ export async function buildReport(target: string, opts: ReportOptions = {}): Pro
   const sections = [
     trainingSection(run, inputs.floatRun),
     compareSection(inputs.compare, run, modelName(run, inputs.floatRun)),
-    confusionSection(confusion, tflitePath, run.info.dataset),
+    confusionSection(confusion, tflitePath, run.info.dataset, run.info.classNames),
     quantSection(summary, tflitePath),
     debugSection(debug, checkpoint, tflitePath),
     weightsSection(weights, checkpoint, tflitePath),

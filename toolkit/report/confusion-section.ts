@@ -31,8 +31,9 @@ export async function confusionOf(tfliteBytes: Uint8Array, label: string, test: 
   }
 }
 
-export function confusionSection(c: ConfusionResult, tflitePath: string, dataset: string): Section {
-  const labels = c.matrix.map((_, i) => (dataset === 'fashion-mnist' ? FASHION[i] ?? String(i) : String(i)));
+/** `classNames`: the run's (run.json); runs from before they were recorded name Fashion-MNIST's classes here. */
+export function confusionSection(c: ConfusionResult, tflitePath: string, dataset: string, classNames?: string[]): Section {
+  const labels = c.matrix.map((_, i) => classNames?.[i] ?? (dataset === 'fashion-mnist' ? FASHION[i] : undefined) ?? String(i));
   const rows = c.matrix.map((row, t) => {
     const total = row.reduce((a, b) => a + b, 0);
     const recall = total ? row[t] / total : 0;
