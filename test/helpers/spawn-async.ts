@@ -12,7 +12,7 @@ export interface SpawnResult {
   error?: Error;
 }
 
-export function spawnAsync(command: string, args: readonly string[], opts: SpawnOptions & { input?: string } = {}): Promise<SpawnResult> {
+export function spawnAsync(command: string, args: readonly string[], opts: SpawnOptions & { input?: string | Buffer } = {}): Promise<SpawnResult> {
   return new Promise((resolve) => {
     const { input, ...options } = opts;
     const child = spawn(command, args, { timeout: 600_000, ...options, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });

@@ -6,6 +6,7 @@ import { sampleSize } from '../../runtime/datasets/dataset.js';
 import { buildCnn, type ImageInput } from './cnn.js';
 import { buildConv1d, type SequenceInput } from './conv1d.js';
 import { buildDscnn } from './dscnn.js';
+import { buildKwsDscnn } from './kws-dscnn.js';
 import { buildMlp } from './mlp.js';
 import { buildResnet8 } from './resnet8.js';
 import { isImportedModelFile } from './import/index.js';
@@ -50,6 +51,10 @@ export const BUILTIN_MODELS: Record<string, BuiltinModel> = {
   conv1d: {
     description: '1-D CNN over sequences (an image row by row): Conv1D + max-pool x2, dense 64, dense',
     build: (seed, shape, numClasses) => buildConv1d(seed, sequenceOf('conv1d', shape), numClasses),
+  },
+  'kws-dscnn': {
+    description: "MLPerf Tiny's keyword-spotting DS-CNN: conv 10x4 stride 2, four depthwise-separable blocks of 64, batch norm and ReLU, average pooling (49x10 MFCC input)",
+    build: (seed, shape, numClasses) => buildKwsDscnn(seed, imageOf('kws-dscnn', shape), numClasses),
   },
   resnet8: {
     description: "MLPerf Tiny's image-classification ResNet-8 (32x32x3 CIFAR-10 reference): three residual stages of 16/32/64 filters, ~78 k parameters",

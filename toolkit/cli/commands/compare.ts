@@ -42,7 +42,7 @@ export function compareCommand(): Command {
   return addInputPreprocessingOptions(new Command('compare'))
     .description('float vs post-training quantization vs QAT for one model and data set, on the TFLite interpreter')
     .option('--model <name|file>', `built-in model (${Object.keys(BUILTIN_MODELS).join(', ')}), or your model: Keras .keras/.h5, float .tflite, TF.js model.json (required; or compare.model in edgeqat.config.json)`)
-    .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder>', 'mnist')
+    .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder> | images:<folder> | cifar10:<folder> | speech-commands:<folder> | wav:<folder>', 'mnist')
     .option('--data-dir <dir>', 'folder holding the data set files')
     .option('--out <dir>', 'folder for float/, ptq/, qat/ and compare.json (required; or compare.out in edgeqat.config.json)')
     .option('--epochs <n>', `float training epochs (default ${COMPARE_DEFAULTS.epochs}; a finished float run in <out>/float is reused)`, positiveInt('--epochs'))
