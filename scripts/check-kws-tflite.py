@@ -8,7 +8,7 @@
 #
 #   npx tsx scripts/dump-audio-test-split.ts <model.tflite> <dir>
 #   npx tsx toolkit/cli/index.ts eval <model.tflite> --predictions <dir>/edgeqat-predictions.json
-#   /work/venv/bin/python scripts/check-kws-tflite.py <model.tflite> <dir>
+#   python3 scripts/check-kws-tflite.py <model.tflite> <dir>
 import json
 import os
 import sys
