@@ -133,7 +133,9 @@ describeNeeding(missing(), 'edgeqat bundle --ansible: the same install by ansibl
       execFileSync('sha256sum', ['-c', '--quiet', 'SHA256SUMS'], { cwd: installed });
       expect(readdirSync(deployDir(h)).filter((f) => f.startsWith('.edgeqat-incoming-'))).toEqual([]);
     }
-    const reports = HOSTS.map((h) => JSON.parse(readFileSync(join(tmp, 'playbook', 'results', `${h}.json`), 'utf8')));
+    const byHost = JSON.parse(readFileSync(join(tmp, 'playbook', 'results.json'), 'utf8'));
+    expect(Object.keys(byHost).sort()).toEqual(HOSTS);
+    const reports = HOSTS.map((h) => byHost[h]);
     for (const r of reports) expect(r).toMatchObject({ runner: 'edgeqat-bundle', device: 'rpi4', verified_files: 5, samples: { count: 25, outputs_over: 'int8' } });
     expect(new Set(reports.map((r) => r.samples.outputs_sha256)).size).toBe(1);
     playbookOutputs = reports[0].samples.outputs_sha256;

@@ -6,7 +6,7 @@
 //   <dir>/roles/edgeqat_bundle/defaults/main.yml  edgeqat_name, edgeqat_dir, edgeqat_node (the inventory's win)
 //   <dir>/roles/edgeqat_bundle/vars/main.yml      the bundle's profile and digest (constants)
 //   <dir>/roles/edgeqat_bundle/files/bundle/      the bundle
-//   <dir>/results/<host>.json                     each run's runner report (written by the playbook)
+//   <dir>/results.json                            the runners' reports of the last run, by host (written by the playbook)
 // The device layout is remote-scripts.ts's, so `edgeqat deploy --rollback` works after either.
 // Built in a temporary sibling folder and renamed into place; an existing <dir> is replaced only
 // when it is an earlier one of these (its marker file) or empty.
@@ -59,7 +59,7 @@ export function writeAnsiblePlaybook(bundleDir: string, outArg: string, opts: Pl
       `${header}# Installs the ${manifest.engine} bundle of ${manifest.model.source} for ${manifest.device.name} on every host of the
 # inventory (or of --limit), as \`edgeqat deploy --inventory\` does:
 #   ansible-playbook -i hosts.ini ${basename(out)}/deploy.yml [--limit group]
-# The runners' JSON reports land in ${basename(out)}/results/<host>.json. A second run changes nothing.
+# The runners' JSON reports land in ${basename(out)}/results.json, by host. A second run changes nothing.
 - name: Install the edgeqat bundle
   hosts: all
   gather_facts: false
@@ -83,6 +83,8 @@ edgeqat_bundle_device: ${q(manifest.device.name)}
 edgeqat_bundle_digest: ${q(digest)}
 # A link target edgeqat made: remote-scripts.ts BUNDLE_ID (nothing else is removed or switched to).
 edgeqat_bundle_target_re: '^\\.edgeqat-bundles/[0-9a-z]{1,16}-[0-9a-f]{8}\\Z'
+# A name edgeqat deploy --name accepts (one path component, no control characters; '.', '..', .edgeqat-* refused apart).
+edgeqat_name_re: '^[^/\\x00-\\x1f\\x7f]+\\Z'
 `,
     );
     writeFileAtomic(join(role, 'tasks', 'main.yml'), header + ROLE_TASKS);

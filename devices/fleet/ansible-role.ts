@@ -1,7 +1,8 @@
 // The generated role's tasks (roles/edgeqat_bundle/tasks/main.yml; ansible-playbook.ts writes it):
 // the same install as remote-scripts.ts, with Ansible's own modules. No task goes through a shell,
 // and no inventory value is ever part of a command line: every command is an argv list.
-//   probe     the device's Node (>= 18) and the deploy folder as an absolute path, in one node -e
+//   probe     the device's Node (>= 18), the deploy folder as an absolute path, and the links and
+//             folder the install decides on, in one node -e (each task is a round trip)
 //   id        <16 hex>-<8 hex> of sha256(digest/name): fixed per bundle and name, so a host that has
 //             this bundle installed is recognised and left alone (a second run changes nothing)
 //   install   copy into .edgeqat-incoming-<id>/, sha256sum -c there, mv into .edgeqat-bundles/<id>
@@ -11,56 +12,65 @@
 //             whole bundle
 //   previous  the bundle replaced becomes .edgeqat-previous-<name> (for `edgeqat deploy --rollback`),
 //             the one before it is removed: only link targets that are exactly .edgeqat-bundles/<id>
-//   run       run.js --json on the device; its report is copied to results/<host>.json here
+//   run       run.js --json on the device; the reports of all hosts go to results.json here
 //             (changed_when false: a report of this run, not a change to the device)
 
-/** Prints {"major": <node major>, "dir": <absolute deploy folder>} for the folder in argv[1] (~, ~/x, relative to home, absolute). */
+/**
+ * Prints what the install decides on, for argv [dir, name, new]: {"major": <node major>, "dir": <absolute deploy folder>,
+ * "current"/"older": targets of <name> and .edgeqat-previous-<name> ('' when not links), "not_ours": <name> is there and
+ * not a link, "there": <new> (.edgeqat-bundles/<id>) exists}. One command instead of a stat per path: each task is a
+ * round trip. The folder is ~, ~/x, relative to home or absolute.
+ */
 const PROBE_JS =
-  "const p=require('path'),h=require('os').homedir(),d=process.argv[1];" +
-  "console.log(JSON.stringify({major:+process.versions.node.split('.')[0],dir:d==='~'?h:d.startsWith('~/')?p.join(h,d.slice(2)):p.isAbsolute(d)?d:p.join(h,d)}))";
+  "const f=require('fs'),p=require('path'),h=require('os').homedir(),[d,n,b]=process.argv.slice(1);" +
+  "const dir=d==='~'?h:d.startsWith('~/')?p.join(h,d.slice(2)):p.isAbsolute(d)?d:p.join(h,d);" +
+  "const link=(x)=>{try{return f.readlinkSync(p.join(dir,x))}catch{return ''}};" +
+  "const is=(x)=>{try{f.lstatSync(p.join(dir,x));return true}catch{return false}};" +
+  "console.log(JSON.stringify({major:+process.versions.node.split('.')[0],dir,current:link(n),older:link('.edgeqat-previous-'+n)," +
+  "not_ours:is(n)&&link(n)==='',there:is(b)}))";
 
-export const ROLE_TASKS = `- name: This playbook's bundle is for the host's device profile
+export const ROLE_TASKS = `- name: This playbook's bundle is for the host's device profile, under a plain name
   ansible.builtin.assert:
-    that: (edgeqat_device | default(edgeqat_bundle_device)) == edgeqat_bundle_device
+    that:
+      - (edgeqat_device | default(edgeqat_bundle_device)) == edgeqat_bundle_device
+      - edgeqat_name is match(edgeqat_name_re) and edgeqat_name not in ['.', '..'] and not edgeqat_name.startswith('.edgeqat-')
     fail_msg: >-
-      this playbook carries the {{ edgeqat_bundle_device }} bundle, and the host's edgeqat_device is
-      {{ edgeqat_device | default('') }}: make one with edgeqat bundle <model> --device {{ edgeqat_device | default('') }} --ansible <dir>
+      this playbook carries the {{ edgeqat_bundle_device }} bundle, to be installed under a plain file name (no '/', not '.',
+      '..' or .edgeqat-*); the host's edgeqat_device is {{ edgeqat_device | default('') }} and edgeqat_name {{ edgeqat_name }}
+      (for another profile: edgeqat bundle <model> --device <profile> --ansible <dir>)
     quiet: true
 
-- name: The device's Node, and the deploy folder
-  ansible.builtin.command:
-    argv: ["{{ edgeqat_node }}", "-e", ${JSON.stringify(PROBE_JS)}, "{{ edgeqat_dir }}"]
-  register: edgeqat_probe
-  changed_when: false
-
-- name: Where the bundle goes
+- name: The bundle's folder name (fixed per bundle and name; edgeqat's BUNDLE_ID form)
   ansible.builtin.set_fact:
-    edgeqat_at: "{{ (edgeqat_probe.stdout | from_json).dir }}"
     edgeqat_hash: "{{ (edgeqat_bundle_digest ~ '/' ~ edgeqat_name) | hash('sha256') }}"
 
-- name: Node 18 or newer
-  ansible.builtin.assert:
-    that: (edgeqat_probe.stdout | from_json).major >= 18
-    fail_msg: "the device's {{ edgeqat_node }} is Node {{ (edgeqat_probe.stdout | from_json).major }}; bundles need 18 or newer (Raspberry Pi OS bookworm: sudo apt install nodejs)"
-    quiet: true
-
-- name: What {{ edgeqat_name }} and its previous link point at
-  ansible.builtin.stat:
-    path: "{{ item }}"
-    follow: false
-    get_checksum: false
-  loop:
-    - "{{ edgeqat_at }}/{{ edgeqat_name }}"
-    - "{{ edgeqat_at }}/.edgeqat-previous-{{ edgeqat_name }}"
-  register: edgeqat_links
-
-- name: The bundle's folder name, and what is installed now
+- name: The same, as the device sees it
   ansible.builtin.set_fact:
     edgeqat_id: "{{ edgeqat_hash[:16] }}-{{ edgeqat_hash[16:24] }}"
     edgeqat_new: ".edgeqat-bundles/{{ edgeqat_hash[:16] }}-{{ edgeqat_hash[16:24] }}"
-    edgeqat_current: "{{ edgeqat_links.results[0].stat.lnk_target if edgeqat_links.results[0].stat.islnk | default(false) else '' }}"
-    edgeqat_older: "{{ edgeqat_links.results[1].stat.lnk_target if edgeqat_links.results[1].stat.islnk | default(false) else '' }}"
-    edgeqat_not_ours: "{{ edgeqat_links.results[0].stat.exists and not edgeqat_links.results[0].stat.islnk }}"
+
+- name: The device's Node, the deploy folder, and what is installed there
+  ansible.builtin.command:
+    argv: ["{{ edgeqat_node }}", "-e", ${JSON.stringify(PROBE_JS)}, "{{ edgeqat_dir }}", "{{ edgeqat_name }}", "{{ edgeqat_new }}"]
+  register: edgeqat_probe
+  changed_when: false
+
+- name: What the probe found
+  ansible.builtin.set_fact:
+    edgeqat_state: "{{ edgeqat_probe.stdout | from_json }}"
+
+- name: Node 18 or newer
+  ansible.builtin.assert:
+    that: edgeqat_state.major >= 18
+    fail_msg: "the device's {{ edgeqat_node }} is Node {{ edgeqat_state.major }}; bundles need 18 or newer (Raspberry Pi OS bookworm: sudo apt install nodejs)"
+    quiet: true
+
+- name: Where the bundle goes, and what is installed now
+  ansible.builtin.set_fact:
+    edgeqat_at: "{{ edgeqat_state.dir }}"
+    edgeqat_current: "{{ edgeqat_state.current }}"
+    edgeqat_older: "{{ edgeqat_state.older }}"
+    edgeqat_not_ours: "{{ edgeqat_state.not_ours }}"
 
 - name: Install the bundle
   when: edgeqat_current != edgeqat_new
@@ -71,14 +81,8 @@ export const ROLE_TASKS = `- name: This playbook's bundle is for the host's devi
         state: directory
         mode: "0755"
 
-    - name: Is this bundle on the device already (installed before, then replaced)?
-      ansible.builtin.stat:
-        path: "{{ edgeqat_at }}/{{ edgeqat_new }}"
-        get_checksum: false
-      register: edgeqat_there
-
     - name: Upload into a staging folder
-      when: not edgeqat_there.stat.exists
+      when: not edgeqat_state.there
       ansible.builtin.copy:
         src: bundle/
         dest: "{{ edgeqat_at }}/.edgeqat-incoming-{{ edgeqat_id }}/"
@@ -87,11 +91,11 @@ export const ROLE_TASKS = `- name: This playbook's bundle is for the host's devi
     - name: Verify it on the device (sha256sum -c)
       ansible.builtin.command:
         argv: [sha256sum, -c, SHA256SUMS]
-        chdir: "{{ edgeqat_at }}/{{ edgeqat_new if edgeqat_there.stat.exists else '.edgeqat-incoming-' ~ edgeqat_id }}"
+        chdir: "{{ edgeqat_at }}/{{ edgeqat_new if edgeqat_state.there else '.edgeqat-incoming-' ~ edgeqat_id }}"
       changed_when: false
 
     - name: Move it into .edgeqat-bundles
-      when: not edgeqat_there.stat.exists
+      when: not edgeqat_state.there
       ansible.builtin.command:
         argv: [mv, --, "{{ edgeqat_at }}/.edgeqat-incoming-{{ edgeqat_id }}", "{{ edgeqat_at }}/{{ edgeqat_new }}"]
         creates: "{{ edgeqat_at }}/{{ edgeqat_new }}"
@@ -147,21 +151,13 @@ export const ROLE_TASKS = `- name: This playbook's bundle is for the host's devi
   ansible.builtin.set_fact:
     edgeqat_report: "{{ edgeqat_run.stdout_lines | select('match', '[{]') | last | from_json }}"
 
-- name: A results folder beside the playbook
-  ansible.builtin.file:
-    path: "{{ playbook_dir }}/results"
-    state: directory
-    mode: "0755"
-  delegate_to: localhost
-  run_once: true
-  changed_when: false
-
-- name: Collect the runner's JSON in results/
+- name: Collect the runners' JSON reports in results.json beside the playbook (this run's hosts)
   ansible.builtin.copy:
-    content: "{{ edgeqat_report | to_json }}\\n"
-    dest: "{{ playbook_dir }}/results/{{ inventory_hostname | regex_replace('[^A-Za-z0-9._-]', '_') }}.json"
+    content: "{{ dict(ansible_play_hosts | zip(ansible_play_hosts | map('extract', hostvars, 'edgeqat_report'))) | to_nice_json }}\\n"
+    dest: "{{ playbook_dir }}/results.json"
     mode: "0644"
   delegate_to: localhost
+  run_once: true
   changed_when: false
 
 - name: Show p50 and the int8 output checksum

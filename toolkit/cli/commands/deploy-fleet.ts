@@ -47,6 +47,8 @@ export interface FleetCommandResult {
   here: Record<string, { outputs_sha256: string | null; p50_us: number }>;
   hosts: FleetHostResult[];
   failed: number;
+  /** Making and running here each profile's bundle (deploys only): total_ms - bundle_ms is the hosts' part. */
+  bundle_ms?: number;
   total_ms: number;
 }
 
@@ -79,11 +81,12 @@ export async function runFleetDeploy(model: string, name: string, opts: FleetOpt
       const bundle = await runBundle(model, { device: profile, engine: opts.engine, withSamples: opts.withSamples, dataset: opts.dataset, dataDir: opts.dataDir, out: join(work, profile) });
       bundles.set(profile, { dir: bundle.out, here: await runBundleHere(bundle.out) });
     }
+    const bundleMs = Math.round(performance.now() - start);
     const progress = createFleetProgress('deploy', hosts.length, opts.quiet);
     const results = await deployFleet(hosts, bundles, { parallel: opts.parallel ?? DEFAULT_PARALLEL, onEvent: progress.onEvent });
     progress.done();
     const here = Object.fromEntries([...bundles].map(([p, b]) => [p, { outputs_sha256: b.here.samples?.outputs_sha256 ?? null, p50_us: b.here.p50_us }]));
-    return { inventory: opts.inventory, model, here, hosts: results, failed: results.filter((r) => r.result === 'failed').length, total_ms: Math.round(performance.now() - start) };
+    return { inventory: opts.inventory, model, here, hosts: results, failed: results.filter((r) => r.result === 'failed').length, bundle_ms: bundleMs, total_ms: Math.round(performance.now() - start) };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
