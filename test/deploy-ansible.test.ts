@@ -82,6 +82,8 @@ function recap(stdout: string): Record<string, Record<string, number>> {
   return out;
 }
 
+/** Every file under a folder, relative, sorted. */
+const filesIn = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length + 1)).sort();
 const deployDir = (host: string) => join(fleet.devices.get(host.slice(3))!.home, 'edgeqat');
 const link = (host: string, name = 'mlp') => readlinkSync(join(deployDir(host), name));
 
@@ -131,7 +133,8 @@ describeNeeding(missing(), 'edgeqat bundle --ansible: the same install by ansibl
       expect(link(h)).toMatch(/^\.edgeqat-bundles\/[0-9a-f]{16}-[0-9a-f]{8}$/);
       expect(readFileSync(join(installed, 'SHA256SUMS'), 'utf8')).toBe(readFileSync(join(tmp, 'bundle', 'SHA256SUMS'), 'utf8'));
       execFileSync('sha256sum', ['-c', '--quiet', 'SHA256SUMS'], { cwd: installed });
-      expect(readdirSync(deployDir(h)).filter((f) => f.startsWith('.edgeqat-incoming-'))).toEqual([]);
+      expect(filesIn(installed)).toEqual(filesIn(join(tmp, 'bundle')));
+      expect(readdirSync(deployDir(h)).filter((f) => f.startsWith('.edgeqat-incoming-'))).toEqual([]); // no staging folder, no archive
     }
     const byHost = JSON.parse(readFileSync(join(tmp, 'playbook', 'results.json'), 'utf8'));
     expect(Object.keys(byHost).sort()).toEqual(HOSTS);

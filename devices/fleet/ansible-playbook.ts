@@ -5,19 +5,20 @@
 //   <dir>/roles/edgeqat_bundle/tasks/main.yml     the install (ansible-role.ts)
 //   <dir>/roles/edgeqat_bundle/defaults/main.yml  edgeqat_name, edgeqat_dir, edgeqat_node (the inventory's win)
 //   <dir>/roles/edgeqat_bundle/vars/main.yml      the bundle's profile and digest (constants)
-//   <dir>/roles/edgeqat_bundle/files/bundle/      the bundle
+//   <dir>/roles/edgeqat_bundle/files/bundle.tar   the bundle, as one ustar archive (tar-archive.ts)
 //   <dir>/results.json                            the runners' reports of the last run, by host (written by the playbook)
 // The device layout is remote-scripts.ts's, so `edgeqat deploy --rollback` works after either.
 // Built in a temporary sibling folder and renamed into place; an existing <dir> is replaced only
 // when it is an earlier one of these (its marker file) or empty.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { writeFileAtomic } from '../../runtime/atomic-write.js';
 import { EdgeqatError } from '../../runtime/errors.js';
 import { swapIntoPlace } from '../bundle/make-bundle.js';
 import { BUNDLE_FILES, readManifest } from '../bundle/manifest.js';
 import { ROLE_TASKS } from './ansible-role.js';
+import { tarArchive } from './tar-archive.js';
 
 export const PLAYBOOK_MARKER = '.edgeqat-playbook';
 export const ROLE = 'edgeqat_bundle';
@@ -77,7 +78,7 @@ edgeqat_node: node
     );
     writeFileAtomic(
       join(role, 'vars', 'main.yml'),
-      `${header}# The bundle in files/bundle/ (constants: role vars win over the inventory).
+      `${header}# The bundle in files/bundle.tar (constants: role vars win over the inventory).
 edgeqat_bundle_device: ${q(manifest.device.name)}
 # sha256 of its SHA256SUMS: with edgeqat_name, it names the bundle's folder on the device.
 edgeqat_bundle_digest: ${q(digest)}
@@ -89,7 +90,7 @@ edgeqat_name_re: '^[^/\\x00-\\x1f\\x7f]+\\Z'
     );
     writeFileAtomic(join(role, 'tasks', 'main.yml'), header + ROLE_TASKS);
     const files = listFiles(bundleDir);
-    for (const rel of files) writeFileAtomic(join(role, 'files', 'bundle', rel), readFileSync(join(bundleDir, rel)));
+    writeFileAtomic(join(role, 'files', 'bundle.tar'), tarArchive(bundleDir, files));
     swapIntoPlace(tmp, out, 'playbook');
     return { out, digest, files: files.length };
   } catch (e) {
@@ -101,7 +102,7 @@ edgeqat_name_re: '^[^/\\x00-\\x1f\\x7f]+\\Z'
 function listFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
-    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'))
     .sort();
 }
 

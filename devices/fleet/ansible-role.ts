@@ -5,7 +5,8 @@
 //             folder the install decides on, in one node -e (each task is a round trip)
 //   id        <16 hex>-<8 hex> of sha256(digest/name): fixed per bundle and name, so a host that has
 //             this bundle installed is recognised and left alone (a second run changes nothing)
-//   install   copy into .edgeqat-incoming-<id>/, sha256sum -c there, mv into .edgeqat-bundles/<id>
+//   install   copy the bundle as one archive, tar -x into .edgeqat-incoming-<id>/, sha256sum -c there,
+//             mv into .edgeqat-bundles/<id>
 //             (a failure removes the upload; the installed bundle is untouched)
 //   switch    ansible.builtin.file state=link over an existing link is a new link renamed over it
 //             (one rename(2), as the file module's ensure_symlink does): <dir>/<name> always names a
@@ -75,18 +76,22 @@ export const ROLE_TASKS = `- name: This playbook's bundle is for the host's devi
 - name: Install the bundle
   when: edgeqat_current != edgeqat_new
   block:
-    - name: The bundle folder
-      ansible.builtin.file:
-        path: "{{ edgeqat_at }}/.edgeqat-bundles"
-        state: directory
-        mode: "0755"
+    - name: The bundle folder and a staging folder
+      when: not edgeqat_state.there
+      ansible.builtin.command:
+        argv: [mkdir, -p, --, "{{ edgeqat_at }}/.edgeqat-bundles", "{{ edgeqat_at }}/.edgeqat-incoming-{{ edgeqat_id }}"]
 
-    - name: Upload into a staging folder
+    - name: Upload the bundle (one archive)
       when: not edgeqat_state.there
       ansible.builtin.copy:
-        src: bundle/
-        dest: "{{ edgeqat_at }}/.edgeqat-incoming-{{ edgeqat_id }}/"
-        mode: preserve
+        src: bundle.tar
+        dest: "{{ edgeqat_at }}/.edgeqat-incoming-{{ edgeqat_id }}.tar"
+        mode: "0600"
+
+    - name: Unpack it in the staging folder
+      when: not edgeqat_state.there
+      ansible.builtin.command:
+        argv: [tar, -x, -f, "{{ edgeqat_at }}/.edgeqat-incoming-{{ edgeqat_id }}.tar", -C, "{{ edgeqat_at }}/.edgeqat-incoming-{{ edgeqat_id }}"]
 
     - name: Verify it on the device (sha256sum -c)
       ansible.builtin.command:
@@ -100,11 +105,20 @@ export const ROLE_TASKS = `- name: This playbook's bundle is for the host's devi
         argv: [mv, --, "{{ edgeqat_at }}/.edgeqat-incoming-{{ edgeqat_id }}", "{{ edgeqat_at }}/{{ edgeqat_new }}"]
         creates: "{{ edgeqat_at }}/{{ edgeqat_new }}"
 
+    - name: Remove the archive
+      when: not edgeqat_state.there
+      ansible.builtin.file:
+        path: "{{ edgeqat_at }}/.edgeqat-incoming-{{ edgeqat_id }}.tar"
+        state: absent
+
   rescue:
     - name: Remove the unfinished upload
       ansible.builtin.file:
-        path: "{{ edgeqat_at }}/.edgeqat-incoming-{{ edgeqat_id }}"
+        path: "{{ item }}"
         state: absent
+      loop:
+        - "{{ edgeqat_at }}/.edgeqat-incoming-{{ edgeqat_id }}"
+        - "{{ edgeqat_at }}/.edgeqat-incoming-{{ edgeqat_id }}.tar"
 
     - name: Stop here; the installed bundle is unchanged
       ansible.builtin.fail:
