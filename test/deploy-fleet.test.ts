@@ -47,6 +47,8 @@ function installed(id: string) {
   if (link) expect(spawnSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: join(dir, 'mlp') }).status, `${id}: installed bundle checks`).toBe(0);
   return { link, previous: read('.edgeqat-previous-mlp'), bundles: readdirSync(join(dir, '.edgeqat-bundles')).sort(), leftovers: readdirSync(dir).filter((f) => /^\.edgeqat-(incoming|link)-/.test(f)) };
 }
+/** What the down and the key-refusing devices held before the main deploy: untouched by it and by --rollback. */
+let brokenBefore: Record<string, ReturnType<typeof installed>> = {};
 const jsonLines = (stdout: string): FleetHostResult[] => stdout.trim().split('\n').map((l) => JSON.parse(l));
 
 const HOSTILE = [`pi-a; touch ${tmp}/pwned-1`, '$(touch pwned-2)', '`touch pwned-3`', `it's "quoted" & <b>`, '-oProxyCommand=touch pwned-4'];
@@ -133,6 +135,7 @@ describeNeeding(sshUnavailable(), 'edgeqat deploy --inventory: a fleet of loopba
 
   it('main (INI, 3 healthy, 1 down, 1 refusing the key): 3 successes with identical checksums, 2 one-line failures, exit 1, previous bundles intact', async () => {
     const before = Object.fromEntries(['a', 'b', 'c', 'down', 'badkey'].map((id) => [id, installed(id)]));
+    brokenBefore = { down: before.down, badkey: before.badkey };
     await dev('down').server.stop(); // its home (and bundle v1) stays: the device is off, not gone
     const ini = [
       '; the issue\'s fleet: 3 healthy, 1 down, 1 refusing the key',
@@ -209,6 +212,7 @@ describeNeeding(sshUnavailable(), 'edgeqat deploy --inventory: a fleet of loopba
       const report = JSON.parse(spawnSync(process.execPath, [join(deployDir(id), 'mlp', 'run.js'), '--json'], { encoding: 'utf8', cwd: os.tmpdir() }).stdout);
       expect(report.samples.count).toBe(20);
     }
+    for (const id of ['down', 'badkey']) expect(installed(id)).toEqual(brokenBefore[id]);
   });
 
   it('bad inventories and options: one line naming file, line and key, exit 2, nothing contacted', async () => {
