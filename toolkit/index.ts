@@ -11,6 +11,9 @@ export * from '../runtime/index.js';
 export * as tf from '@tensorflow/tfjs-core';
 export * as tfl from '@tensorflow/tfjs-layers';
 export { initBackend, BACKENDS, type BackendName } from './engine/backend.js';
+// The order `edgeqat train --seed s` visits the training samples in, epoch by epoch: a loop of your
+// own fed in this order repeats a CLI run (docs/api.md).
+export { epochOrder as trainingOrder } from './engine/train.js';
 
 // QAT: a float model in, an ordinary LayersModel with fake quantization out (model.fit trains it).
 export { prepareQat, checkQuantizable, isQatModel, setObserving, setBatchNormFrozen, qatScheduleHook, type PrepareOptions, type QatSchedule } from './qat/prepare.js';
