@@ -5,9 +5,13 @@
 // times mean little alone. With EDGEQAT_TORCH_PYTHON set to a Python with torch, PyTorch eager QAT
 // of the same architectures runs side by side (bench/pytorch-qat-*.py: yardsticks, never
 // dependencies). For each conv model, the per-kernel profile of one QAT step (bench/profile-step.ts).
-//   npm run bench [-- --quick] [-- --models mlp,cnn] [-- --backends wasm,cpu,tensorflow]
+// Keyword spotting: one QAT epoch of kws-dscnn on the generated speech set with its augmentation
+// (bench/kws-epoch.ts; the set is made by scripts/make-speech-commands.mjs into .cache/ when
+// missing, the tiny one with --quick), and the MFCC front end's CPU time per clip.
+//   npm run bench [-- --quick] [-- --models mlp,cnn] [-- --backends wasm,cpu,tensorflow] [-- --no-kws]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic, writeJsonAtomic } from '../runtime/atomic-write.js';
 import { BUILTIN_MODELS } from '../toolkit/models/index.js';
@@ -98,6 +102,34 @@ const decoding = benchImageDecode(quick);
 process.stderr.write('bench: time limits (verifier, fuzz, bundle runner, deploy failures) ...\n');
 const timeLimits = await benchTimeLimits(quick);
 
+interface KwsBench {
+  model: string;
+  backend: string;
+  batch: number;
+  clips: number;
+  load_cpu_s: number;
+  front_end_us: number;
+  epoch_s: number;
+  epoch_cpu_s: number;
+  clips_per_s: number;
+  peak_rss_mb: number;
+  size: string;
+}
+const kws: KwsBench[] = [];
+if (!args.includes('--no-kws')) {
+  const size = quick ? 'tiny' : 'full';
+  const dir = join(repo, '.cache', `speech-commands-${size}`);
+  process.stderr.write(`bench: generated speech set (${size}) ...\n`);
+  execFileSync(process.execPath, ['scripts/make-speech-commands.mjs', '--size', size, '--out', dir], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+  for (const batch of [32, 100]) {
+    process.stderr.write(`bench: kws-dscnn QAT epoch on the generated speech set, batch ${batch} ... `);
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/kws-epoch.ts', dir, String(batch)], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const r = { ...(JSON.parse(out.trim().split('\n').at(-1)!) as KwsBench), size };
+    process.stderr.write(`${r.epoch_s.toFixed(1)} s\n`);
+    kws.push(r);
+  }
+}
+
 // PyTorch eager QAT of the same MLP, side by side in the same run (a yardstick, never a
 // dependency): set EDGEQAT_TORCH_PYTHON to a Python with torch installed.
 interface TorchBench {
@@ -142,7 +174,7 @@ const loadAfter = loadavg();
 
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}-${process.arch}`;
 const load = { before: loadBefore.map((l) => Number(l.toFixed(2))), after: loadAfter.map((l) => Number(l.toFixed(2))) };
-const results = { date: new Date().toISOString(), machine, load, quick, training, decoding, engines, pytorch: torch, pytorch_conv: torchConv, profiles, time_limits: timeLimits };
+const results = { date: new Date().toISOString(), machine, load, quick, training, decoding, kws, engines, pytorch: torch, pytorch_conv: torchConv, profiles, time_limits: timeLimits };
 writeJsonAtomic(`${repo}/bench/results.json`, results);
 
 const fmt = (x: number, d = 1) => x.toFixed(d);
@@ -200,6 +232,16 @@ const md = [
   `|---|---|---|---|---|---|---|`,
   ...decoding.map((d) => `| ${d.case} | ${d.format} | ${d.from} | ${d.to} | ${d.bytes} | ${fmt(d.images_per_s, 0)} | ${fmt(d.images_per_cpu_s, 0)} |`),
   ``,
+  ...(kws.length
+    ? [
+        `## Keyword spotting: one QAT epoch of kws-dscnn on the generated speech set (${kws[0].size}: ${kws[0].clips} training samples, augmentation on)`,
+        ``,
+        `| batch | backend | epoch s | epoch CPU s | samples/s | MFCC front end µs/clip (CPU) | load CPU s | peak RSS MB |`,
+        `|---|---|---|---|---|---|---|---|`,
+        ...kws.map((k) => `| ${k.batch} | ${k.backend} | ${fmt(k.epoch_s)} | ${fmt(k.epoch_cpu_s)} | ${fmt(k.clips_per_s, 0)} | ${fmt(k.front_end_us)} | ${fmt(k.load_cpu_s)} | ${fmt(k.peak_rss_mb, 0)} |`),
+        ``,
+      ]
+    : []),
   `## Export`,
   ``,
   `| model | export ms |`,

@@ -96,9 +96,9 @@ export async function benchTimeLimits(quick = false): Promise<TimeLimit[]> {
     const fuzz = await runFuzz({ cases, seed: 20261129, maxCaseMs: Infinity, hangMs: 30_000 });
     results.push(limit(`fuzz: slowest of ${cases} cases`, 1000, fuzz.maxCaseMs, `case ${fuzz.maxCaseIndex}`));
 
-    const model = exportMlp(tmp);
+    const model = await exportMlp(tmp);
     const bundle = join(tmp, 'bundle');
-    const made = runCli(['bundle', model, '--device', 'rpi4', '--with-samples', '100', '--out', bundle]);
+    const made = await runCli(['bundle', model, '--device', 'rpi4', '--with-samples', '100', '--out', bundle]);
     if (made.code !== 0) throw new Error(`edgeqat bundle failed: ${made.stderr}`);
     const answered = timed(() => {
       const r = spawnSync(process.execPath, [join(bundle, 'run.js'), '--json'], { cwd: tmpdir(), env: { PATH: process.env.PATH ?? '' } });

@@ -3,6 +3,7 @@
 // feed the model exactly what it was trained on, and name its classes. The converter writes it;
 // everything else reads it through `readPreprocessing`. A .tflite can come from anywhere, so the
 // entry is validated like any other input: a malformed one is one line naming the key.
+import { checkFeatureShape, readFrontEnd, type AudioFrontEnd } from './audio/front-end.js';
 import type { Dataset, ImageOptions, LoadDatasetOptions, Normalization } from './datasets/dataset.js';
 import { RESIZE_MODES, type ResizeMode } from './images/resize.js';
 import { normalizationFrom } from './datasets/pixels.js';
@@ -30,9 +31,11 @@ export interface ModelPreprocessing {
   valSplit?: ValSplit;
   /** Image files: how other sizes were fitted to sampleShape (stretch or center-crop). */
   resize?: ResizeMode;
+  /** Audio models: the front end that turns a clip into the input (runtime/audio/front-end.ts). */
+  audio?: AudioFrontEnd;
 }
 
-const KEYS = ['dataset', 'mean', 'std', 'classNames', 'sampleShape', 'valSplit', 'resize'] as const;
+const KEYS = ['dataset', 'mean', 'std', 'classNames', 'sampleShape', 'valSplit', 'resize', 'audio'] as const;
 /** Bounds that keep a hostile entry from costing memory; real models are far below them. */
 const MAX_CLASSES = 100_000;
 const MAX_CLASS_NAME = 256;
@@ -68,11 +71,15 @@ export function readPreprocessing(summary: Pick<ModelSummary, 'metadata'>, where
     }
   }
   if (f.has('resize')) p.resize = f.oneOf('resize', RESIZE_MODES);
+  if (f.has('audio')) {
+    p.audio = readFrontEnd(f.object('audio'));
+    checkFeatureShape(p.audio, p.sampleShape, source);
+  }
   return p;
 }
 
 /** What a model trained on `data` records: the set, its normalisation, class names and sample shape. */
-export function preprocessingOf(data: Pick<Dataset, 'name' | 'normalization' | 'classNames' | 'sampleShape' | 'resize'>, valSplit?: ValSplit): ModelPreprocessing {
+export function preprocessingOf(data: Pick<Dataset, 'name' | 'normalization' | 'classNames' | 'sampleShape' | 'resize' | 'audio'>, valSplit?: ValSplit): ModelPreprocessing {
   return {
     dataset: data.name,
     ...data.normalization,
@@ -80,21 +87,27 @@ export function preprocessingOf(data: Pick<Dataset, 'name' | 'normalization' | '
     sampleShape: data.sampleShape,
     ...(valSplit ? { valSplit } : {}),
     ...(data.resize ? { resize: data.resize } : {}),
+    ...(data.audio ? { audio: data.audio.frontEnd } : {}),
   };
 }
 
 /**
- * How to load the model's data set the way it was trained: its normalisation and, when `spec` is
- * the recorded data set (or not given), its held-out split. Another data set gets only the
- * normalisation (the model still expects it).
+ * How to load the model's data set the way it was trained: its normalisation, its audio front end
+ * (audio models) and, when `spec` is the recorded data set (or not given), its held-out split.
+ * Another data set gets only the normalisation and the front end (the model still expects them).
  */
-export function recordedLoadOptions(p: ModelPreprocessing | undefined, spec?: string): Pick<LoadDatasetOptions, 'normalization' | 'valSplit' | 'image'> {
+export function recordedLoadOptions(p: ModelPreprocessing | undefined, spec?: string): Pick<LoadDatasetOptions, 'normalization' | 'valSplit' | 'image' | 'audioFrontEnd'> {
   if (!p) return {};
   const same = spec === undefined || spec === p.dataset;
   const s = p.sampleShape;
   // Image files are fitted to the recorded input: its size and channels, the recorded fit.
-  const image: ImageOptions | undefined = s?.length === 3 && (s[2] === 1 || s[2] === 3) ? { size: [s[0]!, s[1]!], channels: s[2], resize: p.resize } : undefined;
-  return { normalization: { mean: p.mean, std: p.std }, ...(same && p.valSplit ? { valSplit: p.valSplit } : {}), ...(image ? { image } : {}) };
+  const image: ImageOptions | undefined = !p.audio && s?.length === 3 && (s[2] === 1 || s[2] === 3) ? { size: [s[0]!, s[1]!], channels: s[2], resize: p.resize } : undefined;
+  return {
+    normalization: { mean: p.mean, std: p.std },
+    ...(same && p.valSplit ? { valSplit: p.valSplit } : {}),
+    ...(image ? { image } : {}),
+    ...(p.audio ? { audioFrontEnd: p.audio } : {}),
+  };
 }
 
 /** The pixel normalisation a model was trained with, when it records one. */

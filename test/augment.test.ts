@@ -1,4 +1,4 @@
-// Seeded image augmentation (toolkit/engine/augment.ts): random crop with padding and horizontal
+// Seeded image augmentation (toolkit/augment/image-augmentation.ts): random crop with padding and horizontal
 // flip on real CIFAR-format samples, a pure function of (indices, epoch, step), recorded in run.json.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../runtime/datasets/datasets.js';
 import { normalizationTable } from '../runtime/datasets/pixels.js';
 import { runTrain } from '../toolkit/cli/commands/train.js';
-import { imageAugmenter } from '../toolkit/engine/augment.js';
+import { imageAugmenter } from '../toolkit/augment/image-augmentation.js';
 import { writeCifar10Folder } from '../scripts/make-image-datasets.js';
 
 const root = mkdtempSync(join(tmpdir(), 'edgeqat-augment-'));

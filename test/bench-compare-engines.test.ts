@@ -41,8 +41,8 @@ describe('edgeqat bench', () => {
     expect(Object.keys(r).filter((k) => k.endsWith('_us'))).toEqual(['load_us', 'first_run_us', 'min_us', 'p50_us', 'p90_us', 'p99_us', 'mean_us', 'max_us']);
   });
 
-  it('--engine all through the CLI: every engine that runs the model, the others with their reason', () => {
-    const r = runCli(['bench', fixturePath('mlp-int8-int8-io'), '--engine', 'all', '--iterations', '30', '--warmup', '0', '--json']);
+  it('--engine all through the CLI: every engine that runs the model, the others with their reason', async () => {
+    const r = await runCli(['bench', fixturePath('mlp-int8-int8-io'), '--engine', 'all', '--iterations', '30', '--warmup', '0', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const all = JSON.parse(r.stdout) as BenchAllResult;
     expect(all.results.map((x) => x.engine)).toEqual(['reference', 'reference-xnnpack', 'tfjs-tflite']);
@@ -75,8 +75,8 @@ describe('edgeqat compare-engines', () => {
     }
   });
 
-  it('--json through the CLI; an engine that cannot run the model is listed with its reason', () => {
-    const r = runCli(['compare-engines', fixturePath('mlp-int8-int8-io'), '--limit', '200', '--json']);
+  it('--json through the CLI; an engine that cannot run the model is listed with its reason', async () => {
+    const r = await runCli(['compare-engines', fixturePath('mlp-int8-int8-io'), '--limit', '200', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.engines.map((e: { engine: string }) => e.engine)).toEqual(['reference', 'reference-xnnpack', 'tfjs-tflite']);
@@ -130,7 +130,7 @@ describe('edgeqat compare-engines --per-layer (the edgeqat DSCNN: conv, depthwis
       }
     }
     expect(formatComparison(r)).toMatch(/tfjs-tflite vs reference-xnnpack, per op/);
-    const bad = runCli(['compare-engines', fixturePath('edgeqat-mlp'), '--per-layer', '--baseline', 'xnnpack']);
+    const bad = await runCli(['compare-engines', fixturePath('edgeqat-mlp'), '--per-layer', '--baseline', 'xnnpack']);
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim()).toBe("edgeqat: error: --baseline must be one of reference, reference-xnnpack, got 'xnnpack'");
   });

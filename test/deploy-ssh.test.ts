@@ -14,6 +14,7 @@ import { exportMlp } from './helpers/mlp-model.js';
 import { describeNeeding } from './helpers/needs.js';
 import { runCli } from './helpers/run-cli.js';
 import { freePort, sshUnavailable, startSshServer, type SshServer } from './helpers/ssh-server.js';
+import { spawnAsync } from './helpers/spawn-async.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const unavailable = sshUnavailable();
@@ -37,8 +38,8 @@ function startCli(args: string[]) {
   return { child, done };
 }
 
-function runInstalled(path: string): RunnerReport {
-  const r = spawnSync(process.execPath, [join(path, 'run.js'), '--json'], { encoding: 'utf8', cwd: os.tmpdir() });
+async function runInstalled(path: string): Promise<RunnerReport> {
+  const r = await spawnAsync(process.execPath, [join(path, 'run.js'), '--json'], { cwd: os.tmpdir() });
   expect(r.status, r.stderr).toBe(0);
   return JSON.parse(r.stdout);
 }
@@ -54,15 +55,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describeNeeding(unavailable, 'edgeqat deploy over SSH', () => {
   beforeAll(async () => {
     server = await startSshServer();
-    model = exportMlp(tmp);
+    model = await exportMlp(tmp);
   }, 600_000);
   afterAll(async () => {
     await server?.stop();
     rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('installs the MLP bundle, runs it on the device and returns both sets of figures', () => {
-    const r = runCli(deployArgs(['--with-samples', '100', '--json']));
+  it('installs the MLP bundle, runs it on the device and returns both sets of figures', async () => {
+    const r = await runCli(deployArgs(['--with-samples', '100', '--json']));
     expect(r.code, r.stderr).toBe(0);
     const result: DeployCommandResult = JSON.parse(r.stdout);
     expect(result).toMatchObject({ device: 'rpi4', ssh_host: server.host, engine: 'reference', path: join(deployDir, 'mlp'), outputs_match: true });
@@ -107,7 +108,7 @@ describeNeeding(unavailable, 'edgeqat deploy over SSH', () => {
     const after = readlinkSync(link);
     expect(after).not.toBe(before);
     expect(readdirSync(join(deployDir, '.edgeqat-bundles'))).toEqual([after.split('/')[1]]); // the old one is gone
-    expect(runInstalled(link).engine).toBe('tfjs-tflite');
+    expect((await runInstalled(link)).engine).toBe('tfjs-tflite');
   });
 
   it('leaves the previous bundle working when the upload is interrupted', async () => {
@@ -137,17 +138,17 @@ describeNeeding(unavailable, 'edgeqat deploy over SSH', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr.trim()).toBe(`edgeqat: error: ${server.host}: upload failed (scp ended by SIGKILL); the previous bundle is unchanged`);
     expect(readlinkSync(link)).toBe(before);
-    expect(runInstalled(link).engine).toBe('tfjs-tflite');
+    expect((await runInstalled(link)).engine).toBe('tfjs-tflite');
     expect(leftovers()).toEqual([]);
   });
 
-  it('passes folders and file names with spaces, quotes, ;, $() and backticks without running them', () => {
+  it('passes folders and file names with spaces, quotes, ;, $() and backticks without running them', async () => {
     // A file name cannot hold '/': these would touch files in the shell's folder (home or repo), checked below.
     const nasty = `it's "my" model; touch pwned-1; $(touch pwned-2) \`touch pwned-3\``;
     const nastyModel = join(tmp, `${nasty}.tflite`);
     copyFileSync(model, nastyModel);
     const nastyDir = join(tmp, 'device', `dir with spaces; touch ${tmp}/pwned-4 $(touch ${tmp}/pwned-5) '"`);
-    const r = runCli(deployArgs(['--json'], nastyModel, nastyDir));
+    const r = await runCli(deployArgs(['--json'], nastyModel, nastyDir));
     expect(r.code, r.stderr).toBe(0);
     const result: DeployCommandResult = JSON.parse(r.stdout);
     expect(result.path).toBe(join(nastyDir, nasty));
@@ -159,12 +160,12 @@ describeNeeding(unavailable, 'edgeqat deploy over SSH', () => {
       ['--host', `$(touch ${tmp}/pwned-8)@127.0.0.1`],
     ];
     for (const [flag, value] of refused) {
-      const bad = runCli(['deploy', model, flag, value, '--port', String(server.port), '--ssh-config', server.configFile]);
+      const bad = await runCli(['deploy', model, flag, value, '--port', String(server.port), '--ssh-config', server.configFile]);
       expect(bad.code).toBe(2);
       expect(bad.stderr.trim()).toMatch(/^edgeqat: error: --host must be \[user@\]hostname or an IP address/);
       expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     }
-    const badNode = runCli(deployArgs(['--node', `node; touch ${tmp}/pwned-9`]));
+    const badNode = await runCli(deployArgs(['--node', `node; touch ${tmp}/pwned-9`]));
     expect(badNode.code).toBe(1);
     expect(badNode.stderr.trim()).toBe(`edgeqat: error: ${server.host}: prepare failed (no 'node; touch ${tmp}/pwned-9' on the device's PATH (Raspberry Pi OS: sudo apt install nodejs; or pass --node <path>))`);
     expect(readdirSync(tmp).filter((f) => f.startsWith('pwned'))).toEqual([]);
@@ -174,13 +175,13 @@ describeNeeding(unavailable, 'edgeqat deploy over SSH', () => {
   });
 
   it('fails with one clear line: closed port, refused key, a server that never answers', async () => {
-    const timed = (args: string[]) => {
+    const timed = async (args: string[]) => {
       const start = performance.now();
-      const r = runCli(args);
+      const r = await runCli(args);
       return { ...r, seconds: (performance.now() - start) / 1000 };
     };
     const closed = await freePort();
-    const refused = timed(['deploy', model, '--host', server.host, '--port', String(closed), '--ssh-config', server.configFile, '--timeout', '3']);
+    const refused = await timed(['deploy', model, '--host', server.host, '--port', String(closed), '--ssh-config', server.configFile, '--timeout', '3']);
     expect(refused.code).toBe(1);
     expect(refused.stderr.trim()).toBe(`edgeqat: error: ${server.host}:${closed}: connection refused (is sshd running there? check --port)`);
 
@@ -189,7 +190,7 @@ describeNeeding(unavailable, 'edgeqat deploy over SSH', () => {
     spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', stranger]);
     const config = join(tmp, 'stranger_config');
     writeFileSync(config, readFileSync(server.configFile, 'utf8').replace(/^ {2}IdentityFile .*$/m, `  IdentityFile ${stranger}`));
-    const badKey = timed(['deploy', model, '--host', server.host, '--port', String(server.port), '--ssh-config', config, '--identity', stranger, '--timeout', '30']);
+    const badKey = await timed(['deploy', model, '--host', server.host, '--port', String(server.port), '--ssh-config', config, '--identity', stranger, '--timeout', '30']);
     expect(badKey.code).toBe(1);
     expect(badKey.stderr.trim()).toBe(`edgeqat: error: ${server.host}:${server.port}: login refused (key not accepted: add yours with ssh-copy-id, or pass --identity)`);
 
@@ -197,7 +198,7 @@ describeNeeding(unavailable, 'edgeqat deploy over SSH', () => {
     const silent = net.createServer(() => {});
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
     const port = (silent.address() as net.AddressInfo).port;
-    const hung = await new Promise<ReturnType<typeof timed>>((resolve) => {
+    const hung = await new Promise<Awaited<ReturnType<typeof timed>>>((resolve) => {
       const start = performance.now();
       const { done } = startCli(['deploy', model, '--host', server.host, '--port', String(port), '--ssh-config', server.configFile, '--timeout', '2']);
       void done.then((r) => resolve({ ...r, seconds: (performance.now() - start) / 1000 }));

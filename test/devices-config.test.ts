@@ -107,7 +107,7 @@ describe('edgeqat.config.json', () => {
     } finally {
       delete process.env[CONFIG_ENV];
     }
-    const r = runCli(['compare', '--out', join(tmp, 'nowhere')], { cwd: mkdtempSync(join(os.tmpdir(), 'edgeqat-noconfig-')) });
+    const r = await runCli(['compare', '--out', join(tmp, 'nowhere')], { cwd: mkdtempSync(join(os.tmpdir(), 'edgeqat-noconfig-')) });
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe('edgeqat: error: compare needs --model (or compare.model in edgeqat.config.json)');
   });

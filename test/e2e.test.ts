@@ -19,8 +19,8 @@ let int8Predictions: number[] = [];
 
 describe('train -> export -> eval', () => {
   let trainOut = '';
-  beforeAll(() => {
-    const r = runCli(['train', '--limit', '3000', '--out', run, '--quiet', '--backend', 'wasm']);
+  beforeAll(async () => {
+    const r = await runCli(['train', '--limit', '3000', '--out', run, '--quiet', '--backend', 'wasm']);
     expect(r.code, r.stderr).toBe(0);
     trainOut = r.stdout;
   }, 600_000);
@@ -33,16 +33,16 @@ describe('train -> export -> eval', () => {
     expect(trainOut).toMatch(/fake-quant \(TF\.js\) test accuracy: 0\.\d{4}/);
   });
 
-  it('exports an int8 model that the TFLite interpreter runs like the simulation', () => {
+  it('exports an int8 model that the TFLite interpreter runs like the simulation', async () => {
     const out = join(tmp, 'mlp.tflite');
-    const e = runCli(['export', run, '--out', out]);
+    const e = await runCli(['export', run, '--out', out]);
     expect(e.code, e.stderr).toBe(0);
     const summary = readTfliteFile(out);
     expect(summary.fileBytes).toBeLessThanOrEqual(100 * 1024);
     expect(summary.operatorCodes.map((c) => c.builtin).sort()).toEqual(['DEQUANTIZE', 'FULLY_CONNECTED', 'QUANTIZE']);
 
     const preds = join(tmp, 'preds.json');
-    const r = runCli(['eval', out, '--json', '--predictions', preds]);
+    const r = await runCli(['eval', out, '--json', '--predictions', preds]);
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.engine).toBe('tfjs-tflite');
@@ -67,16 +67,16 @@ describe('train -> export -> eval', () => {
     expect(qat.filter((p, i) => p === test.labels[i]).length / test.count).toBeCloseTo(info.qatAccuracy!, 10);
   });
 
-  it('--int8-io gives int8 input/output tensors and the same predictions', () => {
+  it('--int8-io gives int8 input/output tensors and the same predictions', async () => {
     const out = join(tmp, 'mlp-int8io.tflite');
-    expect(runCli(['export', run, '--out', out, '--int8-io']).code).toBe(0);
+    expect((await runCli(['export', run, '--out', out, '--int8-io'])).code).toBe(0);
     const summary = readTfliteFile(out);
     const t = summary.subgraph.tensors;
     expect(t[summary.subgraph.inputs[0]].dtype).toBe('INT8');
     expect(t[summary.subgraph.outputs[0]].dtype).toBe('INT8');
     expect(summary.operatorCodes.map((c) => c.builtin)).toEqual(['FULLY_CONNECTED']);
     const preds = join(tmp, 'preds-int8io.json');
-    const r = runCli(['eval', out, '--json', '--predictions', preds]);
+    const r = await runCli(['eval', out, '--json', '--predictions', preds]);
     expect(r.code, r.stderr).toBe(0);
     const predictions: number[] = JSON.parse(readFileSync(preds, 'utf8'));
     expect(predictions).toEqual(int8Predictions);

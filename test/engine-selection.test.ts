@@ -26,8 +26,8 @@ function reluModel(): string {
   return path;
 }
 
-function expectOneLineError(args: string[], pattern: RegExp, exitCode = 2) {
-  const r = runCli(args);
+async function expectOneLineError(args: string[], pattern: RegExp, exitCode = 2) {
+  const r = await runCli(args);
   expect(r.code, r.stderr).toBe(exitCode);
   const lines = errorLines(r.stderr).filter((l) => !l.startsWith('compare ') && !l.startsWith('[tflite]'));
   expect(lines, r.stderr).toHaveLength(1);
@@ -79,22 +79,22 @@ describe('createEngine', () => {
 });
 
 describe('engine errors through the CLI', () => {
-  it('eval --engine with an unknown name', () => {
-    expectOneLineError(['eval', fixturePath('edgeqat-mlp'), '--engine', 'tensorrt'], /--engine must be one of auto, reference, reference-xnnpack, tfjs-tflite, litert, got 'tensorrt'/);
-    expectOneLineError(['bench', fixturePath('edgeqat-mlp'), '--engine', 'gpu'], /--engine must be one of auto, reference, reference-xnnpack, tfjs-tflite, litert, all, got 'gpu'/);
+  it('eval --engine with an unknown name', async () => {
+    await expectOneLineError(['eval', fixturePath('edgeqat-mlp'), '--engine', 'tensorrt'], /--engine must be one of auto, reference, reference-xnnpack, tfjs-tflite, litert, got 'tensorrt'/);
+    await expectOneLineError(['bench', fixturePath('edgeqat-mlp'), '--engine', 'gpu'], /--engine must be one of auto, reference, reference-xnnpack, tfjs-tflite, litert, all, got 'gpu'/);
   });
 
-  it('eval --engine reference on a model with an op it lacks', () => {
-    expectOneLineError(['eval', reluModel(), '--engine', 'reference', '--limit', '10'], /relu\.tflite: unsupported op RELU \(reference engine supports: ADD, .*, TANH, TRANSPOSE_CONV\)$/);
+  it('eval --engine reference on a model with an op it lacks', async () => {
+    await expectOneLineError(['eval', reluModel(), '--engine', 'reference', '--limit', '10'], /relu\.tflite: unsupported op RELU \(reference engine supports: ADD, .*, TANH, TRANSPOSE_CONV\)$/);
   });
 
-  it('eval --engine litert on an int8-I/O model', () => {
-    expectOneLineError(['eval', fixturePath('mlp-int8-int8-io'), '--engine', 'litert', '--limit', '10'], /mlp-int8-int8-io\.tflite: litert cannot run this model: input tensor .* is INT8/);
+  it('eval --engine litert on an int8-I/O model', async () => {
+    await expectOneLineError(['eval', fixturePath('mlp-int8-int8-io'), '--engine', 'litert', '--limit', '10'], /mlp-int8-int8-io\.tflite: litert cannot run this model: input tensor .* is INT8/);
   });
 
-  it('eval --engine <each> --json names the engine actually used', () => {
+  it('eval --engine <each> --json names the engine actually used', async () => {
     for (const engine of ['reference', 'litert', 'auto']) {
-      const r = runCli(['eval', fixturePath('edgeqat-mlp'), '--engine', engine, '--limit', '300', '--json']);
+      const r = await runCli(['eval', fixturePath('edgeqat-mlp'), '--engine', engine, '--limit', '300', '--json']);
       expect(r.code, r.stderr).toBe(0);
       const result = JSON.parse(r.stdout);
       expect(result.engine).toBe(engine === 'auto' ? AUTO_ORDER[0] : engine);

@@ -25,6 +25,7 @@ import { createLitertEngine } from '../runtime/engines/litert.js';
 import { createReferenceEngine, type ReferenceEngine } from '../runtime/engines/reference.js';
 import type { Arithmetic } from '../runtime/reference/kernel.js';
 import { createTfjsTfliteEngine } from '../runtime/engines/tfjs-tflite.js';
+import { runInChunks } from './helpers/run-in-chunks.js';
 
 interface Expectation {
   model: string;
@@ -111,10 +112,10 @@ describe('engines on int8 MLPs over the 10,000 MNIST test images', () => {
 /** Runs `count` images on reference-xnnpack, tfjs-tflite and litert; all three outputs must be equal. */
 async function expectXnnpackExact(model: string, test: Split, count: number, arithmetic: Arithmetic): Promise<void> {
   const images = test.inputs.subarray(0, count * 784);
-  const simulated = createReferenceEngine(bytes(model), { label: model, arithmetic }).run(images, count);
+  const simulated = await runInChunks(createReferenceEngine(bytes(model), { label: model, arithmetic }), images, count);
   for (const create of [createTfjsTfliteEngine, createLitertEngine]) {
     const engine: Engine = await create(bytes(model), { label: model });
-    const out = engine.run(images, count);
+    const out = await runInChunks(engine, images, count);
     engine.dispose();
     let differing = 0;
     for (let i = 0; i < out.length; i++) if (out[i] !== simulated[i]) differing++;
@@ -127,10 +128,10 @@ describe('edgeqat-dscnn on MNIST test images', () => {
   let test: Split;
   let reference: ReferenceEngine;
   let referenceOut: OutputArray;
-  beforeAll(() => {
+  beforeAll(async () => {
     test = loadDataset('mnist', { split: 'test' }).test!;
     reference = createReferenceEngine(bytes('edgeqat-dscnn'), { label: 'edgeqat-dscnn' });
-    referenceOut = reference.run(test.inputs.subarray(0, COUNT * 784), COUNT);
+    referenceOut = await runInChunks(reference, test.inputs.subarray(0, COUNT * 784), COUNT);
   });
 
   it('tfjs-tflite vs the reference engine, first 2,000 images: outputs differ (depthwise layers amplify rounding), predictions agree on ≥ 99.8 %', async () => {

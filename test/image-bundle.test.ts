@@ -78,8 +78,8 @@ describe('an image model from folder to device', () => {
     expect(readFileSync(report.out, 'utf8')).toMatch(/<tr><td>7<\/td>/);
   }, 180_000);
 
-  it('node run.js photo.png prints the class names and scores the host computes (x86)', () => {
-    const r = runCli(['bundle', model, '--out', bundleDir, '--with-samples', '20']);
+  it('node run.js photo.png prints the class names and scores the host computes (x86)', async () => {
+    const r = await runCli(['bundle', model, '--out', bundleDir, '--with-samples', '20']);
     expect(r.code, r.stderr).toBe(0);
     const run = spawnSync(process.execPath, [join(bundleDir, 'run.js'), '--json', ...files], { encoding: 'utf8', cwd: tmpdir() });
     expect(run.status, run.stderr).toBe(0);
@@ -90,13 +90,13 @@ describe('an image model from folder to device', () => {
     expect([bad.status, bad.stderr.trim()]).toEqual([2, `edgeqat-run: error: ${join(tmp, 'nope.jpg')}: no such file`]);
   }, 120_000);
 
-  it('gives the same predictions on the emulated Raspberry Pi (arm64, Node 18)', (ctx) => {
+  it('gives the same predictions on the emulated Raspberry Pi (arm64, Node 18)', async (ctx) => {
     const ready = existsSync(QEMU) && existsSync(join(sysroot, 'usr/bin/node'));
     if (!ready) {
       if (process.env.CI === 'true') throw new Error(`${QEMU} or the Pi sysroot ${sysroot} is missing (.ci/run builds it)`);
       ctx.skip(`no emulated Pi here (${QEMU}, ${sysroot}; scripts/make-pi-sysroot.sh)`);
     }
-    if (!existsSync(join(bundleDir, 'run.js'))) expect(runCli(['bundle', model, '--out', bundleDir]).code).toBe(0);
+    if (!existsSync(join(bundleDir, 'run.js'))) expect((await runCli(['bundle', model, '--out', bundleDir])).code).toBe(0);
     const r = spawnSync(QEMU, ['-cpu', 'cortex-a72', '-L', sysroot, join(sysroot, 'usr/bin/node'), join(bundleDir, 'run.js'), '--json', ...files], { encoding: 'utf8', cwd: tmpdir(), timeout: 240_000 });
     expect(r.status, r.stderr || String(r.error)).toBe(0);
     expect(JSON.parse(r.stdout).predictions).toEqual(host);

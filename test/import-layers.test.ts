@@ -24,6 +24,7 @@ const LAYERS: [prefix: string, layer: number][] = [
   ['toolkit/converter/', 5],
   ['toolkit/models/', 5],
   ['toolkit/ptq/', 5],
+  ['toolkit/augment/', 5],
   ['toolkit/debug/', 6],
   ['toolkit/evaluate/', 6], // a .tflite's accuracy, speed, engine agreement
   ['toolkit/training/', 6], // one training run into a run folder

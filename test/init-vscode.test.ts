@@ -2,7 +2,6 @@
 // run the way VS Code runs a process task (its env, ${workspaceFolder}, the input prompt answered)
 // in the scaffolded folder, deploy included (against the test SSH server); the problem matcher's
 // regex is checked against edgeqat's real error lines.
-import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { CONFIG_FILE } from '../toolkit/cli/config.js';
 import { describeNeeding } from './helpers/needs.js';
 import { runCli } from './helpers/run-cli.js';
 import { sshUnavailable, startSshServer, type SshServer } from './helpers/ssh-server.js';
+import { spawnAsync } from './helpers/spawn-async.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const unavailable = sshUnavailable();
@@ -48,12 +48,12 @@ function substitute(value: string, env: NodeJS.ProcessEnv, answers: Record<strin
     });
 }
 
-function runTask(task: Task, answers: Record<string, string> = {}, argsOverride?: string[]) {
+async function runTask(task: Task, answers: Record<string, string> = {}, argsOverride?: string[]) {
   const base = { ...process.env, EDGEQAT_SSH_CONFIG: server.configFile };
   const env: NodeJS.ProcessEnv = { ...base };
   for (const [k, v] of Object.entries({ ...tasks.options?.env, ...task.options?.env })) env[k] = substitute(v, base, answers);
   const args = (argsOverride ?? task.args).map((a) => substitute(a, base, answers));
-  const r = spawnSync(task.command, args, { cwd: project, env, encoding: 'utf8', timeout: 600_000 });
+  const r = await spawnAsync(task.command, args, { cwd: project, env });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, error: r.error };
 }
 
@@ -66,7 +66,7 @@ function taskNamed(label: string): Task {
 describeNeeding(unavailable, 'edgeqat init', () => {
   beforeAll(async () => {
     server = await startSshServer();
-    const r = runCli(['init', project, '--host', server.host, '--port', String(server.port), '--identity', server.identity, '--deploy-dir', deviceDir]);
+    const r = await runCli(['init', project, '--host', server.host, '--port', String(server.port), '--identity', server.identity, '--deploy-dir', deviceDir]);
     expect(r.code, r.stderr).toBe(0);
     tasks = JSON.parse(readFileSync(join(project, '.vscode', 'tasks.json'), 'utf8'));
     // What `npm install --save-dev edgeqat` would put there: here, this checkout's CLI.
@@ -81,7 +81,7 @@ describeNeeding(unavailable, 'edgeqat init', () => {
     rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('scaffolds a tasks.json that parses, with no host in it, and never overwrites without --force', () => {
+  it('scaffolds a tasks.json that parses, with no host in it, and never overwrites without --force', async () => {
     expect(tasks.version).toBe('2.0.0');
     expect(tasks.tasks.map((t) => t.label)).toEqual([
       'edgeqat: train',
@@ -100,13 +100,13 @@ describeNeeding(unavailable, 'edgeqat init', () => {
     const config = JSON.parse(readFileSync(join(project, CONFIG_FILE), 'utf8'));
     expect(config.deploy).toMatchObject({ host: server.host, port: server.port, dir: deviceDir });
 
-    const again = runCli(['init', project]);
+    const again = await runCli(['init', project]);
     expect(again.code).toBe(2);
     expect(again.stderr.trim()).toBe(`edgeqat: error: ${join(project, CONFIG_FILE)}: exists; pass --force to overwrite (also .vscode/tasks.json)`);
     expect(JSON.parse(readFileSync(join(project, CONFIG_FILE), 'utf8'))).toEqual(config);
   });
 
-  it('runs every task in the scaffolded folder: train, export, eval, bench, bundle, deploy (config and prompt)', () => {
+  it('runs every task in the scaffolded folder: train, export, eval, bench, bundle, deploy (config and prompt)', async () => {
     // The user's edits: a quick training run and short benchmarks; this machine's node on the device.
     const configPath = join(project, CONFIG_FILE);
     const config = JSON.parse(readFileSync(configPath, 'utf8'));
@@ -117,7 +117,7 @@ describeNeeding(unavailable, 'edgeqat init', () => {
 
     const outputs: Record<string, string> = {};
     for (const task of tasks.tasks) {
-      const r = runTask(task, { piHost: server.host });
+      const r = await runTask(task, { piHost: server.host });
       expect(r.code, `${task.label}: ${r.stderr} ${r.error ?? ''}`).toBe(0);
       outputs[task.label] = r.stdout;
     }
@@ -132,13 +132,13 @@ describeNeeding(unavailable, 'edgeqat init', () => {
     }
   });
 
-  it("has a problem matcher whose regex matches edgeqat's own error lines, and only those tied to a file", () => {
+  it("has a problem matcher whose regex matches edgeqat's own error lines, and only those tied to a file", async () => {
     const matcher = taskNamed('eval').problemMatcher;
     expect(matcher.pattern).toMatchObject({ kind: 'file', file: 1, message: 2 });
     const re = new RegExp(matcher.pattern.regexp);
     const line = (stderr: string) => stderr.trim().split('\n').pop() ?? '';
 
-    const missing = runTask(taskNamed('eval'), {}, ['eval', 'runs/nope/model.tflite']);
+    const missing = await runTask(taskNamed('eval'), {}, ['eval', 'runs/nope/model.tflite']);
     expect(missing.code).toBe(2);
     const m1 = re.exec(line(missing.stderr));
     expect(m1?.[1]).toBe('runs/nope/model.tflite');
@@ -149,14 +149,14 @@ describeNeeding(unavailable, 'edgeqat init', () => {
     const bad = JSON.parse(good);
     bad.deploy.port = '22x';
     writeFileSync(configPath, JSON.stringify(bad));
-    const badConfig = runTask(taskNamed('deploy to the configured Pi'));
+    const badConfig = await runTask(taskNamed('deploy to the configured Pi'));
     writeFileSync(configPath, good);
     expect(badConfig.code).toBe(2);
     const m2 = re.exec(line(badConfig.stderr));
     expect(m2?.[1]).toBe(configPath);
     expect(m2?.[2]).toBe('deploy.port: expected an integer in 1..65535, got "22x"');
 
-    const notAFile = runTask(taskNamed('bundle'), {}, ['bundle', '--device', 'nope']);
+    const notAFile = await runTask(taskNamed('bundle'), {}, ['bundle', '--device', 'nope']);
     expect(notAFile.code).toBe(2);
     expect(line(notAFile.stderr)).toMatch(/^edgeqat: error: unknown device 'nope'/);
     expect(re.exec(line(notAFile.stderr))).toBeNull();

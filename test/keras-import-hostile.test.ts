@@ -171,7 +171,7 @@ describe('hostile and broken Keras files: one line each', () => {
 });
 
 describe('layers edgeqat cannot import, through the CLI', () => {
-  it('Lambda, a custom layer and a made-up class: exit 2, one line per problem naming the layer, its class and what to do; nothing trained', () => {
+  it('Lambda, a custom layer and a made-up class: exit 2, one line per problem naming the layer, its class and what to do; nothing trained', async () => {
     const path = kerasZip('custom.keras', () =>
       editConfig('mlp', (c) => {
         const layers = (c.config as { layers: Record<string, unknown>[] }).layers;
@@ -185,7 +185,7 @@ describe('layers edgeqat cannot import, through the CLI', () => {
       }),
     );
     const out = join(tmp, 'custom-run');
-    const r = runCli(['train', '--model', path, '--input-scale', '1/255', '--out', out]);
+    const r = await runCli(['train', '--model', path, '--input-scale', '1/255', '--out', out]);
     expect(r.code).toBe(2);
     expect(errorLines(r.stderr)).toEqual([
       `edgeqat: error: ${path}: layer 'drop' (Lambda): a Lambda layer holds Python code, which edgeqat cannot read: rebuild the model with built-in layers (e.g. ReLU, Add, Reshape) instead of the Lambda`,
@@ -195,13 +195,13 @@ describe('layers edgeqat cannot import, through the CLI', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it('an imported model without stated preprocessing, and a truncated .h5 through inspect: one line, exit 2', () => {
-    const r = runCli(['train', '--model', `${FIXTURES}/mlp.keras`, '--out', join(tmp, 'no-pre')]);
+  it('an imported model without stated preprocessing, and a truncated .h5 through inspect: one line, exit 2', async () => {
+    const r = await runCli(['train', '--model', `${FIXTURES}/mlp.keras`, '--out', join(tmp, 'no-pre')]);
     expect(r.code).toBe(2);
     expect(errorLines(r.stderr)).toEqual([`edgeqat: error: ${FIXTURES}/mlp.keras: state the input preprocessing the model was trained with, once: --input-scale/--input-offset (e.g. --input-scale 1/255 for pixels/255) or --input-mean/--input-std`]);
     const h5 = readFileSync(`${FIXTURES}/dsconv.h5`);
     const cut = save('inspect-cut.h5', h5.subarray(0, 9000));
-    const i = runCli(['inspect', cut]);
+    const i = await runCli(['inspect', cut]);
     expect(i.code).toBe(2);
     expect(errorLines(i.stderr)).toEqual([`edgeqat: error: ${cut}: truncated HDF5 file: its superblock says ${h5.length} bytes, there are 9000`]);
   });

@@ -121,9 +121,9 @@ describe('model.json weight paths and sizes (toolkit/models/file-io.ts)', () => 
     }
   });
 
-  it('the CLI: exit 2 and one line, nothing trained', () => {
+  it('the CLI: exit 2 and one line, nothing trained', async () => {
     const hostile = variant('cli', (j) => (j.weightsManifest[0].paths = ['../../../../../../etc/hostname']));
-    const r = runCli(['train', '--model', hostile, '--out', join(tmp, 'never'), '--quiet', '--backend', 'cpu']);
+    const r = await runCli(['train', '--model', hostile, '--out', join(tmp, 'never'), '--quiet', '--backend', 'cpu']);
     expect(r.code).toBe(2);
     expect(errorLines(r.stderr)).toEqual([`edgeqat: error: ${hostile}: weights path "../../../../../../etc/hostname" has a '..' segment; it must name a file inside ${join(tmp, 'cli')}`]);
   });

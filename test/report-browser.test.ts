@@ -39,8 +39,8 @@ describe('edgeqat report', () => {
     expect(typeof m.history[0].lr).toBe('number');
   });
 
-  it('reports on the PTQ run too: calibrated, not trained, shown with the float run it quantizes', () => {
-    const r = runCli(['report', join(cmp, 'ptq'), '--quiet', '--iterations', '100']);
+  it('reports on the PTQ run too: calibrated, not trained, shown with the float run it quantizes', async () => {
+    const r = await runCli(['report', join(cmp, 'ptq'), '--quiet', '--iterations', '100']);
     expect(r.code, r.stderr).toBe(0);
     const html = readFileSync(join(cmp, 'ptq', 'report.html'), 'utf8');
     expect(html).toContain('<title>edgeqat report: mlp on mnist (PTQ)</title>');
@@ -49,10 +49,10 @@ describe('edgeqat report', () => {
     expect(html).toContain('data-series="float loss"');
   });
 
-  it('a missing input is one line naming the file, exit 2, and no report.html', () => {
+  it('a missing input is one line naming the file, exit 2, and no report.html', async () => {
     const empty = join(tmp, 'empty');
     mkdirSync(empty);
-    let r = runCli(['report', empty, '--quiet']);
+    let r = await runCli(['report', empty, '--quiet']);
     expect(r.code).toBe(2);
     expect(errorLines(r.stderr)).toEqual([`edgeqat: error: ${join(empty, 'run.json')}: missing (not a run folder; create one with 'edgeqat train --out ${empty}')`]);
     expect(existsSync(join(empty, 'report.html'))).toBe(false);
@@ -60,7 +60,7 @@ describe('edgeqat report', () => {
     const noModel = join(tmp, 'no-model');
     mkdirSync(noModel);
     for (const f of ['run.json', 'metrics.json']) writeFileSync(join(noModel, f), readFileSync(join(cmp, 'qat', f)));
-    r = runCli(['report', noModel, '--quiet']);
+    r = await runCli(['report', noModel, '--quiet']);
     expect(r.code).toBe(2);
     expect(errorLines(r.stderr)).toEqual([`edgeqat: error: ${join(noModel, 'model.tflite')}: missing (export the run first: edgeqat export ${noModel})`]);
     expect(existsSync(join(noModel, 'report.html'))).toBe(false);
@@ -70,7 +70,7 @@ describe('edgeqat report', () => {
   describeNeeding(noChromium, `in headless Chromium (${CHROMIUM})`, () => {
     let browser: Browser;
     beforeAll(async () => {
-      const r = runCli(['report', cmp, '--quiet', '--iterations', '300']);
+      const r = await runCli(['report', cmp, '--quiet', '--iterations', '300']);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/^wrote .*report\.html/);
       browser = await launchChromium();

@@ -46,14 +46,14 @@ function trainAndInterrupt(args: string[], atPercent: number): Promise<{ code: n
 describe('interrupt and resume', () => {
   it('SIGINT mid-run saves a checkpoint (exit 130); --resume ends with the uninterrupted weights', async () => {
     const a = join(tmp, 'a');
-    const full = runCli(['train', ...ARGS, '--out', a, '--quiet']);
+    const full = await runCli(['train', ...ARGS, '--out', a, '--quiet']);
     expect(full.code, full.stderr).toBe(0);
 
     const b = join(tmp, 'b');
     const stopped = await trainAndInterrupt([...ARGS, '--out', b], 30);
     expect(stopped.code, stopped.stderr).toBe(130);
     expect(errorLines(stopped.stderr).at(-1)).toMatch(/interrupted at step \d+: checkpoint saved in .* \(continue with: edgeqat train --resume /);
-    const resumed = runCli(['train', '--resume', b, '--quiet']);
+    const resumed = await runCli(['train', '--resume', b, '--quiet']);
     expect(resumed.code, resumed.stderr).toBe(0);
 
     const wa = finalWeights(a);
@@ -65,8 +65,8 @@ describe('interrupt and resume', () => {
     expect(JSON.parse(readFileSync(join(b, 'run.json'), 'utf8')).qatAccuracy).toBe(JSON.parse(readFileSync(join(a, 'run.json'), 'utf8')).qatAccuracy);
   }, 600_000);
 
-  it('a diverging loss stops the run with one line naming the step', () => {
-    const r = runCli(['train', '--lr', '1e30', '--limit', '500', '--out', join(tmp, 'nan'), '--quiet', '--backend', 'wasm']);
+  it('a diverging loss stops the run with one line naming the step', async () => {
+    const r = await runCli(['train', '--lr', '1e30', '--limit', '500', '--out', join(tmp, 'nan'), '--quiet', '--backend', 'wasm']);
     expect(r.code).toBe(1);
     const lines = errorLines(r.stderr);
     expect(lines).toHaveLength(1);

@@ -3,7 +3,6 @@
 // kernels exist for cpu and wasm only) reaches the wasm backend's accuracy, the exported int8 model
 // agrees with the fake-quant model on the TFLite interpreter, and --resume after a kill ends with the
 // weights of an unkilled run. A load failure is one line with its real reason.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +13,8 @@ import { initBackend, loadTfjsNode, tfjsNodeLoadProblem } from '../toolkit/engin
 import { predictClasses } from '../toolkit/engine/train.js';
 import { loadRun } from '../toolkit/run-folder.js';
 import { describeNeeding } from './helpers/needs.js';
-import { runCli, runCliAsync } from './helpers/run-cli.js';
+import { runCli } from './helpers/run-cli.js';
+import { spawnAsync } from './helpers/spawn-async.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'edgeqat-tfnode-'));
@@ -51,7 +51,7 @@ describeNeeding(missing, 'training on the tensorflow backend', () => {
   const test = loadDataset('mnist', { split: 'test' }).test!;
 
   it('QAT-trains the MLP to the accuracy of the wasm backend; the int8 export agrees with the fake-quant model', async () => {
-    const r = await runCliAsync(['train', ...TRAIN, '--out', a]);
+    const r = await runCli(['train', ...TRAIN, '--out', a]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/\(tensorflow backend\)/);
     const info = JSON.parse(readFileSync(join(a, 'run.json'), 'utf8'));
@@ -61,9 +61,9 @@ describeNeeding(missing, 'training on the tensorflow backend', () => {
     expect(info.qatAccuracy).toBeGreaterThan(0.83);
 
     const out = join(a, 'model.tflite');
-    expect(runCli(['export', a, '--out', out, '--backend', 'tensorflow']).code).toBe(0);
+    expect((await runCli(['export', a, '--out', out, '--backend', 'tensorflow'])).code).toBe(0);
     const preds = join(tmp, 'preds.json');
-    const e = runCli(['eval', out, '--json', '--predictions', preds, '--engine', 'tfjs-tflite']);
+    const e = await runCli(['eval', out, '--json', '--predictions', preds, '--engine', 'tfjs-tflite']);
     expect(e.code, e.stderr).toBe(0);
     const int8: number[] = JSON.parse(readFileSync(preds, 'utf8'));
 
@@ -78,13 +78,12 @@ describeNeeding(missing, 'training on the tensorflow backend', () => {
 
   it('--resume after a SIGKILL mid-checkpoint ends with the weights of the unkilled run', async () => {
     const b = join(tmp, 'b');
-    const killed = spawnSync(process.execPath, ['--import', 'tsx', 'toolkit/cli/index.ts', 'train', ...TRAIN, '--out', b], {
+    const killed = await spawnAsync(process.execPath, ['--import', 'tsx', 'toolkit/cli/index.ts', 'train', ...TRAIN, '--out', b], {
       cwd: repo,
-      encoding: 'utf8',
       env: { ...process.env, EDGEQAT_TEST_KILL_AT: 'renamed@latest:2' },
     });
     expect(killed.signal, killed.stderr).toBe('SIGKILL');
-    const resumed = await runCliAsync(['train', '--resume', b, '--quiet']);
+    const resumed = await runCli(['train', '--resume', b, '--quiet']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(JSON.parse(readFileSync(join(b, 'run.json'), 'utf8')).backend).toBe('tensorflow');
     expect(finalWeights(b)).toEqual(finalWeights(a));

@@ -66,25 +66,25 @@ describe('a user model: --float-only -> --model model.json -> export -> eval', (
     expect(Array.from((saved.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from((loaded.predict(x) as tf.Tensor).dataSync()));
   });
 
-  it('--float-only trains the float model and saves it as <run>/model.json + weights.bin', () => {
-    const r = runCli(['train', '--float-only', '--model', join(userDir, 'model.json'), '--limit', '1500', '--batch-size', '20', '--lr', '0.003', '--out', floatRun, '--quiet', '--backend', 'wasm']);
+  it('--float-only trains the float model and saves it as <run>/model.json + weights.bin', async () => {
+    const r = await runCli(['train', '--float-only', '--model', join(userDir, 'model.json'), '--limit', '1500', '--batch-size', '20', '--lr', '0.003', '--out', floatRun, '--quiet', '--backend', 'wasm']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/float \(TF\.js\) test accuracy: 0\.\d{4}/);
     expect(readdirSync(floatRun)).toEqual(expect.arrayContaining(['model.json', 'weights.bin', 'run.json']));
     expect(JSON.parse(readFileSync(join(floatRun, 'run.json'), 'utf8')).options.floatOnly).toBe(true);
     // A float run exports as a float32 .tflite (int8 needs QAT below, or --ptq).
-    const e = runCli(['export', floatRun, '--out', join(tmp, 'float.tflite')]);
+    const e = await runCli(['export', floatRun, '--out', join(tmp, 'float.tflite')]);
     expect(e.code, e.stderr).toBe(0);
     expect(e.stdout).toMatch(/float32 model/);
   }, 600_000);
 
   it('train --model <float run>/model.json fine-tunes it with QAT; export; eval agrees with the fake-quant model on >= 99.5% of 10,000 images', async () => {
-    const r = runCli(['train', '--model', join(floatRun, 'model.json'), '--limit', '1500', '--batch-size', '20', '--lr', '0.001', '--freeze-bn-after', '45', '--freeze-observers-after', '60', '--out', qatRun, '--quiet', '--backend', 'wasm']);
+    const r = await runCli(['train', '--model', join(floatRun, 'model.json'), '--limit', '1500', '--batch-size', '20', '--lr', '0.001', '--freeze-bn-after', '45', '--freeze-observers-after', '60', '--out', qatRun, '--quiet', '--backend', 'wasm']);
     expect(r.code, r.stderr).toBe(0);
-    const e = runCli(['export', qatRun, '--out', tflite]);
+    const e = await runCli(['export', qatRun, '--out', tflite]);
     expect(e.code, e.stderr).toBe(0);
     const preds = join(tmp, 'preds.json');
-    const ev = runCli(['eval', tflite, '--json', '--predictions', preds]);
+    const ev = await runCli(['eval', tflite, '--json', '--predictions', preds]);
     expect(ev.code, ev.stderr).toBe(0);
     const result = JSON.parse(ev.stdout);
     expect(result.samples).toBe(10000);
@@ -100,8 +100,8 @@ describe('a user model: --float-only -> --model model.json -> export -> eval', (
     if (process.env.EDGEQAT_REPORT) console.log(JSON.stringify({ accuracy: result.accuracy, qatAccuracy: info.qatAccuracy, agreement }));
   }, 600_000);
 
-  it('inspect: per-channel scales on the conv weights (axis 0) and depthwise weights (axis 3), no batch-norm op', () => {
-    const r = runCli(['inspect', tflite, '--json']);
+  it('inspect: per-channel scales on the conv weights (axis 0) and depthwise weights (axis 3), no batch-norm op', async () => {
+    const r = await runCli(['inspect', tflite, '--json']);
     expect(r.code, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout);
     const ops: string[] = s.subgraph.operators.map((o: { op: string }) => o.op);
@@ -117,7 +117,7 @@ describe('a user model: --float-only -> --model model.json -> export -> eval', (
     expect(weightQuant('DEPTHWISE_CONV_2D').map((q: { scale: number[]; quantizedDimension: number }) => [q.scale.length, q.quantizedDimension])).toEqual([[12, 3]]);
     const softmaxOut = s.subgraph.tensors[s.subgraph.operators[9].outputs[0]].quantization;
     expect([softmaxOut.scale[0], softmaxOut.zeroPoint[0]]).toEqual([1 / 256, -128]);
-    const text = runCli(['inspect', tflite]).stdout;
+    const text = (await runCli(['inspect', tflite])).stdout;
     expect(text).toMatch(/stem\/kernel\s+INT8\s+\[12,3,3,1\]\s+12 ch \(axis 0\)/);
   });
 });
@@ -129,7 +129,7 @@ describe('an unsupported layer', () => {
     const h = L.lstm({ units: 8, name: 'rnn', recurrentInitializer: 'glorotUniform' }).apply(x) as Sym;
     await saveModelFile(tfl.model({ inputs: x, outputs: L.dense({ units: 10, name: 'out' }).apply(h) as Sym }), lstmDir);
     const out = join(tmp, 'lstm-run');
-    const r = runCli(['train', '--model', join(lstmDir, 'model.json'), '--out', out]);
+    const r = await runCli(['train', '--model', join(lstmDir, 'model.json'), '--out', out]);
     expect(r.code).toBe(2);
     const lines = errorLines(r.stderr);
     expect(lines, r.stderr).toHaveLength(1);
@@ -138,13 +138,13 @@ describe('an unsupported layer', () => {
   });
 
   it('a missing model file and a model whose input does not fit the data set: one line each', async () => {
-    const missing = runCli(['train', '--model', join(tmp, 'nope', 'model.json'), '--out', join(tmp, 'r-missing')]);
+    const missing = await runCli(['train', '--model', join(tmp, 'nope', 'model.json'), '--out', join(tmp, 'r-missing')]);
     expect(missing.code).toBe(2);
     expect(errorLines(missing.stderr)).toEqual([expect.stringMatching(/nope\/model\.json: no such file/)]);
     const wrongDir = join(tmp, 'wrong');
     const x = tfl.input({ shape: [32, 32, 3] });
     await saveModelFile(tfl.model({ inputs: x, outputs: L.dense({ units: 10 }).apply(L.flatten().apply(x)) as Sym }), wrongDir);
-    const wrong = runCli(['train', '--model', wrongDir + '/model.json', '--out', join(tmp, 'r-wrong')]);
+    const wrong = await runCli(['train', '--model', wrongDir + '/model.json', '--out', join(tmp, 'r-wrong')]);
     expect(wrong.code).toBe(2);
     expect(errorLines(wrong.stderr)).toEqual([expect.stringMatching(/model input \[32, 32, 3\] does not hold a mnist image \(784 values\)/)]);
   });

@@ -299,8 +299,8 @@ describe('every door verifies first', () => {
     expect(readTfliteFile(good).version).toBe(3);
   });
 
-  it('the CLI prints one line and exits with code 2', () => {
-    const r = runCli(['inspect', badPath]);
+  it('the CLI prints one line and exits with code 2', async () => {
+    const r = await runCli(['inspect', badPath]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe(`edgeqat: error: ${badPath}: tensor 2 buffer 12 out of range (3 buffers)`);
     expect(r.stdout).toBe('');

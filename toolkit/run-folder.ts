@@ -11,6 +11,8 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { readFrontEnd, type AudioFrontEnd } from '../runtime/audio/front-end.js';
+import { JsonFields } from '../runtime/json-fields.js';
 import { writeFileAtomic, writeJsonAtomic } from '../runtime/atomic-write.js';
 import { EdgeqatError } from '../runtime/errors.js';
 import type { LoadDatasetOptions, Normalization } from '../runtime/datasets/dataset.js';
@@ -40,6 +42,8 @@ export interface RunInfo {
   resize?: ResizeMode;
   /** The training samples held out for evaluation (--val-split); the data set's test split otherwise. */
   valSplit?: ValSplit;
+  /** Audio runs: the front end that made the inputs (recorded with the exported model). */
+  audio?: AudioFrontEnd;
   inputShape: number[];
   options: Record<string, unknown>;
   backend: string;
@@ -124,6 +128,7 @@ export function runPreprocessing(info: RunInfo): ModelPreprocessing {
   if (info.sampleShape) p.sampleShape = info.sampleShape;
   if (info.valSplit) p.valSplit = info.valSplit;
   if (info.resize) p.resize = info.resize;
+  if (info.audio) p.audio = info.audio;
   return p;
 }
 
@@ -188,7 +193,9 @@ export function readRunInfo(dir: string): RunInfo {
   const raw = info.normalization as unknown as { mean?: unknown; std?: unknown } | undefined;
   const n = raw ? normalizationFrom(raw.mean, raw.std) : null;
   if (!n) throw new EdgeqatError('E_RUN_FOLDER', `${path}: normalization: expected {mean, std} numbers or arrays`);
-  return { ...info, normalization: n };
+  // A run's front end goes into its exported model: read as strictly as a model's metadata.
+  const audio = info.audio === undefined ? undefined : readFrontEnd(JsonFields.root(info.audio, `${path}: audio`, 'E_RUN_FOLDER'));
+  return { ...info, normalization: n, ...(audio ? { audio } : {}) };
 }
 
 function latestCheckpoint(dir: string): string {

@@ -4,13 +4,27 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../../runtime/atomic-write.js';
+import { encodeWav } from '../../runtime/audio/wav.js';
 import { createEngine } from '../../runtime/engines/index.js';
 import { EdgeqatError, isEdgeqatError } from '../../runtime/errors.js';
 import { readTfliteFile } from '../../runtime/model-reader.js';
 import type { DeviceProfile } from '../profiles.js';
 import { buildRuntime, wasmFilesFor } from './bundle-engines.js';
 import { encodeIdx } from './idx-writer.js';
-import { BUNDLE_FILES, BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, readManifest, sha256, sha256sumsText, type BundleEngine, type BundleManifest, type BundleSamples, type FileEntry } from './manifest.js';
+import {
+  BUNDLE_FILES,
+  BUNDLE_FORMAT,
+  BUNDLE_FORMAT_VERSION,
+  readManifest,
+  sampleClipFile,
+  sha256,
+  sha256sumsText,
+  type BundleClips,
+  type BundleEngine,
+  type BundleManifest,
+  type BundleSamples,
+  type FileEntry,
+} from './manifest.js';
 import { RUN_JS } from './run-js.js';
 
 export interface SampleSource extends BundleSamples {
@@ -19,12 +33,20 @@ export interface SampleSource extends BundleSamples {
   labels: Uint8Array;
 }
 
+/** Test clips of an audio model: written as float32 WAV files, so the device reads the exact samples. */
+export interface ClipSource extends BundleClips {
+  /** count × clipSamples samples at the model's rate. */
+  clips: Float32Array;
+  sampleRate: number;
+}
+
 export interface MakeBundleOptions {
   device: DeviceProfile;
   engine: BundleEngine;
   /** The bundle folder to write (replaced if it holds a bundle). */
   out: string;
   samples?: SampleSource | null;
+  clips?: ClipSource | null;
   /** Recorded in the manifest, e.g. "edgeqat 0.1.0". */
   createdBy: string;
 }
@@ -70,6 +92,13 @@ export async function makeBundle(modelPath: string, opts: MakeBundleOptions): Pr
       put(BUNDLE_FILES.sampleLabels, encodeIdx([info.count], labels));
       samples = info;
     }
+    let clips: BundleClips | null = null;
+    if (opts.clips) {
+      const { clips: audio, sampleRate, ...info } = opts.clips;
+      const n = audio.length / info.count;
+      for (let i = 0; i < info.count; i++) put(sampleClipFile(i), encodeWav(audio.subarray(i * n, (i + 1) * n), sampleRate));
+      clips = info;
+    }
     const manifest: BundleManifest = {
       format: BUNDLE_FORMAT,
       version: BUNDLE_FORMAT_VERSION,
@@ -80,6 +109,7 @@ export async function makeBundle(modelPath: string, opts: MakeBundleOptions): Pr
       wasm: wasmFiles.length > 0 ? { variant: opts.device.wasm, files: wasmFiles.map((f) => `${BUNDLE_FILES.wasmDir}/${basename(f)}`) } : null,
       model: { source: basename(modelPath), bytes: model.length, sha256: sha256(model) },
       samples,
+      ...(clips ? { clips } : {}),
       files,
     };
     writeJsonAtomic(join(tmp, BUNDLE_FILES.manifest), manifest);

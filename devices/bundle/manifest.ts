@@ -26,7 +26,14 @@ export const BUNDLE_FILES = {
   wasmDir: 'wasm',
   sampleImages: 'samples/images-idx3-ubyte',
   sampleLabels: 'samples/labels-idx1-ubyte',
+  /** Audio models: test clips, samples/clips/0000.wav ... (float32 WAV, as the host loaded them). */
+  sampleClipsDir: 'samples/clips',
 } as const;
+
+/** The bundle path of shipped clip i. */
+export function sampleClipFile(i: number): string {
+  return `${BUNDLE_FILES.sampleClipsDir}/${String(i).padStart(4, '0')}.wav`;
+}
 
 export interface BundleSamples {
   dataset: string;
@@ -37,6 +44,14 @@ export interface BundleSamples {
   channels?: number;
   /** (pixel/255 - mean[c])/std[c], as the model was trained (older bundles: one number each). */
   normalization: Normalization;
+}
+
+/** Test clips shipped with an audio model (the device runs them through the model's front end). */
+export interface BundleClips {
+  dataset: string;
+  count: number;
+  /** Label of each clip, in file order. */
+  labels: number[];
 }
 
 export interface FileEntry {
@@ -57,6 +72,8 @@ export interface BundleManifest {
   /** The .tflite the bundle was made from (its file name only). */
   model: { source: string; bytes: number; sha256: string };
   samples: BundleSamples | null;
+  /** Audio models: shipped test clips (absent in bundles from before audio models). */
+  clips?: BundleClips | null;
   /** Every file of the bundle except manifest.json and SHA256SUMS, by relative path. */
   files: Record<string, FileEntry>;
 }
@@ -85,7 +102,7 @@ export function readManifest(dir: string): BundleManifest {
 
 export function parseManifest(value: unknown, where: string): BundleManifest {
   const f = JsonFields.root(value, where, 'E_MODEL_FILE');
-  f.onlyKeys(['format', 'version', 'createdBy', 'createdAt', 'device', 'engine', 'wasm', 'model', 'samples', 'files']);
+  f.onlyKeys(['format', 'version', 'createdBy', 'createdAt', 'device', 'engine', 'wasm', 'model', 'samples', 'clips', 'files']);
   if (f.raw('format') !== BUNDLE_FORMAT) f.expected('format', JSON.stringify(BUNDLE_FORMAT));
   if (f.raw('version') !== BUNDLE_FORMAT_VERSION) f.fail('version', `this runner reads version ${BUNDLE_FORMAT_VERSION}, got ${JSON.stringify(f.raw('version'))}`);
   const device = f.object('device');
@@ -124,6 +141,14 @@ export function parseManifest(value: unknown, where: string): BundleManifest {
       normalization: normalization!,
     };
   }
+  let clips: BundleClips | null = null;
+  if (f.has('clips') && f.raw('clips') !== null) {
+    const c = f.object('clips').onlyKeys(['dataset', 'count', 'labels']);
+    const count = c.integer('count', 1, 100_000);
+    const labels = c.integerArray('labels', 0, 255);
+    if (labels.length !== count) c.expected('labels', `${count} labels (one per clip)`);
+    clips = { dataset: c.string('dataset'), count, labels };
+  }
   const filesField = f.object('files');
   const files: Record<string, FileEntry> = {};
   for (const path of filesField.keys()) {
@@ -143,6 +168,7 @@ export function parseManifest(value: unknown, where: string): BundleManifest {
     wasm,
     model,
     samples,
+    clips,
     files,
   };
 }

@@ -16,6 +16,7 @@ export function formatReport(r: RunnerReport): string {
     const s = r.samples;
     lines.push(`accuracy  ${s.accuracy.toFixed(4)} (${s.correct}/${s.count} ${s.dataset} test samples)`);
     lines.push(`outputs   ${s.outputs_over} sha256 ${s.outputs_sha256}`);
+    if (s.features_sha256) lines.push(`features  float32 sha256 ${s.features_sha256}; front end ${us(s.front_end_us ?? 0)} CPU per clip`);
   }
   lines.push(`memory    peak RSS ${(r.peak_rss_bytes / 2 ** 20).toFixed(0)} MB; ready in ${r.ready_ms.toFixed(0)} ms`);
   return lines.join('\n') + '\n';

@@ -11,6 +11,10 @@ export interface SampleFigures {
   /** What the checksum covers: int8 output values (see output-checksum.ts). */
   outputs_over: OutputChecksum['over'];
   outputs_sha256: string;
+  /** Audio models: sha256 of the shipped clips' features (float32) as the front end made them here. */
+  features_sha256?: string;
+  /** Audio models: CPU time of the front end per clip on this machine, µs. */
+  front_end_us?: number;
 }
 
 /** What `node run.js --json` prints: one object. Times in µs (`_us`) or ms (`_ms`). */

@@ -3,6 +3,7 @@
 // sample became a model input (`normalization`, recorded with the model). One loader per source
 // format (IDX, image folders, CIFAR, WAV clips, ...) produces this shape; ./datasets.ts picks the
 // loader from the spec. Node built-ins only: the runtime runs on devices.
+import type { AudioFrontEnd } from '../audio/front-end.js';
 import type { ResizeMode } from '../images/resize.js';
 
 /** A seeded, stratified held-out share of the training samples (./val-split.ts draws it). */
@@ -32,6 +33,26 @@ export interface Split {
   count: number;
   /** The raw uint8 pixels the inputs came from, when the source has them (int8 engines, bundles). */
   pixels?: Uint8Array;
+  /**
+   * Audio sources: the clips the inputs were computed from, count × frontEnd.clipSamples float32
+   * samples (mono, at the front end's rate, padded or cut, not normalised): training augments
+   * them, bundles ship them.
+   */
+  clips?: Float32Array;
+  /** Audio sources: where each sample came from (a path relative to the set's folder). */
+  sources?: string[];
+}
+
+/** What an audio source adds to its Dataset. */
+export interface AudioData {
+  /** The front end that turned clips into the inputs (recorded with the model). */
+  frontEnd: AudioFrontEnd;
+  /** Long noise recordings (`_background_noise_/`) at the front end's rate, for augmentation. */
+  background: Float32Array[];
+  /** Their paths relative to the set's folder. */
+  backgroundFiles: string[];
+  /** Index of the class cut from background noise (`_silence_`), when the set has one. */
+  silenceClass?: number;
 }
 
 export interface Dataset {
@@ -49,6 +70,8 @@ export interface Dataset {
   resize?: ResizeMode;
   train?: Split;
   test?: Split;
+  /** Audio sources (speech-commands:, wav:) only. */
+  audio?: AudioData;
 }
 
 export interface LoadDatasetOptions {
@@ -57,6 +80,8 @@ export interface LoadDatasetOptions {
   split?: SplitName;
   /** Overrides the set's constants, e.g. with those recorded in a converted model. */
   normalization?: Normalization;
+  /** Audio sources: the front end to compute inputs with (a model's recorded one); the set's default otherwise. */
+  audioFrontEnd?: AudioFrontEnd;
   /**
    * Hold out this seeded, stratified share of the training samples as the `test` split (the
    * source's own test split, if any, is not used). Recorded with the model so that `eval`, the

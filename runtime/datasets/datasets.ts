@@ -7,9 +7,11 @@ import type { Dataset, DatasetSource, LoadDatasetOptions } from './dataset.js';
 import { CIFAR10_SOURCE } from './cifar10-dataset.js';
 import { IDX_SOURCES } from './idx-dataset.js';
 import { IMAGE_FOLDER_SOURCE } from './image-folder-dataset.js';
+import { SPEECH_COMMANDS_SOURCE } from './speech-commands-dataset.js';
 import { checkValSplit, holdOut, subsetOf } from './val-split.js';
+import { WAV_SOURCE } from './wav-dataset.js';
 
-export type { Dataset, ImageOptions, LoadDatasetOptions, Normalization, Split, SplitName } from './dataset.js';
+export type { AudioData, Dataset, ImageOptions, LoadDatasetOptions, Normalization, Split, SplitName } from './dataset.js';
 export { sampleOf, sampleSize } from './dataset.js';
 export { FASHION_MNIST_DIR, IDX_FILE_NAMES } from './idx-dataset.js';
 export { formatNormalization, normalizeImages, perChannel, pixelStats } from './pixels.js';
@@ -20,6 +22,8 @@ export const DATASET_SOURCES: readonly DatasetSource[] = [
   ...IDX_SOURCES,
   IMAGE_FOLDER_SOURCE,
   CIFAR10_SOURCE,
+  SPEECH_COMMANDS_SOURCE,
+  WAV_SOURCE,
 ];
 
 export function knownDatasetSpecs(): string[] {

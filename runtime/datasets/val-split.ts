@@ -46,17 +46,21 @@ export function holdOut(labels: Uint8Array, count: number, v: ValSplit): { train
   return { train, heldOut };
 }
 
-/** The samples `indices` of a split, copied (inputs, labels and raw pixels when present). */
+/** The samples `indices` of a split, copied (inputs, labels, and raw pixels, clips and sources when present). */
 export function subsetOf(split: Split, shape: readonly number[], indices: Uint32Array): Split {
   const n = sampleSize(shape);
   const inputs = new Float32Array(indices.length * n);
   const labels = new Uint8Array(indices.length);
   const pixels = split.pixels ? new Uint8Array(indices.length * n) : undefined;
+  const clipSamples = split.clips ? split.clips.length / split.count : 0;
+  const clips = split.clips ? new Float32Array(indices.length * clipSamples) : undefined;
   for (let j = 0; j < indices.length; j++) {
     const i = indices[j]!;
     inputs.set(split.inputs.subarray(i * n, (i + 1) * n), j * n);
     labels[j] = split.labels[i]!;
     pixels?.set(split.pixels!.subarray(i * n, (i + 1) * n), j * n);
+    clips?.set(split.clips!.subarray(i * clipSamples, (i + 1) * clipSamples), j * clipSamples);
   }
-  return { inputs, labels, count: indices.length, ...(pixels ? { pixels } : {}) };
+  const sources = split.sources ? Array.from(indices, (i) => split.sources![i]!) : undefined;
+  return { inputs, labels, count: indices.length, ...(pixels ? { pixels } : {}), ...(clips ? { clips } : {}), ...(sources ? { sources } : {}) };
 }

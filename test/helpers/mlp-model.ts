@@ -25,7 +25,7 @@ function sourcesHash(): string {
 }
 
 /** Copies the shared model into `dir` (making it first if needed); returns its path there. */
-export function exportMlp(dir: string): string {
+export async function exportMlp(dir: string): Promise<string> {
   const cache = join(tmpdir(), 'edgeqat-test-models');
   const cached = join(cache, `mlp-${sourcesHash()}.tflite`);
   if (!existsSync(cached)) {
@@ -34,9 +34,9 @@ export function exportMlp(dir: string): string {
     try {
       const run = join(work, 'mlp');
       const model = join(work, 'mlp.tflite');
-      const t = runCli(['train', '--limit', '2000', '--out', run, '--quiet', '--backend', 'wasm']);
+      const t = await runCli(['train', '--limit', '2000', '--out', run, '--quiet', '--backend', 'wasm']);
       if (t.code !== 0) throw new Error(`edgeqat train failed: ${t.stderr}`);
-      const e = runCli(['export', run, '--out', model]);
+      const e = await runCli(['export', run, '--out', model]);
       if (e.code !== 0) throw new Error(`edgeqat export failed: ${e.stderr}`);
       renameSync(model, cached);
       // Models of older sources: a day is far longer than any test run that might still read them.

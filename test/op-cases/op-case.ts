@@ -12,11 +12,11 @@ export interface OpCase {
   /** The exported operators, in order (QUANTIZE ... DEQUANTIZE). */
   ops: string[];
   /**
-   * Why tfjs-tflite computes this model differently from XNNPACK (it runs an op on TFLite's own
-   * kernel where LiteRT.js's newer XNNPACK takes it): reference-xnnpack is then bit-exact with
-   * LiteRT.js only, and tfjs-tflite is held to the agreement bar.
+   * Why LiteRT.js computes this model differently from tfjs-tflite (its newer XNNPACK takes an op
+   * tfjs-tflite leaves to TFLite's kernel): reference-xnnpack, which follows tfjs-tflite, is then
+   * not bit-exact with LiteRT.js, which is held to the agreement bar.
    */
-  tfjsTfliteNotXnnpack?: string;
+  litertDiffers?: string;
 }
 
 /** Cases of one builtin: `builtin` is the key in TRAINER_OPS and CONVERTER_EMITTERS. */

@@ -21,7 +21,7 @@ export const TRANSPOSE_CONV_CASES: OpCases = {
       name: '3x3 SAME stride 2 + ReLU, per-channel',
       build: transpose({ kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
       ops: OPS,
-      tfjsTfliteNotXnnpack: "tfjs-tflite's XNNPACK build takes int8 TRANSPOSE_CONV with per-tensor weights only (its TFLite kernel rounds as the reference does)",
+      litertDiffers: "LiteRT.js's XNNPACK takes per-channel int8 TRANSPOSE_CONV (float32 requantization); tfjs-tflite's build leaves it to TFLite's kernel",
     },
     { name: '3x2 VALID stride (2,1), per-tensor', build: transpose({ kernelSize: [3, 2], strides: [2, 1], padding: 'valid', activation: 'linear' }), prepare: { perTensorConv: true }, ops: OPS },
   ],

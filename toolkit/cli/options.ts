@@ -50,3 +50,13 @@ export function oneOf<T extends string>(flag: string, choices: readonly T[]) {
     return value as T;
   };
 }
+
+export function numberIn(flag: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
+      throw new EdgeqatError('E_OPTION', `${flag} must be a number in ${min}..${max}, got '${value}'`);
+    }
+    return n;
+  };
+}

@@ -123,6 +123,7 @@ export async function compareQuantization(opts: CompareOptions): Promise<Compare
     classNames: data.classNames,
     sampleShape: data.sampleShape,
     ...(data.resize ? { resize: data.resize } : {}),
+    ...(data.audio ? { audio: data.audio.frontEnd } : {}),
     inputShape: (ptq.model.inputs[0].shape as number[]).slice(1),
     options: { ptq: true, from: floatModelJson, calibration: ptq.calibration.method, percentile: ptq.calibration.percentile, calibrationSamples: ptq.calibration.samples },
     backend: common.backend,

@@ -91,8 +91,13 @@ export interface TrainResult {
   interrupted: boolean;
 }
 
-/** Steps between yields to the event loop (signal handlers run then). */
+/**
+ * Yields to the event loop (signal handlers run then) every this many steps, or sooner once this
+ * many ms have passed: large models' steps take seconds on a loaded machine, and a loop that holds
+ * the event loop for a minute starves timers (vitest's worker RPC times out after 60 s).
+ */
 const YIELD_EVERY = 50;
+const YIELD_AFTER_MS = 500;
 
 export async function trainModel(model: tfl.LayersModel, data: TrainData, opts: TrainOptions, history: LossPoint[] = []): Promise<TrainResult> {
   const { featureSize } = data;
@@ -113,6 +118,7 @@ export async function trainModel(model: tfl.LayersModel, data: TrainData, opts: 
   let windowSteps = 0;
   let lastLoss = NaN;
   let interrupted = false;
+  let lastYield = performance.now();
 
   epochs: for (; pos.epoch < opts.epochs; pos.epoch++, pos.stepInEpoch = 0) {
     const order = epochOrder(data.count, opts.seed, pos.epoch);
@@ -153,7 +159,10 @@ export async function trainModel(model: tfl.LayersModel, data: TrainData, opts: 
         windowLoss = 0;
         windowSteps = 0;
       }
-      if (pos.step % YIELD_EVERY === 0 || epochEnd) await new Promise((r) => setImmediate(r));
+      if (pos.step % YIELD_EVERY === 0 || epochEnd || performance.now() - lastYield > YIELD_AFTER_MS) {
+        await new Promise((r) => setImmediate(r));
+        lastYield = performance.now();
+      }
       interrupted = opts.shouldStop?.() ?? false;
       const due = epochEnd || interrupted || (opts.checkpointEvery !== undefined && pos.step % opts.checkpointEvery === 0);
       if (due && opts.onCheckpoint) await opts.onCheckpoint(normalized(pos, stepsPerEpoch), history);
@@ -176,19 +185,26 @@ export function epochOrder(count: number, seed: number, epoch: number): Uint32Ar
   return permutation(count, mulberry32((seed * 1000003 + epoch * 7919) >>> 0));
 }
 
-/** Predicted classes of a (fake-quant or float) model in inference mode, in data order. */
+/**
+ * Predicted classes of a (fake-quant or float) model in inference mode, in data order: one per
+ * sample for a classifier, one per output row for a per-pixel model ([H, W, classes] outputs give
+ * count × H·W classes).
+ */
 export function predictClasses(model: tfl.LayersModel, images: Float32Array, count: number, batch = 1000): Int32Array {
   const featureSize = images.length / count;
   const inputShape = (model.inputs[0].shape as (number | null)[]).slice(1) as number[];
-  const out = new Int32Array(count);
+  let out: Int32Array | null = null;
   for (let start = 0; start < count; start += batch) {
     const n = Math.min(batch, count - start);
     const pred = tf.tidy(() => {
       const x = tf.tensor(images.subarray(start * featureSize, (start + n) * featureSize), [n, ...inputShape]);
       return tf.argMax(model.apply(x, { training: false }) as tf.Tensor, -1);
     });
-    out.set(pred.dataSync() as Int32Array, start);
+    const values = pred.dataSync() as Int32Array;
+    const perSample = values.length / n;
+    out ??= new Int32Array(count * perSample);
+    out.set(values, start * perSample);
     pred.dispose();
   }
-  return out;
+  return out ?? new Int32Array(0);
 }

@@ -57,7 +57,8 @@ const MNIST_SIZE = 28 * 28;
 const RANDOM_SAMPLES = 256;
 
 function inputs(summary: ModelSummary, per: number, opts: BenchOptions): { inputs: Float32Array; count: number; what: string } {
-  // The data set the model records (fitted and normalised as it says), else MNIST for 28×28 inputs.
+  // The data set the model records (fitted and normalised as it says; audio models on their own
+  // features: random values are not MFCCs), else MNIST for 28×28 inputs.
   const spec = opts.dataset ?? readPreprocessing(summary, 'model')?.dataset ?? (per === MNIST_SIZE ? 'mnist' : null);
   if (spec) {
     const data = testSplitFor(summary, spec, spec, opts.dataDir);

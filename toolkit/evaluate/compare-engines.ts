@@ -11,6 +11,7 @@ import { argmax, countMatches, predictionsOf } from '../../runtime/accuracy.js';
 import { elementsPerSample, type Engine, type OutputArray } from '../../runtime/engines/engine.js';
 import { createEngine, ENGINE_NAMES, type EngineName } from '../../runtime/engines/index.js';
 import { runAll } from '../../runtime/engines/run-batches.js';
+import { readPreprocessing } from '../../runtime/model-metadata.js';
 import { EdgeqatError, isEdgeqatError } from '../../runtime/errors.js';
 import { readTfliteFile } from '../../runtime/model-reader.js';
 import { silentProgress, type ProgressFactory } from '../../runtime/progress.js';
@@ -110,7 +111,7 @@ export async function compareEngines(modelPath: string, opts: CompareEnginesOpti
   const baseline = opts.baseline ?? 'reference';
   if (!(BASELINES as readonly string[]).includes(baseline)) throw new EdgeqatError('E_OPTION', `--baseline must be one of ${BASELINES.join(', ')}, got '${baseline}'`);
   const summary = readTfliteFile(modelPath);
-  const datasetSpec = opts.dataset ?? 'mnist';
+  const datasetSpec = opts.dataset ?? readPreprocessing(summary, modelPath)?.dataset ?? 'mnist';
   const data = testSplitFor(summary, modelPath, datasetSpec, opts.dataDir);
   const progressOf = opts.progress ?? silentProgress;
   const test = data.test!;

@@ -4,7 +4,9 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { EdgeqatError } from '../../runtime/errors.js';
 import { sampleSize } from '../../runtime/datasets/dataset.js';
 import { buildCnn, type ImageInput } from './cnn.js';
+import { buildConv1d, type SequenceInput } from './conv1d.js';
 import { buildDscnn } from './dscnn.js';
+import { buildKwsDscnn } from './kws-dscnn.js';
 import { buildMlp } from './mlp.js';
 import { buildResnet8 } from './resnet8.js';
 import { isImportedModelFile } from './import/index.js';
@@ -26,6 +28,13 @@ function imageOf(name: string, shape: readonly number[]): ImageInput {
   return { rows: shape[0]!, cols: shape[1]!, channels: shape[2] };
 }
 
+/** A sample as a sequence: [steps, features], or an image's rows as steps of cols·channels features. */
+function sequenceOf(name: string, shape: readonly number[]): SequenceInput {
+  if (shape.length === 2) return { steps: shape[0]!, features: shape[1]! };
+  if (shape.length === 3) return { steps: shape[0]!, features: shape[1]! * shape[2]! };
+  throw new EdgeqatError('E_OPTION', `model ${name} takes sequences [steps, features] (or images, row by row); the data set's samples are [${shape.join(', ')}]`);
+}
+
 export const BUILTIN_MODELS: Record<string, BuiltinModel> = {
   mlp: {
     description: '784-100-100-10 ReLU MLP (PyTorch QAT tutorial reference); takes any sample as a flat vector',
@@ -38,6 +47,14 @@ export const BUILTIN_MODELS: Record<string, BuiltinModel> = {
   dscnn: {
     description: 'MobileNet-style CNN: conv stem, depthwise-separable blocks (ReLU6), one residual Add, global average pooling',
     build: (seed, shape, numClasses) => buildDscnn(seed, imageOf('dscnn', shape), numClasses),
+  },
+  conv1d: {
+    description: '1-D CNN over sequences (an image row by row): Conv1D + max-pool x2, dense 64, dense',
+    build: (seed, shape, numClasses) => buildConv1d(seed, sequenceOf('conv1d', shape), numClasses),
+  },
+  'kws-dscnn': {
+    description: "MLPerf Tiny's keyword-spotting DS-CNN: conv 10x4 stride 2, four depthwise-separable blocks of 64, batch norm and ReLU, average pooling (49x10 MFCC input)",
+    build: (seed, shape, numClasses) => buildKwsDscnn(seed, imageOf('kws-dscnn', shape), numClasses),
   },
   resnet8: {
     description: "MLPerf Tiny's image-classification ResNet-8 (32x32x3 CIFAR-10 reference): three residual stages of 16/32/64 filters, ~78 k parameters",

@@ -10,7 +10,7 @@ import { EdgeqatError } from '../../runtime/errors.js';
 import type { ImageInput } from './cnn.js';
 import { glorotUniform, heNormal } from './init.js';
 
-export function buildUnetTiny(seed: number, input: ImageInput = { rows: 28, cols: 28 }, numClasses = 11): tfl.LayersModel {
+export function buildUnetTiny(seed: number, input: ImageInput = { rows: 28, cols: 28 }, numClasses = 2): tfl.LayersModel {
   if (input.rows % 4 !== 0 || input.cols % 4 !== 0) {
     throw new EdgeqatError('E_OPTION', `unet-tiny halves the image twice: rows and cols must be multiples of 4 (got ${input.rows}x${input.cols})`);
   }

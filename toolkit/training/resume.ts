@@ -1,4 +1,5 @@
 // A run's settings in run.json (`options`) and back: what `train --resume` continues with.
+import type { AudioAugmentation } from '../augment/audio-augmentation.js';
 import type { ObserverKind } from '../qat/quant/observers.js';
 import type { RunInfo } from '../run-folder.js';
 import type { TrainSettings } from './train-settings.js';
@@ -27,7 +28,7 @@ export function recordedOptions(settings: TrainSettings, count: number, observer
 
 /** The settings a run was trained with (its run.json), for --resume; `given` fills what it lacks. */
 export function resumedSettings(info: RunInfo, given: TrainSettings): TrainSettings {
-  const o = info.options as Partial<TrainSettings>;
+  const o = info.options as Partial<TrainSettings> & { augmentation?: AudioAugmentation | null };
   return {
     ...given,
     model: info.model,
@@ -53,5 +54,10 @@ export function resumedSettings(info: RunInfo, given: TrainSettings): TrainSetti
     normalize: info.normalization,
     cropPadding: o.cropPadding,
     flip: o.flip,
+    // Audio runs record their augmentation (null: off); image runs have none.
+    augment: o.augmentation !== null,
+    timeShiftMs: o.augmentation?.timeShiftMs,
+    backgroundFrequency: o.augmentation?.backgroundFrequency,
+    backgroundVolume: o.augmentation?.backgroundVolume,
   };
 }

@@ -10,7 +10,8 @@ import { loadDataset, sampleSize, type ImageOptions, type Normalization } from '
 import { EdgeqatError, isEdgeqatError } from '../../runtime/errors.js';
 import { silentProgress, type ProgressFactory } from '../../runtime/progress.js';
 import { AccuracyRecorder } from '../accuracy-history.js';
-import { imageAugmenter } from '../engine/augment.js';
+import { audioFillBatch, augmentationFor } from '../augment/audio-augmentation.js';
+import { imageAugmenter } from '../augment/image-augmentation.js';
 import { BACKENDS, initBackend } from '../engine/backend.js';
 import { JsAdam } from '../engine/optim/adam.js';
 import { predictClasses, trainModel, type LossPoint, type TrainResult } from '../engine/train.js';
@@ -119,11 +120,14 @@ export async function trainRun(opts: TrainSettings, hooks: TrainHooks = {}): Pro
   // its channels) or its run's; else the one stated, --normalize, or the data set's own constants.
   const preset = settings.normalize === 'stats' ? undefined : settings.normalize;
   const normalization = saved ? saved.normalization : userModel ? (statedPreprocessing(opts, inputChannels(userModel)) ?? recordedPreprocessing(settings.model)) : (stated ?? preset);
-  const data = loadDataset(settings.dataset, { dataDir: settings.dataDir, valSplit, image, normalization });
+  // Audio: a resumed run computes its features with the front end it recorded.
+  const audioFrontEnd = saved?.audio;
+  const data = loadDataset(settings.dataset, { dataDir: settings.dataDir, valSplit, image, normalization, ...(audioFrontEnd ? { audioFrontEnd } : {}) });
   const train = data.train!;
   const test = data.test!;
   const count = Math.min(settings.limit ?? train.count, train.count);
   const inputSize = sampleSize(data.sampleShape);
+  const augmentation = augmentationFor(settings, data);
 
   const float = userModel ?? (resumed ? null : builder!.build(settings.seed, data.sampleShape, data.numClasses));
   if (float) checkModelFitsData(float, settings.model, settings.dataset, inputSize, data.numClasses);
@@ -151,8 +155,9 @@ export async function trainRun(opts: TrainSettings, hooks: TrainHooks = {}): Pro
     sampleShape: data.sampleShape,
     ...(data.resize ? { resize: data.resize } : {}),
     ...(valSplit ? { valSplit } : {}),
+    ...(data.audio ? { audio: data.audio.frontEnd } : {}),
     inputShape: modelInputShape,
-    options: recordedOptions(settings, count, observer.kind),
+    options: { ...recordedOptions(settings, count, observer.kind), ...(data.audio ? { augmentation } : {}) },
     backend,
     createdAt: saved?.createdAt ?? new Date().toISOString(),
     trainSeconds: resumed?.info.trainSeconds ?? 0,
@@ -163,8 +168,13 @@ export async function trainRun(opts: TrainSettings, hooks: TrainHooks = {}): Pro
   const accuracy = new AccuracyRecorder(model, test, priorMetrics, resumed?.state.position.step ?? 0);
   if (!resumed) writeRunFiles(runDir, info, { history, ...accuracy.fields() });
 
-  const augment = settings.cropPadding || settings.flip;
-  const fillBatch = augment ? imageAugmenter(train.pixels, data.sampleShape, data.normalization, { cropPadding: settings.cropPadding ?? 0, flip: !!settings.flip, seed: settings.seed }) : undefined;
+  // Seeded augmentation: audio sets mix noise and shift in time; images shift and flip when asked.
+  const imageAugment = settings.cropPadding || settings.flip;
+  const fillBatch = augmentation
+    ? audioFillBatch(train, data.audio!, augmentation, settings.seed)
+    : imageAugment
+      ? imageAugmenter(train.pixels, data.sampleShape, data.normalization, { cropPadding: settings.cropPadding ?? 0, flip: !!settings.flip, seed: settings.seed })
+      : undefined;
   const progress = (hooks.progress ?? silentProgress)(`train (${backend})`);
   const stop = hooks.watchStop?.() ?? NO_STOP;
   let lastCheckpoint = resumed?.state.position.step ?? null;

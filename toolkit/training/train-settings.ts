@@ -48,4 +48,10 @@ export interface TrainSettings extends InputPreprocessingOptions {
   cropPadding?: number;
   /** Seeded augmentation: random horizontal flips. */
   flip?: boolean;
+  /** Audio sets: augment the training clips (default on; commander's --no-augment sets false). */
+  augment?: boolean;
+  /** Audio augmentation settings (the reference's defaults when not given). */
+  timeShiftMs?: number;
+  backgroundFrequency?: number;
+  backgroundVolume?: number;
 }

@@ -6,12 +6,14 @@
 // channel like CONV_2D (MBQM with QuantizeMultiplier(s_in·s_w[oc]/s_out)) and clamped to the fused
 // activation's range (version 4; earlier versions have none). The padding is the one a CONV_2D from
 // the output's size would have (ComputePaddingHeightWidth with the output as its input).
-// arithmetic 'xnnpack': XNNPACK's deconvolution, which LiteRT.js delegates int8 TRANSPOSE_CONV to:
-// the same sums, float32 requantization rounded half to even (../xnnpack-arithmetic.ts) and
-// XNNPACK's clamp. tfjs-tflite's older XNNPACK build does not take int8 TRANSPOSE_CONV and runs
-// TFLite's kernel, i.e. the reference arithmetic (checked in test/conformance/).
+// arithmetic 'xnnpack' (what tfjs-tflite computes): with per-tensor weights XNNPACK's deconvolution
+// — the same sums, float32 requantization rounded half to even (../xnnpack-arithmetic.ts) and
+// XNNPACK's clamp; with per-channel weights TFLite's kernel, i.e. the reference arithmetic, because
+// tfjs-tflite's XNNPACK build takes int8 TRANSPOSE_CONV with per-tensor weights only. (LiteRT.js's
+// newer XNNPACK takes per-channel weights too and rounds those with its float32 requantization:
+// one step off on ~0.1 % of the values; test/conformance/ lists the cases.)
 import { convRequantization, requantize, type Requantization } from '../conv-common.js';
-import { elementCount, input, opError, option, output, type ReferenceKernel } from '../kernel.js';
+import { elementCount, input, opError, option, output, tfliteArithmetic, type ReferenceKernel } from '../kernel.js';
 import { outputSize, paddingBefore, type PaddingMode } from '../padding.js';
 
 export interface TransposeConvGeometry {
@@ -122,7 +124,8 @@ export const TRANSPOSE_CONV: ReferenceKernel = {
     };
     const bias = ctx.inputs[3];
     if (bias && elementCount(bias.shape) !== outC) throw opError(ctx, `bias has ${elementCount(bias.shape)} values for ${outC} channels`, 'E_MODEL_FILE');
-    const requant = convRequantization(ctx, x, w, bias, y, outC, 0);
+    const perChannel = (w.quantization?.scale.length ?? 0) > 1;
+    const requant = convRequantization(perChannel ? tfliteArithmetic(ctx) : ctx, x, w, bias, y, outC, 0);
     const raw = w.data as Int8Array;
     const filter = new Float64Array(raw.length);
     for (let oc = 0; oc < outC; oc++) {

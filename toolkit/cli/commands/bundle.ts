@@ -1,10 +1,11 @@
 // `edgeqat bundle <model.tflite> --device rpi4 [--engine e] [--with-samples N] --out <dir>`: a folder
 // that runs with plain `node run.js` on the device (see devices/bundle/). Samples are the first N
-// test images of the data set the model was trained on (from its metadata; MNIST by default).
+// test images of the data set the model was trained on (from its metadata; MNIST by default); an
+// audio model ships the first N test clips instead (the device runs them through its front end).
 import { Command } from 'commander';
 import { deviceProfile } from '../../../devices/profiles.js';
-import { BUNDLE_ENGINES, type BundleEngine } from '../../../devices/bundle/manifest.js';
-import { makeBundle, type BundleResult, type SampleSource } from '../../../devices/bundle/make-bundle.js';
+import { BUNDLE_ENGINES, BUNDLE_FILES, type BundleEngine } from '../../../devices/bundle/manifest.js';
+import { makeBundle, type BundleResult, type ClipSource, type SampleSource } from '../../../devices/bundle/make-bundle.js';
 import { loadDataset, sampleSize } from '../../../runtime/datasets/datasets.js';
 import { EdgeqatError } from '../../../runtime/errors.js';
 import { readPreprocessing, recordedLoadOptions } from '../../../runtime/model-metadata.js';
@@ -50,24 +51,47 @@ export function loadSamples(modelPath: string, count: number, dataset?: string, 
   };
 }
 
+/** The first `count` test clips of an audio model's data set, loaded through its recorded front end. */
+export function loadClipSamples(modelPath: string, count: number, dataset?: string, dataDir?: string): ClipSource | null {
+  const recorded = readPreprocessing(readTfliteFile(modelPath), modelPath);
+  if (!recorded?.audio) return null;
+  const spec = dataset ?? recorded.dataset;
+  const data = loadDataset(spec, { split: 'test', dataDir, audioFrontEnd: recorded.audio });
+  const test = data.test!;
+  const n = Math.min(count, test.count);
+  return {
+    dataset: spec,
+    count: n,
+    labels: Array.from(test.labels.subarray(0, n)),
+    clips: test.clips!.slice(0, n * recorded.audio.clipSamples),
+    sampleRate: recorded.audio.sampleRate,
+  };
+}
+
 export async function runBundle(modelPath: string, opts: BundleOptions = {}): Promise<BundleResult> {
   const device = deviceProfile(opts.device ?? BUNDLE_DEFAULTS.device);
-  const samples = opts.withSamples ? loadSamples(modelPath, opts.withSamples, opts.dataset, opts.dataDir) : null;
+  const clips = opts.withSamples ? loadClipSamples(modelPath, opts.withSamples, opts.dataset, opts.dataDir) : null;
+  const samples = opts.withSamples && !clips ? loadSamples(modelPath, opts.withSamples, opts.dataset, opts.dataDir) : null;
   return makeBundle(modelPath, {
     device,
     engine: opts.engine ?? BUNDLE_DEFAULTS.engine,
     out: opts.out ?? `edgeqat-bundle-${device.name}`,
     samples,
+    clips,
     createdBy: `edgeqat ${edgeqatVersion()}`,
   });
 }
 
 export function formatBundle(r: BundleResult): string {
   const m = r.manifest;
-  const parts = Object.entries(m.files).map(([path, f]) => `${path} ${(f.bytes / 1024).toFixed(0)} KB`);
+  const clipFiles = Object.entries(m.files).filter(([path]) => path.startsWith(`${BUNDLE_FILES.sampleClipsDir}/`));
+  const parts = Object.entries(m.files)
+    .filter(([path]) => !path.startsWith(`${BUNDLE_FILES.sampleClipsDir}/`))
+    .map(([path, f]) => `${path} ${(f.bytes / 1024).toFixed(0)} KB`);
+  if (clipFiles.length > 0) parts.push(`${BUNDLE_FILES.sampleClipsDir}/ (${clipFiles.length} WAV) ${(clipFiles.reduce((a, [, f]) => a + f.bytes, 0) / 1024).toFixed(0)} KB`);
   return (
     `wrote ${r.out}: ${m.engine} engine for ${m.device.name} (Node ${m.device.nodeMajor}, ${m.device.arch}), ` +
-    `${(r.bytes / 1024).toFixed(0)} KB${m.samples ? `, ${m.samples.count} ${m.samples.dataset} samples` : ''}\n` +
+    `${(r.bytes / 1024).toFixed(0)} KB${m.samples ? `, ${m.samples.count} ${m.samples.dataset} samples` : ''}${m.clips ? `, ${m.clips.count} ${m.clips.dataset} test clips` : ''}\n` +
     `  ${parts.join(', ')}\n  run it with: node ${r.out}/run.js [--json]\n`
   );
 }
@@ -78,7 +102,7 @@ export function bundleCommand(): Command {
     .argument('[model]', '.tflite file (default: bundle.model in edgeqat.config.json)')
     .option('--device <name>', 'device profile (see `edgeqat devices`)', BUNDLE_DEFAULTS.device)
     .option('--engine <name>', `${BUNDLE_ENGINES.join(' | ')}`, oneOf('--engine', BUNDLE_ENGINES), BUNDLE_DEFAULTS.engine)
-    .option('--with-samples <n>', 'ship the first n test images (accuracy and int8 output checksum on the device)', positiveInt('--with-samples'))
+    .option('--with-samples <n>', 'ship the first n test images, or test clips for an audio model (accuracy and int8 output checksum on the device)', positiveInt('--with-samples'))
     .option('--dataset <spec>', "data set of the samples (default: the model's)")
     .option('--data-dir <dir>', 'folder holding the data set files')
     .option('--out <dir>', 'bundle folder (replaced if it holds a bundle; default edgeqat-bundle-<device>)')

@@ -45,7 +45,7 @@ export function compareEnginesCommand(): Command {
   return new Command('compare-engines')
     .description('accuracy of a .tflite model on every engine, and how often their outputs equal the reference engine\'s')
     .argument('<model>', '.tflite file')
-    .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder>', 'mnist')
+    .option('--dataset <spec>', "data set spec (default: the model's, else mnist)")
     .option('--data-dir <dir>', 'folder holding the data set files')
     .option('--limit <n>', 'use the first n test images', positiveInt('--limit'))
     .option('--json', 'print one JSON object')

@@ -13,6 +13,7 @@ import { formatTable } from '../text-table.js';
 import { nonNegativeInt, oneOf, positiveInt, positiveNumber } from '../options.js';
 import { createProgress } from '../progress.js';
 import { watchStopSignals } from '../stop-signals.js';
+import { BUILTIN_MODELS } from '../../models/index.js';
 
 export interface CompareCommandOptions extends Omit<CompareOptions, 'progress' | 'watchStop'> {
   json?: boolean;
@@ -40,8 +41,8 @@ export function formatCompare(r: CompareFile): string {
 export function compareCommand(): Command {
   return addInputPreprocessingOptions(new Command('compare'))
     .description('float vs post-training quantization vs QAT for one model and data set, on the TFLite interpreter')
-    .option('--model <name|file>', 'built-in model (mlp, cnn, dscnn, resnet8), or your model: Keras .keras/.h5, float .tflite, TF.js model.json (required; or compare.model in edgeqat.config.json)')
-    .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder>', 'mnist')
+    .option('--model <name|file>', `built-in model (${Object.keys(BUILTIN_MODELS).join(', ')}), or your model: Keras .keras/.h5, float .tflite, TF.js model.json (required; or compare.model in edgeqat.config.json)`)
+    .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder> | images:<folder> | cifar10:<folder> | speech-commands:<folder> | wav:<folder>', 'mnist')
     .option('--data-dir <dir>', 'folder holding the data set files')
     .option('--out <dir>', 'folder for float/, ptq/, qat/ and compare.json (required; or compare.out in edgeqat.config.json)')
     .option('--epochs <n>', `float training epochs (default ${COMPARE_DEFAULTS.epochs}; a finished float run in <out>/float is reused)`, positiveInt('--epochs'))

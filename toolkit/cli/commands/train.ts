@@ -12,9 +12,11 @@ import { trainRun, type TrainSummary } from '../../training/train-run.js';
 import type { TrainSettings } from '../../training/train-settings.js';
 import { RESIZE_MODES } from '../../../runtime/images/resize.js';
 import { channelsOption, imageSize, normalizeOption, RESIZE_HELP } from '../image-options.js';
-import { fraction, nonNegativeInt, oneOf, positiveInt, positiveNumber } from '../options.js';
+import { fraction, nonNegativeInt, numberIn, oneOf, positiveInt, positiveNumber } from '../options.js';
+import { REFERENCE_AUDIO_AUGMENTATION } from '../../augment/audio-augmentation.js';
 import { createProgress } from '../progress.js';
 import { watchStopSignals } from '../stop-signals.js';
+import { BUILTIN_MODELS } from '../../models/index.js';
 
 export interface TrainCommandOptions extends TrainSettings {
   quiet?: boolean;
@@ -35,8 +37,8 @@ export function formatTrainSummary(s: TrainSummary): string {
 
 export function addTrainOptions(cmd: Command): Command {
   const withModel = cmd
-    .option('--model <name|file>', 'built-in model (mlp, cnn, dscnn, resnet8), or your model: Keras .keras/.h5, float .tflite, TF.js model.json', TRAIN_DEFAULTS.model)
-    .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder> | images:<folder> | cifar10:<folder>', TRAIN_DEFAULTS.dataset)
+    .option('--model <name|file>', `built-in model (${Object.keys(BUILTIN_MODELS).join(', ')}), or your model: Keras .keras/.h5, float .tflite, TF.js model.json`, TRAIN_DEFAULTS.model)
+    .option('--dataset <spec>', 'mnist | fashion-mnist | idx:<folder> | images:<folder> | cifar10:<folder> | speech-commands:<folder> | wav:<folder>', TRAIN_DEFAULTS.dataset)
     .option('--data-dir <dir>', 'folder holding the data set files')
     .option('--epochs <n>', 'training epochs', positiveInt('--epochs'), TRAIN_DEFAULTS.epochs)
     .option('--batch-size <n>', 'mini-batch size', positiveInt('--batch-size'), TRAIN_DEFAULTS.batchSize)
@@ -55,6 +57,10 @@ export function addTrainOptions(cmd: Command): Command {
     .option('--crop-padding <n>', 'augment images: shift each by up to n pixels (random crop with padding), seeded', nonNegativeInt('--crop-padding'))
     .option('--flip', 'augment images: random horizontal flips, seeded')
     .option('--normalize <how>', "input normalisation: stats (the training pixels' mean/std per channel), unit ([0,1]), symmetric ([-1,1]) or MEAN/STD lists (default: the data set's)", normalizeOption('--normalize'))
+    .option('--no-augment', 'audio sets: train on the clips as they are (no time shift, no background noise)')
+    .option('--time-shift-ms <ms>', `audio sets: largest random time shift (default ${REFERENCE_AUDIO_AUGMENTATION.timeShiftMs})`, numberIn('--time-shift-ms', 0, 10000))
+    .option('--background-frequency <p>', `audio sets: share of clips mixed with background noise (default ${REFERENCE_AUDIO_AUGMENTATION.backgroundFrequency})`, numberIn('--background-frequency', 0, 1))
+    .option('--background-volume <v>', `audio sets: largest background noise volume (default ${REFERENCE_AUDIO_AUGMENTATION.backgroundVolume})`, numberIn('--background-volume', 0, 1))
     .option('--float-only', 'train the plain float model (no QAT); saves <out>/model.json + weights.bin for --model')
     .option('--observer <kind>', `activation observer (${OBSERVER_KINDS.join(', ')})`, oneOf('--observer', OBSERVER_KINDS))
     .option('--backend <name>', `TF.js backend (${BACKENDS.join(', ')})`, oneOf('--backend', BACKENDS), TRAIN_DEFAULTS.backend)

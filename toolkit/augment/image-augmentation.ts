@@ -8,7 +8,7 @@ import type { Normalization } from '../../runtime/datasets/dataset.js';
 import { normalizationTable } from '../../runtime/datasets/pixels.js';
 import { EdgeqatError } from '../../runtime/errors.js';
 import { mulberry32 } from '../../runtime/seeded-random.js';
-import type { TrainData } from './train.js';
+import type { TrainData } from '../engine/train.js';
 
 export interface AugmentOptions {
   /** Shift by up to this many pixels in each direction (0: no crop). */

@@ -1,0 +1,295 @@
+#!/usr/bin/env node
+// Makes a speech data set in the Speech Commands layout (Warden 2018, arXiv:1804.03209) from
+// synthetic speech, for machines that cannot download the real one: Debian's espeak-ng speaks the
+// ten keywords and the 25 other words of Speech Commands v0.02, sox resamples and filters, and
+// the clips get a random speed factor (pitch and formants), a random position in their second, gain
+// and added noise. Seeded: the same
+// arguments make the same files (espeak-ng and sox are deterministic; sox runs with -R).
+//
+//   node scripts/make-speech-commands.mjs [--size tiny|full] [--out <dir>] [--seed N] [--jobs N]
+//
+// Layout: <out>/<word>/<voice>_nohash_<n>.wav (16 kHz 16-bit mono, 1 s; a few clips on purpose at
+// 48 kHz 24-bit stereo or 44.1 kHz float, so readers resample), validation_list.txt and
+// testing_list.txt (the split, by voice), _background_noise_/*.wav (long noise recordings made
+// by sox), and GENERATED.json (what made it). A "voice" is an espeak-ng variant (m1, f3, klatt2,
+// Andy, ...) speaking with one of seven English accents; validation and test use variants the
+// training split never has. Default --out: .cache/speech-commands-<size>. The folder is built
+// aside and renamed into place; an existing one is left alone (delete it to rebuild).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const KEYWORDS = ['yes', 'no', 'up', 'down', 'left', 'right', 'on', 'off', 'stop', 'go'];
+// Speech Commands v0.02's other words (the _unknown_ class).
+const OTHER_WORDS = ['bed', 'bird', 'cat', 'dog', 'eight', 'five', 'four', 'happy', 'house', 'marvin', 'nine', 'one', 'seven', 'sheila', 'six', 'three', 'tree', 'two', 'wow', 'zero', 'backward', 'forward', 'follow', 'learn', 'visual'];
+const ACCENTS = ['en-us', 'en-gb', 'en-gb-scotland', 'en-gb-x-gbclan', 'en-gb-x-gbcwmd', 'en-gb-x-rp', 'en-029'];
+// Every espeak-ng variant that speaks differently from the default, in three disjoint groups; the
+// training split also leaves out the siblings of held-out variants (steph2/3, AnxiousAndy) and the
+// whispering ones (no voicing at all).
+const VARIANTS = {
+  train: [
+    ...['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'f1', 'f2', 'f3', 'klatt', 'klatt2', 'klatt4', 'klatt5', 'croak', 'grandma', 'grandpa', 'Annie', 'Alex', 'Alicia', 'Andrea'],
+    ...['adam', 'antonio', 'aunty', 'belinda', 'benjamin', 'boris', 'david', 'Denis', 'Diogo', 'ed', 'edward', 'edward2', 'Gene', 'Gene2', 'gustave', 'Henrique', 'Hugo'],
+    ...['iven', 'iven2', 'iven3', 'iven4', 'Jacky', 'john', 'kaukovalta', 'Lee', 'linda', 'marcelo', 'Marco', 'Mario', 'max', 'Michael', 'michel', 'miguel', 'Nguyen'],
+    ...['pablo', 'pedro', 'quincy', 'RicishayMax', 'robert', 'Storm', 'Tweaky', 'zac', 'anika', 'norbert', 'sandro', 'shelby', 'announcer'],
+  ],
+  validation: ['m8', 'f5', 'klatt6', 'paul', 'rob'],
+  test: ['m7', 'f4', 'klatt3', 'Andy', 'Mike', 'steph', 'travis', 'victor'],
+};
+/** Clips per word and split. */
+const SIZES = {
+  tiny: { keyword: { train: 12, validation: 2, test: 4 }, other: { train: 4, validation: 1, test: 2 }, otherWords: 6, noiseSeconds: 5 },
+  full: { keyword: { train: 240, validation: 40, test: 60 }, other: { train: 20, validation: 4, test: 6 }, otherWords: OTHER_WORDS.length, noiseSeconds: 30 },
+};
+// Long noise recordings for _background_noise_ (the trainer mixes them in) and a separate pool
+// the clips' own noise is cut from: sox synth effects.
+const BACKGROUND = {
+  white_noise: ['synth', 'whitenoise', 'vol', '0.3'],
+  pink_noise: ['synth', 'pinknoise', 'vol', '0.4'],
+  brown_noise: ['synth', 'brownnoise', 'vol', '0.5'],
+  running_tap: ['synth', 'pinknoise', 'highpass', '1500', 'tremolo', '7', '40', 'vol', '0.6'],
+  engine_hum: ['synth', 'brownnoise', 'lowpass', '300', 'tremolo', '25', '60', 'vol', '0.8'],
+  babble: ['synth', 'pinknoise', 'band', '800', '600', 'tremolo', '3', '80', 'vol', '0.6'],
+};
+const CLIP_NOISE = [
+  ['synth', 'whitenoise', 'lowpass', '6000'],
+  ['synth', 'pinknoise', 'highpass', '200'],
+  ['synth', 'brownnoise', 'highpass', '60'],
+  ['synth', 'pinknoise', 'band', '1500', '1200', 'tremolo', '5', '50'],
+];
+const RATE = 16000;
+
+function parseArgs(argv) {
+  const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+  const opts = { size: 'tiny', out: undefined, seed: 1, jobs: 2 };
+  for (let i = 0; i < argv.length; i++) {
+    const [key, value] = [argv[i], argv[i + 1]];
+    if (key === '--size' && value in SIZES) opts.size = value;
+    else if (key === '--out' && value) opts.out = resolve(value);
+    else if (key === '--seed' && /^\d+$/.test(value ?? '')) opts.seed = Number(value);
+    else if (key === '--jobs' && /^[1-9]\d*$/.test(value ?? '')) opts.jobs = Number(value);
+    else usage(`bad argument '${key}${value === undefined ? '' : ` ${value}`}'`);
+    i++;
+  }
+  opts.out ??= join(repo, '.cache', `speech-commands-${opts.size}`);
+  return opts;
+}
+
+function usage(problem) {
+  process.stderr.write(`make-speech-commands: ${problem}\nusage: node scripts/make-speech-commands.mjs [--size tiny|full] [--out <dir>] [--seed N] [--jobs N]\n`);
+  process.exit(2);
+}
+
+/** mulberry32: a small seeded PRNG (the same one edgeqat's trainer uses). */
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function run(cmd, args, input) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out = [];
+    let err = '';
+    child.stdout.on('data', (d) => out.push(d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', (e) => reject(new Error(`${cmd}: ${e.message}`)));
+    child.on('close', (code) => (code === 0 ? resolvePromise(Buffer.concat(out)) : reject(new Error(`${cmd} ${args.join(' ')}: exit ${code}: ${err.trim().split('\n').pop()}`))));
+    child.stdin.on('error', () => {}); // a failing child closes its stdin early; its exit code says why
+    child.stdin.end(input ?? null);
+  });
+}
+
+function checkTools() {
+  for (const [tool, pkg] of [['espeak-ng', 'espeak-ng'], ['sox', 'sox']]) {
+    const r = spawnSync(tool, ['--version'], { encoding: 'utf8' });
+    if (r.error) usage(`${tool} not found (apt-get install ${pkg})`);
+  }
+}
+
+function toolVersion(tool) {
+  return spawnSync(tool, ['--version'], { encoding: 'utf8' }).stdout.trim().split('\n')[0];
+}
+
+/** 16-bit mono PCM WAV bytes. */
+function wav16(samples) {
+  const data = Buffer.alloc(samples.length * 2);
+  for (let i = 0; i < samples.length; i++) data.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(samples[i] * 32767))), 2 * i);
+  const h = Buffer.alloc(44);
+  h.write('RIFF', 0);
+  h.writeUInt32LE(36 + data.length, 4);
+  h.write('WAVEfmt ', 8);
+  h.writeUInt32LE(16, 16);
+  h.writeUInt16LE(1, 20);
+  h.writeUInt16LE(1, 22);
+  h.writeUInt32LE(RATE, 24);
+  h.writeUInt32LE(RATE * 2, 28);
+  h.writeUInt16LE(2, 32);
+  h.writeUInt16LE(16, 34);
+  h.write('data', 36);
+  h.writeUInt32LE(data.length, 40);
+  return Buffer.concat([h, data]);
+}
+
+/** Raw signed 16-bit little-endian bytes -> floats in [-1, 1). */
+function fromS16(buf) {
+  const out = new Float32Array(buf.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = buf.readInt16LE(2 * i) / 32768;
+  return out;
+}
+
+const RAW16 = ['-t', 'raw', '-e', 'signed', '-b', '16', '-c', '1'];
+
+async function noise(effect, seconds) {
+  return fromS16(await run('sox', ['-R', '-n', '-r', String(RATE), ...RAW16, '-', effect[0], String(seconds), ...effect.slice(1)]));
+}
+
+/** One clip's recipe, drawn from the seeded generator in a fixed order. */
+function recipe(rand, split, word, n) {
+  const pick = (list) => list[Math.floor(rand() * list.length)];
+  const variant = pick(VARIANTS[split]);
+  const accent = pick(ACCENTS);
+  return {
+    split,
+    word,
+    n,
+    voice: `${accent}+${variant}`,
+    speed: Math.round(120 + rand() * 90), // words per minute (espeak-ng's default is 175)
+    pitch: Math.round(20 + rand() * 60), // 0-99, default 50
+    // sox speed: pitch, formants and duration together, as a longer or shorter vocal tract would.
+    stretch: 0.9 + rand() * 0.2,
+    highpass: Math.round(60 + rand() * 240),
+    lowpass: Math.round(3600 + rand() * 3900),
+    peak: 0.08 + rand() * 0.8,
+    offset: rand(), // where in the free part of the second the word starts
+    snrDb: rand() < 0.2 ? null : 8 + rand() * 32,
+    noise: Math.floor(rand() * CLIP_NOISE.length),
+    noiseAt: rand(),
+    // A few files in other formats, so that readers resample and mix channels down.
+    format: rand() < 0.03 ? pick(['48k-24bit-stereo', '44k1-float']) : '16k-16bit',
+  };
+}
+
+async function makeClip(r, noisePool, dir) {
+  const speech = await run('espeak-ng', ['--stdout', '-v', r.voice, '-s', String(r.speed), '-p', String(r.pitch), r.word]);
+  const rate = speech.readUInt32LE(24);
+  const pcm = speech.subarray(speech.indexOf('data') + 8);
+  const resampled = fromS16(await run('sox', ['-R', ...RAW16, '-r', String(rate), '-', ...RAW16, '-r', String(RATE), '-', 'speed', r.stretch.toFixed(4), 'highpass', String(r.highpass), 'lowpass', String(r.lowpass)], pcm.subarray(0, pcm.length & ~1)));
+  // Trim espeak-ng's leading and trailing silence, place the word in the second, set its level.
+  let peak = 0;
+  for (const v of resampled) peak = Math.max(peak, Math.abs(v));
+  let first = 0;
+  let last = resampled.length - 1;
+  while (first < last && Math.abs(resampled[first]) < 0.02 * peak) first++;
+  while (last > first && Math.abs(resampled[last]) < 0.02 * peak) last--;
+  const word = resampled.subarray(first, Math.min(last + 1, first + RATE));
+  const clip = new Float32Array(RATE);
+  const start = Math.floor(r.offset * (RATE - word.length));
+  for (let i = 0; i < word.length; i++) clip[start + i] = (word[i] / peak) * r.peak;
+  if (r.snrDb !== null) {
+    const pool = noisePool[r.noise];
+    const at = Math.floor(r.noiseAt * (pool.length - RATE));
+    let rms = 0;
+    for (let i = 0; i < RATE; i++) rms += pool[at + i] ** 2;
+    const gain = (r.peak * 10 ** (-r.snrDb / 20)) / Math.sqrt(rms / RATE || 1);
+    for (let i = 0; i < RATE; i++) clip[i] += gain * pool[at + i];
+  }
+  const file = join(dir, r.word, r.file);
+  mkdirSync(dirname(file), { recursive: true });
+  if (r.format === '16k-16bit') {
+    writeFileSync(file, wav16(clip));
+  } else {
+    const to = r.format === '48k-24bit-stereo' ? ['-r', '48000', '-b', '24', '-c', '2'] : ['-r', '44100', '-e', 'floating-point', '-b', '32', '-c', '1'];
+    await run('sox', ['-R', '-t', 'wav', '-', '-t', 'wav', ...to, file], wav16(clip));
+  }
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  if (existsSync(opts.out)) {
+    console.log(`make-speech-commands: ${opts.out} exists; delete it to make it again`);
+    return;
+  }
+  checkTools();
+  const size = SIZES[opts.size];
+  const started = performance.now();
+  mkdirSync(dirname(opts.out), { recursive: true });
+  const tmp = `${opts.out}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  try {
+    mkdirSync(join(tmp, '_background_noise_'), { recursive: true });
+    for (const [name, effect] of Object.entries(BACKGROUND)) {
+      writeFileSync(join(tmp, '_background_noise_', `${name}.wav`), wav16(await noise(effect, size.noiseSeconds)));
+    }
+    const noisePool = await Promise.all(CLIP_NOISE.map((effect) => noise(effect, 20)));
+
+    const rand = prng(opts.seed);
+    const recipes = [];
+    const words = [...KEYWORDS.map((w) => [w, size.keyword]), ...OTHER_WORDS.slice(0, size.otherWords).map((w) => [w, size.other])];
+    for (const [word, counts] of words) {
+      for (const split of ['train', 'validation', 'test']) {
+        for (let n = 0; n < counts[split]; n++) recipes.push(recipe(rand, split, word, n));
+      }
+    }
+    // File names as Speech Commands has them: <speaker hash>_nohash_<n>.wav, n counting per speaker and word.
+    const perVoice = new Map();
+    for (const r of recipes) {
+      const hash = createHash('sha1').update(r.voice).digest('hex').slice(0, 8);
+      const key = `${r.word}/${hash}`;
+      const n = perVoice.get(key) ?? 0;
+      perVoice.set(key, n + 1);
+      r.file = `${hash}_nohash_${n}.wav`;
+    }
+    let next = 0;
+    const worker = async () => {
+      while (next < recipes.length) await makeClip(recipes[next++], noisePool, tmp);
+    };
+    await Promise.all(Array.from({ length: opts.jobs }, worker));
+
+    const list = (split) => recipes.filter((r) => r.split === split).map((r) => `${r.word}/${r.file}\n`).join('');
+    writeFileSync(join(tmp, 'validation_list.txt'), list('validation'));
+    writeFileSync(join(tmp, 'testing_list.txt'), list('test'));
+    const count = (split) => recipes.filter((r) => r.split === split).length;
+    writeFileSync(
+      join(tmp, 'GENERATED.json'),
+      JSON.stringify(
+        {
+          by: 'edgeqat scripts/make-speech-commands.mjs',
+          size: opts.size,
+          seed: opts.seed,
+          tools: { espeakNg: toolVersion('espeak-ng'), sox: toolVersion('sox') },
+          clips: { train: count('train'), validation: count('validation'), test: count('test') },
+          keywords: KEYWORDS,
+          otherWords: OTHER_WORDS.slice(0, size.otherWords),
+          accents: ACCENTS,
+          variants: VARIANTS,
+          background: Object.keys(BACKGROUND),
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+    try {
+      renameSync(tmp, opts.out);
+    } catch (e) {
+      // Another run finished first (tests share one cache folder): keep its copy.
+      if (!existsSync(opts.out)) throw e;
+      rmSync(tmp, { recursive: true, force: true });
+    }
+    console.log(`make-speech-commands: wrote ${recipes.length} clips (train ${count('train')}, validation ${count('validation')}, test ${count('test')}) to ${opts.out} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    process.stderr.write(`make-speech-commands: ${e.message}\n`);
+    process.exit(1);
+  }
+}
+
+await main();

@@ -1,0 +1,60 @@
+// The audio augmentation (time shift, background noise, fresh _silence_) as train's fillBatch: a
+// pure function of (seed, epoch, sample index) — what --resume relies on — that changes the
+// inputs, and with everything off gives exactly the loader's features.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { audioFillBatch, REFERENCE_AUDIO_AUGMENTATION } from '../toolkit/augment/audio-augmentation.js';
+import { loadDataset, type Dataset } from '../runtime/datasets/datasets.js';
+import { audioToolsMissing, needAudioTools, tinySpeechCommands } from './helpers/speech-data.js';
+
+let ds: Dataset;
+beforeAll(() => {
+  if (audioToolsMissing()) return;
+  ds = loadDataset(`speech-commands:${tinySpeechCommands()}`, { split: 'train' });
+}, 300_000);
+
+const F = 490;
+function fill(epoch: number, indices: number[], aug = REFERENCE_AUDIO_AUGMENTATION, seed = 0): Float32Array {
+  const out = new Float32Array(indices.length * F);
+  audioFillBatch(ds.train!, ds.audio!, aug, seed)(Uint32Array.from(indices), out, { epoch, step: 123 });
+  return out;
+}
+const sample = (batch: Float32Array, i: number) => Array.from(batch.subarray(i * F, (i + 1) * F));
+
+describe('audio augmentation (fillBatch)', () => {
+  it('with no shift and no noise it is the loader\'s features exactly', (ctx) => {
+    needAudioTools(ctx);
+    const indices = ds.train!.labels.reduce<number[]>((a, l, i) => (l !== ds.audio!.silenceClass ? [...a, i] : a), []).slice(0, 6);
+    const out = fill(0, indices, { timeShiftMs: 0, backgroundFrequency: 0, backgroundVolume: 0 });
+    indices.forEach((k, i) => expect(sample(out, i)).toEqual(Array.from(ds.train!.inputs.subarray(k * F, (k + 1) * F))));
+  });
+
+  it('is a pure function of (seed, epoch, sample): batch composition and order do not matter', (ctx) => {
+    needAudioTools(ctx);
+    const a = fill(3, [5, 9, 17]);
+    const b = fill(3, [17, 2, 5, 40]);
+    expect(sample(b, 2)).toEqual(sample(a, 0));
+    expect(sample(b, 0)).toEqual(sample(a, 2));
+    expect(fill(3, [9])).toEqual(a.subarray(F, 2 * F));
+  });
+
+  it('draws anew for another epoch or seed, and differs from the clean features', (ctx) => {
+    needAudioTools(ctx);
+    const k = ds.train!.labels.findIndex((l) => l === 0); // a 'yes' clip
+    const e0 = sample(fill(0, [k]), 0);
+    expect(sample(fill(1, [k]), 0)).not.toEqual(e0);
+    expect(sample(fill(0, [k], REFERENCE_AUDIO_AUGMENTATION, 1), 0)).not.toEqual(e0);
+    expect(e0).not.toEqual(Array.from(ds.train!.inputs.subarray(k * F, (k + 1) * F)));
+  });
+
+  it('gives _silence_ samples a fresh piece of background noise each epoch', (ctx) => {
+    needAudioTools(ctx);
+    const k = ds.train!.labels.findIndex((l) => l === ds.audio!.silenceClass);
+    const off = { timeShiftMs: 0, backgroundFrequency: 0, backgroundVolume: 0 };
+    expect(sample(fill(0, [k], off), 0)).not.toEqual(sample(fill(1, [k], off), 0));
+  });
+
+  it('refuses out-of-range settings', (ctx) => {
+    needAudioTools(ctx);
+    expect(() => fill(0, [0], { ...REFERENCE_AUDIO_AUGMENTATION, backgroundVolume: 2 })).toThrow(/--background-volume must be in 0..1, got 2/);
+  });
+});

@@ -1,0 +1,121 @@
+// Training augmentation for audio sets, the reference recipe's (MLPerf Tiny keyword_spotting
+// get_dataset.py and TensorFlow's speech_commands input_data.py, whose defaults these are): each
+// clip is peak-normalised (the front end's first step), shifted in time by a random amount in
+// [-timeShiftMs, timeShiftMs) with zeros filling the gap, and, with probability
+// backgroundFrequency, mixed with a random piece of a `_background_noise_` recording at a volume
+// drawn from [0, backgroundVolume), clipped to [-1, 1]; then the front end's MFCCs. _silence_
+// samples get a fresh random piece of background noise every time. Seeded: what a sample becomes
+// is a pure function of (seed, epoch, sample index), so --resume repeats it exactly.
+//
+// Where this differs from MLPerf's code, and why: its tf.data map draws the background choice and
+// volume with numpy once, when the graph is traced, and pins the time shift to a constant 2-sample
+// pad-and-slice (a no-op), so every training clip there gets the same noise and no shift;
+// input_data.py, which it was adapted from, draws them per clip, as here.
+import type { AudioData, Dataset, Split } from '../../runtime/datasets/dataset.js';
+import { createFeatureExtractor, normalizeClip } from '../../runtime/audio/mfcc.js';
+import { EdgeqatError } from '../../runtime/errors.js';
+import { mulberry32 } from '../../runtime/seeded-random.js';
+import type { TrainData } from '../engine/train.js';
+
+export interface AudioAugmentation {
+  /** Largest time shift either way, in milliseconds. */
+  timeShiftMs: number;
+  /** Share of clips that get background noise mixed in. */
+  backgroundFrequency: number;
+  /** The noise volume is drawn uniformly from [0, backgroundVolume) (1 = full scale). */
+  backgroundVolume: number;
+}
+
+/** The reference defaults (kws_util.py: --time_shift_ms 100, --background_frequency 0.8, --background_volume 0.1). */
+export const REFERENCE_AUDIO_AUGMENTATION: AudioAugmentation = { timeShiftMs: 100, backgroundFrequency: 0.8, backgroundVolume: 0.1 };
+
+export function checkAudioAugmentation(a: AudioAugmentation): void {
+  const bad = (flag: string, what: string, value: number) => new EdgeqatError('E_OPTION', `${flag} must be ${what}, got ${value}`);
+  if (!(a.timeShiftMs >= 0 && a.timeShiftMs <= 10_000)) throw bad('--time-shift-ms', 'in 0..10000', a.timeShiftMs);
+  if (!(a.backgroundFrequency >= 0 && a.backgroundFrequency <= 1)) throw bad('--background-frequency', 'in 0..1', a.backgroundFrequency);
+  if (!(a.backgroundVolume >= 0 && a.backgroundVolume <= 1)) throw bad('--background-volume', 'in 0..1', a.backgroundVolume);
+}
+
+export interface AudioAugmentationOptions {
+  /** false: off (--no-augment); undefined or true: on. */
+  augment?: boolean;
+  timeShiftMs?: number;
+  backgroundFrequency?: number;
+  backgroundVolume?: number;
+}
+
+const FLAGS = { timeShiftMs: '--time-shift-ms', backgroundFrequency: '--background-frequency', backgroundVolume: '--background-volume' } as const;
+
+/** The augmentation of a data set's training clips: null when off or not an audio set (whose options it refuses). */
+export function augmentationFor(opts: AudioAugmentationOptions, data: Pick<Dataset, 'name' | 'audio'>): AudioAugmentation | null {
+  const given = (Object.keys(FLAGS) as (keyof typeof FLAGS)[]).filter((k) => opts[k] !== undefined);
+  if (!data.audio) {
+    const flag = given.length > 0 ? FLAGS[given[0]] : opts.augment === false ? '--no-augment' : null;
+    if (flag) throw new EdgeqatError('E_OPTION', `${flag} applies to audio data sets (speech-commands:, wav:), not ${data.name}`);
+    return null;
+  }
+  if (opts.augment === false) {
+    if (given.length > 0) throw new EdgeqatError('E_OPTION', `--no-augment turns augmentation off; drop ${FLAGS[given[0]]}`);
+    return null;
+  }
+  const a = {
+    timeShiftMs: opts.timeShiftMs ?? REFERENCE_AUDIO_AUGMENTATION.timeShiftMs,
+    backgroundFrequency: opts.backgroundFrequency ?? REFERENCE_AUDIO_AUGMENTATION.backgroundFrequency,
+    backgroundVolume: opts.backgroundVolume ?? REFERENCE_AUDIO_AUGMENTATION.backgroundVolume,
+  };
+  checkAudioAugmentation(a);
+  return a;
+}
+
+/** The sample's own generator: seeded by (seed, epoch, index) only, not by the batch it is in. */
+function sampleRandom(seed: number, epoch: number, index: number): () => number {
+  let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ (epoch + 1), 0xc2b2ae35);
+  h = Math.imul(h ^ (index + 1), 0x27d4eb2f);
+  return mulberry32((h ^ (h >>> 15)) >>> 0);
+}
+
+/** TrainData.fillBatch that augments the split's clips and computes their features. */
+export function audioFillBatch(split: Split, audio: AudioData, aug: AudioAugmentation, seed: number): NonNullable<TrainData['fillBatch']> {
+  checkAudioAugmentation(aug);
+  const fe = audio.frontEnd;
+  const clips = split.clips;
+  if (!clips) throw new EdgeqatError('E_DATASET', 'audio augmentation needs the clips of the training split');
+  const extractor = createFeatureExtractor(fe);
+  const n = fe.clipSamples;
+  const maxShift = Math.round((aug.timeShiftMs * fe.sampleRate) / 1000);
+  const source = new Float32Array(n);
+  const clip = new Float32Array(n);
+  const { background } = audio;
+
+  /** A random one-clip piece of a random background recording. */
+  const piece = (random: () => number): Float32Array => {
+    const noise = background[Math.floor(random() * background.length)];
+    const at = Math.floor(random() * (noise.length - n));
+    return noise.subarray(at, at + n);
+  };
+
+  return (indices, out, at) => {
+    for (let i = 0; i < indices.length; i++) {
+      const k = indices[i];
+      const random = sampleRandom(seed, at.epoch, k);
+      if (split.labels[k] === audio.silenceClass && background.length > 0) source.set(piece(random));
+      else source.set(clips.subarray(k * n, (k + 1) * n));
+      if (fe.peakNormalize) normalizeClip(source);
+      // np.random.randint(-shift, shift): a positive shift delays the clip, a negative one advances it.
+      const shift = maxShift > 0 ? Math.floor(random() * 2 * maxShift) - maxShift : 0;
+      clip.fill(0);
+      if (shift >= 0) clip.set(source.subarray(0, n - shift), shift);
+      else clip.set(source.subarray(-shift));
+      if (background.length > 0 && random() < aug.backgroundFrequency) {
+        const volume = random() * aug.backgroundVolume;
+        const noise = piece(random);
+        for (let j = 0; j < n; j++) {
+          const v = clip[j] + volume * noise[j];
+          clip[j] = v > 1 ? 1 : v < -1 ? -1 : v;
+        }
+      }
+      extractor.mfcc(clip, out, i * extractor.featureSize);
+    }
+  };
+}
