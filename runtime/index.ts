@@ -30,11 +30,16 @@ export {
 } from './model-reader.js';
 export { readPreprocessing, type ModelPreprocessing } from './model-metadata.js';
 
-// Data sets and preprocessing front ends.
+// Data sets and preprocessing front ends: images.
 export { loadDataset, knownDatasetSpecs, normalizeImages, type Dataset, type Split, type SplitName, type LoadDatasetOptions, type Normalization, type ImageOptions, type ValSplit } from './datasets/datasets.js';
 export { loadImageFile, imageToTarget, type ImageTarget } from './images/load-image.js';
 export { decodeImage, type DecodedImage } from './images/decode-image.js';
 export { resizeImage, RESIZE_MODES, type ResizeMode } from './images/resize.js';
+// Audio: WAV files and the MFCC front end keyword-spotting models record (the device runner's).
+export { classifyClip, clipFeatures } from './clip-input.js';
+export { decodeWav, readWavFile, type WavAudio, type WavEncoding } from './audio/wav.js';
+export { createFeatureExtractor, type FeatureExtractor } from './audio/mfcc.js';
+export { MLPERF_KWS_FRONT_END, type AudioFrontEnd } from './audio/front-end.js';
 
 // Errors: every failure a caller can cause is an EdgeqatError with a code.
 export { EdgeqatError, isEdgeqatError, type ErrorCode } from './errors.js';

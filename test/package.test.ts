@@ -3,7 +3,7 @@
 // lockfile and `npm ci`), and there: the CLI (`npx edgeqat --help`, a one-epoch train + export), the
 // examples of docs/api.md (type-checked with `tsc --strict`, then run: a custom model.fit loop whose
 // int8 .tflite is set beside the CLI's, a program that imports only `edgeqat/runtime` and
-// classifies MNIST test images, an HTTP handler), what importing `edgeqat/runtime` loads, its esbuild
+// classifies MNIST test images, an HTTP handler, keyword spotting on a WAV clip), what importing `edgeqat/runtime` loads, its esbuild
 // bundle, the published .d.ts files against the API report, and Node 18 on the emulated Pi.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,8 @@ import { loadDataset } from '../runtime/datasets/datasets.js';
 import { apiReports, ENTRY_POINTS, reportPath } from '../scripts/api-report.js';
 import { writeConsumerProject } from './helpers/consumer-project.js';
 import { skipOrFail } from './helpers/needs.js';
+import { KWS_FIXTURE, needAudioTools, tinySpeechCommands } from './helpers/speech-data.js';
+import { classifyClip, loadModel } from '../runtime/index.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'edgeqat-package-'));
@@ -235,6 +237,18 @@ describe('the packed package, installed offline in a fresh project', () => {
     } finally {
       server.kill();
     }
+  });
+
+  it('the keyword-spotting example names the word of a WAV clip as classifyClip does in the repository', async (ctx) => {
+    needAudioTools(ctx);
+    const tiny = tinySpeechCommands();
+    const clip = join(tiny, readFileSync(join(tiny, 'testing_list.txt'), 'utf8').split('\n')[0]!);
+    writeFileSync(join(app, 'clip.wav'), readFileSync(clip));
+    writeFileSync(join(app, 'kws-dscnn.tflite'), readFileSync(KWS_FIXTURE));
+    const model = await loadModel(KWS_FIXTURE);
+    const word = classifyClip(model, readFileSync(clip));
+    model.dispose();
+    expect((await ok('node', ['out/keyword.js'])).stdout.trim()).toBe(`${word.className} ${word.score.toFixed(2)}`);
   });
 
   it('edgeqat/runtime runs on Node 18: the emulated Raspberry Pi (arm64) gives the same accuracy', async (ctx) => {
