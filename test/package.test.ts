@@ -145,6 +145,13 @@ describe('the packed package, installed offline in a fresh project', () => {
   it('a TypeScript program (prepareQat + model.fit + exportTflite) type-checks with tsc --strict; its int8 .tflite scores as the CLI run does', async () => {
     expect(existsSync(join(app, 'cli.tflite')), 'needs the CLI run of the previous test').toBe(true);
     await timed('tsc --strict', () => ok(join(app, 'node_modules/.bin/tsc'), ['-p', '.']));
+    // edgeqat's own .d.ts files check clean under --strict without skipLibCheck (TF.js's do not: its
+    // errors are left to skipLibCheck, as every strict TF.js project must).
+    writeFileSync(join(app, 'tsconfig.lib-check.json'), JSON.stringify({ extends: './tsconfig.json', compilerOptions: { skipLibCheck: false, noEmit: true }, include: [], files: ['node_modules/edgeqat/dist/toolkit/index.d.ts', 'node_modules/edgeqat/dist/runtime/index.d.ts'] }));
+    const libCheck = await timed('tsc without skipLibCheck', () => run(join(app, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.lib-check.json']));
+    const errorFiles = [...new Set(libCheck.stdout.split('\n').filter((l) => /^\S.*\(\d+,\d+\): error/.test(l)).map((l) => l.slice(0, l.indexOf('('))))];
+    expect(errorFiles.length, libCheck.stdout).toBeGreaterThan(0); // the check does report (TF.js's own errors)
+    expect(errorFiles.filter((f) => !f.startsWith('node_modules/@tensorflow/'))).toEqual([]);
     const trained = await timed('model.fit program', () => ok('node', ['out/train-qat.js', String(LIMIT)]));
     expect(trained.stdout).toMatch(/^mlp-int8\.tflite: \d+ bytes$/m);
     // Both models on the TFLite interpreter (tfjs-tflite), 10,000 MNIST test images.
