@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Runs the models bench/conv-models/run.ts wrote under the official TFLite interpreter.
 
-A yardstick, never a dependency (TF 2.21 venv `v`, see docs/int8-semantics.md §8):
+A yardstick, never a dependency (a Python with tensorflow-cpu 2.21, see docs/int8-semantics.md §8):
   npx tsx bench/conv-models/run.ts --out runs/conv-models
-  v/bin/python bench/conv-models/check-with-tflite.py runs/conv-models
+  python3 bench/conv-models/check-with-tflite.py runs/conv-models
 
 For each model in <folder>/manifest.json it feeds the same test inputs (float32, the model's own
 input) to tf.lite.Interpreter with the default resolver (XNNPACK) and with BUILTIN_REF (reference

@@ -8,6 +8,7 @@
 //     [--conv1d-test 10000] [--unet-test 1000]
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { writeFileAtomic } from '../../runtime/atomic-write.js';
 import { loadDataset } from '../../runtime/datasets/datasets.js';
 import { initBackend } from '../../toolkit/engine/backend.js';
@@ -37,13 +38,14 @@ for (const name of (['conv1d', 'unet-tiny'] as const).filter((n) => !only || n =
   const cpu0 = process.cpuUsage();
   const r: ExperimentResult = await runExperiment(name, data, { ...o, onProgress: (l) => console.error(l) });
   const cpu = process.cpuUsage(cpu0);
+  const load = loadavg().map((l) => l.toFixed(1)).join(' ');
   const file = (suffix: string) => `${name}.${suffix}`;
   writeFileAtomic(join(out, file('tflite')), r.bytes);
   writeFileAtomic(join(out, file('inputs.bin')), bytesOf(r.inputs));
   writeFileAtomic(join(out, file('labels.bin')), r.labels);
   writeFileAtomic(join(out, file('fake-quant.bin')), r.fakeQuantPredictions);
   manifest.push({ name, samples: r.testImages, inputShape: r.inputShape, tflite: file('tflite'), inputs: file('inputs.bin'), labels: file('labels.bin'), fakeQuantPredictions: file('fake-quant.bin') });
-  console.log(`\n${name}: ${o.trainImages} training images x ${o.epochs} epochs, batch ${o.batchSize} (${r.trainSteps} steps, ${r.trainSeconds.toFixed(0)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(0)} s CPU, ${backend}), final loss ${r.finalLoss.toFixed(4)}; ${r.bytes.length} bytes int8`);
+  console.log(`\n${name}: ${o.trainImages} training images x ${o.epochs} epochs, batch ${o.batchSize} (${r.trainSteps} steps, ${r.trainSeconds.toFixed(0)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(0)} s CPU, ${backend}, load average at the end ${load}), final loss ${r.finalLoss.toFixed(4)}; ${r.bytes.length} bytes int8`);
   console.log(`  test images: ${r.testImages}${r.backgroundShare !== undefined ? `; all-background baseline ${pct(r.backgroundShare)} of pixels` : ''}`);
   console.log(`  fake-quant (TF.js):  accuracy ${pct(r.fakeQuant.accuracy)}${r.fakeQuant.foregroundAccuracy !== undefined ? `, foreground ${pct(r.fakeQuant.foregroundAccuracy)}` : ''}`);
   for (const [e, f] of Object.entries(r.engines)) {
@@ -52,4 +54,4 @@ for (const name of (['conv1d', 'unet-tiny'] as const).filter((n) => !only || n =
   console.log(`  reference-xnnpack equals tfjs-tflite on ${pct(r.referenceXnnpackIdentical.tfjsTflite)}, LiteRT.js on ${pct(r.referenceXnnpackIdentical.litert)} of the output values (first 200 images)`);
 }
 writeFileAtomic(join(out, 'manifest.json'), new TextEncoder().encode(JSON.stringify({ models: manifest }, null, 1)));
-console.log(`\nwrote ${out}/ (check with: v/bin/python bench/conv-models/check-with-tflite.py ${out})`);
+console.log(`\nwrote ${out}/ (check with: python3 bench/conv-models/check-with-tflite.py ${out})`);

@@ -1,8 +1,8 @@
 """Runs the conformance cases written by dump-cases.ts under TFLite's reference kernels.
 
-Usage (TF 2.21 venv, see docs/int8-semantics.md §8; a yardstick, never a dependency):
+Usage (python3: a Python with tensorflow-cpu 2.21, see docs/int8-semantics.md §8; a yardstick, never a dependency):
   npx tsx test/conformance/dump-cases.ts /tmp/conformance
-  v/bin/python test/conformance/check-builtin-ref.py /tmp/conformance [--write-golden]
+  python3 test/conformance/check-builtin-ref.py /tmp/conformance [--write-golden]
 
 For every case it runs tf.lite.Interpreter(experimental_op_resolver_type=BUILTIN_REF) invocation by
 invocation and compares the outputs with the reference engine's and tfjs-tflite's (count of

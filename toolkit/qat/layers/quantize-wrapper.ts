@@ -209,7 +209,8 @@ export class QuantizeWrapper extends tfl.layers.Layer {
     const out = this.spec.output;
     if (!this.fakeQuantizing || (out.kind === 'input' && !out.requantize)) return y;
     if (out.kind === 'observed' && training && this.observing) this.outputObserver.observe(y);
-    const q = fakeQuantActivation(y, this.outputQuantParams());
+    const params = this.outputQuantParams();
+    const q = this.spec.quantizeOutput ? this.spec.quantizeOutput(y, xs, params, this.settings) : fakeQuantActivation(y, params);
     y.dispose();
     return q;
   }

@@ -31,7 +31,8 @@ export type OutputQuantization =
   | { kind: 'observed' }
   /**
    * The output keeps the input's params (pools, reshape). `requantize`: the op's float result can
-   * fall between grid points (average pool), so it is fake-quantized with the input's params.
+   * fall between grid points (average pool), so it is fake-quantized with the input's params
+   * (or rounded by the spec's `quantizeOutput`, when the deployed kernel rounds otherwise).
    */
   | { kind: 'input'; requantize: boolean }
   /** Fixed by the TFLite spec (FIXED_RANGE_ACTIVATIONS: softmax 1/256, -128). */
@@ -71,6 +72,12 @@ export interface TrainerOpSpec<S extends OpSettings = OpSettings> {
   checkInputShapes?(layer: Layer, shapes: (number | null)[][]): void;
   /** Float forward pass with the quantized weights substituted; bias stays float (int32 at export). */
   call(inputs: tf.Tensor[], weights: Record<string, tf.Tensor>, bias: tf.Tensor | null, settings: S): tf.Tensor;
+  /**
+   * The deployed kernel's rounding of the output onto the int8 grid `params`, where it is not
+   * fake-quant's round(y / scale) + zero point (AVERAGE_POOL_2D rounds the raw int8 sum): the
+   * output's value, with the straight-through gradient to `y` (the result of `call` on `inputs`).
+   */
+  quantizeOutput?(y: tf.Tensor, inputs: tf.Tensor[], params: QuantParams, settings: S): tf.Tensor;
 }
 
 /** The TFLite fused activation for an activation name, or null when TFLite cannot fuse it. */
