@@ -1,14 +1,15 @@
 // An image model end to end to a device: QAT-train on a colour PNG folder (MNIST, some images
-// tinted), export with --int8-io, bundle, and classify PNG and JPEG files with `node run.js
-// photo.jpg` on x86 and on the emulated Raspberry Pi (qemu arm64, Node 18): the same classes,
-// class names and scores as `edgeqat classify` on the host, and eval/bench/debug/report on it.
+// tinted), export with --int8-io, bundle, and classify PNG and JPEG files (colour set) with
+// `node run.js photo.jpg` on x86 (also from inside an ES-module project) and on the emulated
+// Raspberry Pi (qemu arm64, Node 18): the same classes, class names, scores and printed lines as
+// `edgeqat classify` on the host, and eval/bench/debug/report on it.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ImagePrediction } from '../runtime/classify-images.js';
+import { formatPrediction, type ImagePrediction } from '../runtime/classify-images.js';
 import { readPreprocessing } from '../runtime/model-metadata.js';
 import { readTfliteFile } from '../runtime/model-reader.js';
 import { runBench } from '../toolkit/cli/commands/bench.js';
@@ -20,6 +21,7 @@ import { runExport } from '../toolkit/cli/commands/export.js';
 import { runTrain } from '../toolkit/cli/commands/train.js';
 import { writeImageFolder } from '../scripts/make-image-datasets.js';
 import { runCli } from './helpers/run-cli.js';
+import { spawnAsync } from './helpers/spawn-async.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const QEMU = '/usr/bin/qemu-aarch64-static';
@@ -40,7 +42,7 @@ describe('an image model from folder to device', () => {
     await runExport(join(tmp, 'run'), { out: model, int8Io: true, quiet: true });
     files = ['0', '3', '7'].map((c) => join(folder, 'test', c, readdirSync(join(folder, 'test', c))[0]!));
     if (HAS_CONVERT || process.env.CI === 'true') {
-      writeImageFolder(join(tmp, 'jpeg'), { set: 'mnist', format: 'jpeg', perClass: 2 });
+      writeImageFolder(join(tmp, 'jpeg'), { set: 'mnist', format: 'jpeg', perClass: 2, colour: true });
       const jpegDir = join(tmp, 'jpeg', 'test', '5');
       files.push(join(jpegDir, readdirSync(jpegDir)[0]!));
     }
@@ -67,6 +69,8 @@ describe('an image model from folder to device', () => {
     const e = await runEval(model, { quiet: true });
     expect([e.dataset, e.samples]).toEqual([`images:${folder}`, 300]);
     expect(e.accuracy).toBeGreaterThan(0.5);
+    // A gray data set for the colour model: one line naming both channel counts.
+    await expect(runEval(model, { dataset: 'mnist', limit: 5, quiet: true })).rejects.toThrow(/^mnist: the samples have 1 channel, the normalization has 3 values per statistic \(1 value fits; a model of 3-channel images needs a data set of such images\)$/);
     const b = await runBench(model, { engine: 'reference', iterations: 20, warmup: 2, dataset: `images:${folder}` });
     expect('results' in b ? b.results[0] : b).toMatchObject({ input: `images:${folder} test images` });
     const d = await runDebug(join(tmp, 'run'), { samples: 20 });
@@ -90,6 +94,17 @@ describe('an image model from folder to device', () => {
     expect([bad.status, bad.stderr.trim()]).toEqual([2, `edgeqat-run: error: ${join(tmp, 'nope.jpg')}: no such file`]);
   }, 120_000);
 
+  it('run.js also runs inside a project whose package.json says "type": "module" (loaded as an ES module)', async () => {
+    if (!existsSync(join(bundleDir, 'run.js'))) expect((await runCli(['bundle', model, '--out', bundleDir])).code).toBe(0);
+    const project = join(tmp, 'esm-project');
+    mkdirSync(project);
+    writeFileSync(join(project, 'package.json'), '{ "type": "module" }\n');
+    cpSync(bundleDir, join(project, 'dist'), { recursive: true });
+    const r = await spawnAsync(process.execPath, [join(project, 'dist', 'run.js'), ...files], { cwd: project });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n')).toEqual(host.map(formatPrediction));
+  }, 60_000);
+
   it('gives the same predictions on the emulated Raspberry Pi (arm64, Node 18)', async (ctx) => {
     const ready = existsSync(QEMU) && existsSync(join(sysroot, 'usr/bin/node'));
     if (!ready) {
@@ -97,8 +112,13 @@ describe('an image model from folder to device', () => {
       ctx.skip(`no emulated Pi here (${QEMU}, ${sysroot}; scripts/make-pi-sysroot.sh)`);
     }
     if (!existsSync(join(bundleDir, 'run.js'))) expect((await runCli(['bundle', model, '--out', bundleDir])).code).toBe(0);
-    const r = spawnSync(QEMU, ['-cpu', 'cortex-a72', '-L', sysroot, join(sysroot, 'usr/bin/node'), join(bundleDir, 'run.js'), '--json', ...files], { encoding: 'utf8', cwd: tmpdir(), timeout: 240_000 });
+    const pi = (args: string[]) => spawnAsync(QEMU, ['-cpu', 'cortex-a72', '-L', sysroot, join(sysroot, 'usr/bin/node'), join(bundleDir, 'run.js'), ...args], { cwd: tmpdir(), timeout: 240_000 });
+    const r = await pi(['--json', ...files]);
     expect(r.status, r.stderr || String(r.error)).toBe(0);
     expect(JSON.parse(r.stdout).predictions).toEqual(host);
+    // What a user reads: `photo.jpg: <class name> <score> (<next two>)`, the lines the host prints.
+    const text = await pi(files.slice(-2));
+    expect(text.status, text.stderr || String(text.error)).toBe(0);
+    expect(text.stdout.trim().split('\n')).toEqual(host.slice(-2).map(formatPrediction));
   }, 300_000);
 });

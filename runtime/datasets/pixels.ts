@@ -67,7 +67,8 @@ export function checkNormalization(spec: string, n: Normalization, channels?: nu
     throw new EdgeqatError('E_OPTION', `${spec}: normalization needs a finite mean and std > 0 per channel (as many of each), got mean ${JSON.stringify(n.mean)}, std ${JSON.stringify(n.std)}`);
   }
   if (channels !== undefined && n.mean.length !== 1 && n.mean.length !== channels) {
-    throw new EdgeqatError('E_OPTION', `${spec}: normalization has ${n.mean.length} values per statistic, the samples have ${channels} channels (give 1 or ${channels})`);
+    const fits = channels === 1 ? '1 value fits' : `1 or ${channels} values fit`;
+    throw new EdgeqatError('E_OPTION', `${spec}: the samples have ${channels} channel${channels === 1 ? '' : 's'}, the normalization has ${n.mean.length} values per statistic (${fits}; a model of ${n.mean.length}-channel images needs a data set of such images)`);
   }
 }
 
