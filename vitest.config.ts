@@ -6,6 +6,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     pool: 'forks',
+    // Scratch folders of the whole run live in one temp folder, removed at the end.
+    globalSetup: ['./test/helpers/test-tmpdir.ts'],
     testTimeout: 600_000,
     hookTimeout: 600_000,
     // Every skipped test is listed at the end; in CI (CI=true) any skip fails the run.

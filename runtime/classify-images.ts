@@ -1,6 +1,7 @@
 // Classifying image files with a model that records its image input (edgeqat_preprocessing: sample
-// shape, fit, normalisation, class names): `edgeqat classify` on the host and `node run.js
-// photo.jpg` in a device bundle run this same code, so both print the same classes and scores.
+// shape, fit, normalisation, class names): `edgeqat classify` on the host, `node run.js photo.jpg`
+// in a device bundle and the library's classifyImage (runtime/predict.ts) run this same code, so
+// all give the same classes and scores.
 // A model with int8 input takes the image's bytes straight through a per-channel table of int8
 // values (the normalised byte quantized with the input's scale and zero point, exactly as the
 // engines quantize float input): no float image is made.
@@ -8,7 +9,8 @@ import { argmax } from './accuracy.js';
 import { normalizationTable, normalizeImages } from './datasets/pixels.js';
 import { dequantize, elementsPerSample, quantizeInto, type Engine, type TensorInfo } from './engines/engine.js';
 import { EdgeqatError } from './errors.js';
-import { loadImageFile, type ImageTarget } from './images/load-image.js';
+import { IMAGE_LIMITS } from './images/image-header.js';
+import { imageToTarget, loadImageFile, type ImageTarget } from './images/load-image.js';
 import { readPreprocessing, type ModelPreprocessing } from './model-metadata.js';
 import type { ModelSummary } from './model-reader.js';
 
@@ -46,7 +48,8 @@ export function int8FromBytes(pixels: Uint8Array, pre: ModelPreprocessing, chann
   return out;
 }
 
-function probabilities(values: Float32Array): Float32Array {
+/** The outputs as class probabilities: as they are when they already sum to 1 (a softmax output), else their softmax (logits). */
+export function probabilities(values: Float32Array): Float32Array {
   let sum = 0;
   let ok = true;
   for (const v of values) {
@@ -61,22 +64,36 @@ function probabilities(values: Float32Array): Float32Array {
   return e.map((v) => v / total);
 }
 
-export function classifyImages(engine: Engine, summary: Pick<ModelSummary, 'metadata'>, files: string[], where: string): ImagePrediction[] {
+/** The model's recorded image input, checked against the engine's input size. */
+function checkedImageInput(engine: Engine, summary: Pick<ModelSummary, 'metadata'>, where: string): { target: ImageTarget; pre: ModelPreprocessing } {
   const { target, pre } = imageTargetOf(summary, where);
   const per = target.rows * target.cols * target.channels;
   if (elementsPerSample(engine.input) !== per) {
     throw new EdgeqatError('E_MODEL_FILE', `${where}: input holds ${elementsPerSample(engine.input)} values, its recorded image input ${target.cols}x${target.rows}x${target.channels} has ${per}`);
   }
-  const names = pre.classNames;
-  return files.map((file) => {
-    const pixels = loadImageFile(file, target);
-    const input = engine.input.dtype === 'int8' ? int8FromBytes(pixels, pre, target.channels, engine.input) : normalizeImages(pixels, pre, target.channels);
-    const scores = probabilities(dequantize(engine.run(input, 1), engine.output));
-    const nameOf = (k: number) => names?.[k] ?? String(k);
-    const order = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]! || a - b);
-    const label = argmax(scores, 0, scores.length);
-    return { file, label, className: nameOf(label), score: scores[label]!, top: order.slice(0, 3).map((k) => ({ className: nameOf(k), score: scores[k]! })) };
-  });
+  return { target, pre };
+}
+
+/** One image's bytes, fitted to the model's input (rows × cols × channels), through the engine. */
+function classifyPixels(engine: Engine, pre: ModelPreprocessing, target: ImageTarget, pixels: Uint8Array, file: string): ImagePrediction {
+  const input = engine.input.dtype === 'int8' ? int8FromBytes(pixels, pre, target.channels, engine.input) : normalizeImages(pixels, pre, target.channels);
+  const scores = probabilities(dequantize(engine.run(input, 1), engine.output));
+  const nameOf = (k: number) => pre.classNames?.[k] ?? String(k);
+  const order = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]! || a - b);
+  const label = argmax(scores, 0, scores.length);
+  return { file, label, className: nameOf(label), score: scores[label]!, top: order.slice(0, 3).map((k) => ({ className: nameOf(k), score: scores[k]! })) };
+}
+
+export function classifyImages(engine: Engine, summary: Pick<ModelSummary, 'metadata'>, files: string[], where: string): ImagePrediction[] {
+  const { target, pre } = checkedImageInput(engine, summary, where);
+  return files.map((file) => classifyPixels(engine, pre, target, loadImageFile(file, target), file));
+}
+
+/** A PNG or JPEG file's content (e.g. an HTTP request body) classified as classifyImages does; `name` names it in messages and in the result. */
+export function classifyImageBytes(engine: Engine, summary: Pick<ModelSummary, 'metadata'>, bytes: Uint8Array, where: string, name = 'image'): ImagePrediction {
+  const { target, pre } = checkedImageInput(engine, summary, where);
+  if (bytes.length > IMAGE_LIMITS.maxFileBytes) throw new EdgeqatError('E_DATASET', `${name}: ${bytes.length} bytes is over the limit of ${IMAGE_LIMITS.maxFileBytes} for an image`);
+  return classifyPixels(engine, pre, target, imageToTarget(bytes, name, target), name);
 }
 
 /** `photo.jpg: cat 0.93 (dog 0.05, bird 0.01)` */

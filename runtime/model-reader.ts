@@ -306,7 +306,14 @@ export function readTfliteModel(bytes: Uint8Array, label = 'model.tflite', opts:
 
 /** Reads, verifies and parses a .tflite file; every user-caused problem is one E_MODEL_FILE line. */
 export function readTfliteFile(path: string, opts: ReadOptions = {}): ModelSummary {
-  let bytes: Uint8Array;
+  return readTfliteModel(readTfliteBytes(path), path, opts);
+}
+
+/**
+ * A .tflite file's bytes, unverified: a missing file, a folder or a file over the model-size limit
+ * is one E_MODEL_FILE line, checked before anything is read.
+ */
+export function readTfliteBytes(path: string): Uint8Array {
   try {
     const stat = statSync(path);
     if (stat.isDirectory()) {
@@ -314,14 +321,13 @@ export function readTfliteFile(path: string, opts: ReadOptions = {}): ModelSumma
     }
     const limits = verifierLimits();
     if (stat.size > limits.maxFileBytes) throw new EdgeqatError('E_MODEL_FILE', `${path}: ${tooLargeMessage(stat.size, limits)}`);
-    bytes = readFileSync(path);
+    return readFileSync(path);
   } catch (e) {
     if (e instanceof EdgeqatError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new EdgeqatError('E_MODEL_FILE', `${path}: no such file`);
     throw new EdgeqatError('E_MODEL_FILE', `${path}: cannot read (${code ?? firstLine(e)})`);
   }
-  return readTfliteModel(bytes, path, opts);
 }
 
 /**

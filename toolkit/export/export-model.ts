@@ -18,13 +18,13 @@ import { initBackend } from '../engine/backend.js';
 import { loadModelFile, modelJsonPath } from '../models/file-io.js';
 import { isImportedModelFile } from '../models/import/index.js';
 import { missingPreprocessing, statedPreprocessing, type InputPreprocessingOptions } from '../models/input-preprocessing.js';
-import { calibrationImages } from '../ptq/calibration-data.js';
+import { calibrationImages, DEFAULT_CALIBRATION_SAMPLES } from '../ptq/calibration-data.js';
 import { quantizePostTraining, type CalibrationResult } from '../ptq/calibrate.js';
 import type { CalibrationMethod } from '../ptq/range-estimators.js';
 import { QuantizeStub } from '../qat/layers/quantize-stub.js';
 import { loadRun, runPreprocessing } from '../run-folder.js';
 
-export const DEFAULT_CALIBRATION_SAMPLES = 500;
+export { DEFAULT_CALIBRATION_SAMPLES };
 
 export interface ExportOptions extends InputPreprocessingOptions {
   out?: string;

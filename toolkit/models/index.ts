@@ -73,3 +73,22 @@ export function builtinModel(name: string): BuiltinModel {
   if (!m) throw new EdgeqatError('E_OPTION', `unknown model '${name}' (built-in models: ${Object.keys(BUILTIN_MODELS).join(', ')}; or a model file: TF.js model.json, Keras .keras/.h5, float .tflite)`);
   return m;
 }
+
+export interface BuildModelOptions {
+  /** Seed of the initial weights (default 0). */
+  seed?: number;
+  /** One sample's shape, channels last (default [28, 28, 1], an MNIST digit): a data set's sampleShape. */
+  sampleShape?: readonly number[];
+  /** Classes, one logit each (default 10). */
+  numClasses?: number;
+}
+
+/** A new float model of a built-in architecture (`listBuiltinModels()`), seeded: what `train --model <name>` starts from. */
+export function buildModel(name: string, opts: BuildModelOptions = {}): tfl.LayersModel {
+  return builtinModel(name).build(opts.seed ?? 0, opts.sampleShape ?? [28, 28, 1], opts.numClasses ?? 10);
+}
+
+/** The built-in architectures: name and what each is. */
+export function listBuiltinModels(): { name: string; description: string }[] {
+  return Object.entries(BUILTIN_MODELS).map(([name, m]) => ({ name, description: m.description }));
+}

@@ -4,6 +4,9 @@
 import { sampleSize, type Dataset } from '../../runtime/datasets/datasets.js';
 import { EdgeqatError } from '../../runtime/errors.js';
 
+/** Calibration samples when none are named (export --ptq, compare, ptq()). */
+export const DEFAULT_CALIBRATION_SAMPLES = 500;
+
 export function calibrationImages(data: Dataset, samples: number): { inputs: Float32Array; count: number } {
   const train = data.train;
   if (!train || train.count === 0) throw new EdgeqatError('E_DATASET', `${data.name}: no training images to calibrate on`);

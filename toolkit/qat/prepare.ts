@@ -189,3 +189,8 @@ export function qatScheduleHook(model: tfl.LayersModel, schedule: QatSchedule): 
     if (schedule.freezeBnAfter !== undefined) setBatchNormFrozen(model, step >= schedule.freezeBnAfter);
   };
 }
+
+/** True for a model prepareQat made (a QuantizeStub on its input), false for a float model. */
+export function isQatModel(model: tfl.LayersModel): boolean {
+  return model.layers.some((l) => l instanceof QuantizeStub);
+}

@@ -4,9 +4,10 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { BACKENDS } from '../../engine/backend.js';
-import { DEFAULT_LR_SCHEDULE, LR_SCHEDULES } from '../../engine/optim/lr-schedule.js';
+import { LR_SCHEDULES } from '../../engine/optim/lr-schedule.js';
 import { addInputPreprocessingOptions } from '../../models/input-preprocessing.js';
 import { OBSERVER_KINDS } from '../../qat/quant/observers.js';
+import { TRAIN_DEFAULTS } from '../../training/train.js';
 import { trainRun, type TrainSummary } from '../../training/train-run.js';
 import type { TrainSettings } from '../../training/train-settings.js';
 import { RESIZE_MODES } from '../../../runtime/images/resize.js';
@@ -21,17 +22,6 @@ export interface TrainCommandOptions extends TrainSettings {
   quiet?: boolean;
 }
 
-export const TRAIN_DEFAULTS = {
-  model: 'mlp',
-  dataset: 'mnist',
-  epochs: 1,
-  batchSize: 10,
-  lr: 0.001,
-  lrSchedule: DEFAULT_LR_SCHEDULE,
-  seed: 0,
-  out: 'runs/mlp',
-  backend: 'auto',
-} as const;
 
 export async function runTrain(opts: TrainCommandOptions): Promise<TrainSummary> {
   return trainRun(opts, { progress: (label) => createProgress(label, opts.quiet), watchStop: watchStopSignals });
