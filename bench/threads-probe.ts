@@ -8,6 +8,7 @@
 //   own      edgeqat's conv-filter-grad SIMD kernel with its filter rows split between the main
 //            thread and one worker over a shared WebAssembly.Memory, against one thread in place;
 //            checks that both give the same dW bit for bit.
+// bench/threads-step.ts puts the 'own' split into whole cnn training steps.
 // CPU time per thread comes from /proc/self/task/*/stat (10 ms ticks: keep --calls high).
 //
 //   npx tsx bench/threads-probe.ts [--probes stock,xnnpack,own] [--calls 200]
@@ -26,7 +27,7 @@ const require = createRequire(import.meta.url);
 const wasmDist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.node.js'));
 
 /** CPU ms of each thread of this process so far. */
-function threadCpuMs(): Map<string, number> {
+export function threadCpuMs(): Map<string, number> {
   const out = new Map<string, number>();
   for (const tid of readdirSync('/proc/self/task')) {
     const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
@@ -165,7 +166,8 @@ function probeXnnpack(calls: number): string {
 
 // ---- own: conv-filter-grad split over filter rows between the main thread and a worker ----
 
-const WORKER = `
+/** A worker that runs conv_filter_grad with the arguments in control[8..25) each time control[0] changes. */
+export const FILTER_GRAD_WORKER = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, control } = workerData;
 const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports;
@@ -187,7 +189,11 @@ interface Geometry {
   f: number;
 }
 
-async function probeOwn(calls: number): Promise<string> {
+/**
+ * conv-filter-grad.wat compiled as is and as a variant importing a shared memory of `pages` pages
+ * (initial and maximum: the variant must match the memory it is given).
+ */
+export async function filterGradModules(pages: number, maxPages = pages): Promise<{ plainModule: WebAssembly.Module; sharedModule: WebAssembly.Module }> {
   const wabt = await wabtInit();
   const wat = readFileSync(join(repoRoot, 'toolkit/engine/kernels/simd/conv-filter-grad.wat'), 'utf8');
   const compile = (text: string, shared: boolean) => {
@@ -199,15 +205,19 @@ async function probeOwn(calls: number): Promise<string> {
   };
   const importLine = '(import "env" "memory" (memory 1))';
   if (!wat.includes(importLine)) throw new Error('conv-filter-grad.wat no longer imports its memory as expected');
+  return { plainModule: compile(wat, false), sharedModule: compile(wat.replace(importLine, `(import "env" "memory" (memory ${pages} ${maxPages} shared))`), true) };
+}
+
+async function probeOwn(calls: number): Promise<string> {
   const pages = 256; // 16 MB: room for the cnn's tensors at batch 32
+  const { plainModule, sharedModule } = await filterGradModules(pages);
   const plainMemory = new WebAssembly.Memory({ initial: pages });
   const sharedMemory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   type Kernel = { conv_filter_grad(...a: number[]): void };
-  const plain = new WebAssembly.Instance(compile(wat, false), { env: { memory: plainMemory } }).exports as unknown as Kernel;
-  const sharedModule = compile(wat.replace(importLine, `(import "env" "memory" (memory ${pages} ${pages} shared))`), true);
+  const plain = new WebAssembly.Instance(plainModule, { env: { memory: plainMemory } }).exports as unknown as Kernel;
   const shared = new WebAssembly.Instance(sharedModule, { env: { memory: sharedMemory } }).exports as unknown as Kernel;
   const control = new Int32Array(new SharedArrayBuffer(32 * 4));
-  const worker = new Worker(WORKER, { eval: true, workerData: { module: sharedModule, memory: sharedMemory, control } });
+  const worker = new Worker(FILTER_GRAD_WORKER, { eval: true, workerData: { module: sharedModule, memory: sharedMemory, control } });
   let seq = 0;
   const lines: string[] = [];
   try {
@@ -270,24 +280,28 @@ async function probeOwn(calls: number): Promise<string> {
   return lines.join('\n');
 }
 
-const { values } = parseArgs({
-  options: {
-    probes: { type: 'string', default: 'stock,xnnpack,own' },
-    calls: { type: 'string', default: '200' },
-    child: { type: 'string' },
-  },
-});
-const calls = Number(values.calls);
-if (values.child) {
-  await xnnpackChild(values.child, calls);
-} else {
-  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-  console.log(`threads probe, ${calls} calls per figure; load average at start: ${load}`);
-  const probes = values.probes.split(',');
-  // 'stock' leaves a failed wasm backend behind in this process: run it last.
-  if (probes.includes('own')) console.log(`\n## own kernel on a worker\n${await probeOwn(calls * 3)}`);
-  if (probes.includes('xnnpack')) console.log(`\n## XNNPACK threads\n${probeXnnpack(calls)}`);
-  if (probes.includes('stock')) console.log(`\n## stock threaded build in Node\n${await probeStock()}`);
-  console.log(`\nload average at end: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
-  process.exit(0);
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      probes: { type: 'string', default: 'stock,xnnpack,own' },
+      calls: { type: 'string', default: '200' },
+      child: { type: 'string' },
+    },
+  });
+  const calls = Number(values.calls);
+  if (values.child) {
+    await xnnpackChild(values.child, calls);
+  } else {
+    const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+    console.log(`threads probe, ${calls} calls per figure; load average at start: ${load}`);
+    const probes = values.probes.split(',');
+    // 'stock' leaves a failed wasm backend behind in this process: run it last.
+    if (probes.includes('own')) console.log(`\n## own kernel on a worker\n${await probeOwn(calls * 3)}`);
+    if (probes.includes('xnnpack')) console.log(`\n## XNNPACK threads\n${probeXnnpack(calls)}`);
+    if (probes.includes('stock')) console.log(`\n## stock threaded build in Node\n${await probeStock()}`);
+    console.log(`\nload average at end: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+    process.exit(0);
+  }
 }
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();
