@@ -417,3 +417,58 @@ describe('useSharedWasmIdentity (replaces the backend kernel)', () => {
     expect(s.dataSync()).toEqual(['x', 'y']);
   });
 });
+
+describe('useFastWasmTile (replaces the backend kernel)', () => {
+  /** Random shapes of rank 0-5 (some dims 0) with reps 0-4, and the FusedBatchNorm gradient's tile. */
+  function tileCases(count: number, seed: number): { shape: number[]; reps: number[]; dtype: 'float32' | 'int32' | 'bool' }[] {
+    const random = mulberry32(seed);
+    const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
+    const dtypes = ['float32', 'int32', 'bool'] as const;
+    const cases: { shape: number[]; reps: number[]; dtype: 'float32' | 'int32' | 'bool' }[] = [
+      { shape: [1, 1, 1, 16], reps: [32, 28, 28, 1], dtype: 'float32' },
+      { shape: [], reps: [], dtype: 'float32' },
+    ];
+    while (cases.length < count) {
+      const rank = int(1, 5);
+      cases.push({
+        shape: Array.from({ length: rank }, () => (random() < 0.05 ? 0 : int(1, 5))),
+        reps: Array.from({ length: rank }, () => (random() < 0.05 ? 0 : int(1, 4))),
+        dtype: dtypes[int(0, 2)],
+      });
+    }
+    return cases;
+  }
+
+  function runTile(c: { shape: number[]; reps: number[]; dtype: 'float32' | 'int32' | 'bool' }): { shape: number[]; values: number[] } {
+    return tf.tidy(() => {
+      const n = size(c.shape);
+      const values = Array.from({ length: n }, (_, i) => (c.dtype === 'bool' ? i % 3 === 0 : c.dtype === 'int32' ? i * 7 - 50 : i * 0.25 - 3));
+      const x = c.dtype === 'bool' ? tf.tensor(values as boolean[], c.shape, 'bool') : tf.tensor(values as number[], c.shape, c.dtype);
+      const out = tf.engine().runKernel(tf.Tile, { x }, { reps: c.reps } as unknown as tf.NamedAttrMap) as tf.Tensor;
+      return { shape: out.shape, values: Array.from(out.dataSync() as ArrayLike<number>, Number) };
+    });
+  }
+
+  it('is installed by initBackend(wasm)', async () => {
+    await initBackend('wasm');
+    expect(tf.getKernel(tf.Tile, 'wasm')?.kernelFunc.name).toBe('fastTile');
+  });
+
+  it('Tile: wasm == cpu exactly on 150 random shapes, reps and dtypes (rank 0-5, empty dims)', async () => {
+    const cases = tileCases(150, 31);
+    const want = await onBackend('cpu', () => cases.map(runTile));
+    const got = await onBackend('wasm', () => cases.map(runTile));
+    cases.forEach((c, i) => expect(got[i], JSON.stringify(c)).toEqual(want[i]));
+  });
+
+  it('does not leak wasm tensors', async () => {
+    await initBackend('wasm');
+    const cases = tileCases(20, 5);
+    cases.forEach(runTile);
+    const before = tf.memory().numTensors;
+    const dataIds = tf.engine().backend.numDataIds();
+    cases.forEach(runTile);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(tf.engine().backend.numDataIds()).toBe(dataIds);
+  });
+});

@@ -11,7 +11,7 @@ import '@tensorflow/tfjs-layers';
 import { EdgeqatError } from '../../runtime/errors.js';
 import { installFastMatMulGradient } from './kernels/matmul-gradient.js';
 import { installFastActivationGradients } from './kernels/activation-gradients.js';
-import { registerWasmBackpropKernels, useFastWasmConv2DBackpropInput, useFastWasmMaxPoolGrad, useSharedWasmIdentity } from './kernels/wasm-backprop/index.js';
+import { registerWasmBackpropKernels, useFastWasmConv2DBackpropInput, useFastWasmMaxPoolGrad, useFastWasmTile, useSharedWasmIdentity } from './kernels/wasm-backprop/index.js';
 
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -67,6 +67,7 @@ export async function initBackend(requested: string = 'auto'): Promise<string> {
   if (name === 'wasm') {
     useFastWasmConv2DBackpropInput();
     useFastWasmMaxPoolGrad();
+    useFastWasmTile();
     useSharedWasmIdentity();
   }
   return tf.getBackend();

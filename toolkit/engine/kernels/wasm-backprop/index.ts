@@ -11,6 +11,7 @@ import { conv2DBackpropInput } from './conv2d-backprop-input.js';
 import { depthwiseConv2dNativeBackpropFilter } from './depthwise-conv2d-native-backprop-filter.js';
 import { depthwiseConv2dNativeBackpropInput } from './depthwise-conv2d-native-backprop-input.js';
 import { maxPoolGrad } from './max-pool-grad.js';
+import { tile } from './tile.js';
 
 export const WASM_BACKPROP_KERNELS: readonly { kernelName: string; kernelFunc: tf.KernelFunc }[] = [
   { kernelName: tf.Conv2DBackpropFilter, kernelFunc: conv2DBackpropFilter as unknown as tf.KernelFunc },
@@ -65,6 +66,11 @@ function replaceShippedKernel(kernelName: string, ours: tf.KernelFunc): void {
  */
 export function useFastWasmConv2DBackpropInput(): void {
   replaceShippedKernel(tf.Conv2DBackpropInput, conv2DBackpropInput as unknown as tf.KernelFunc);
+}
+
+/** Opt-in: replaces the wasm backend's scalar Tile with block copies (tile.ts). */
+export function useFastWasmTile(): void {
+  replaceShippedKernel(tf.Tile, tile as unknown as tf.KernelFunc);
 }
 
 /** Opt-in: replaces the wasm backend's scalar MaxPoolGrad with the SIMD one (max-pool-grad.ts). */
