@@ -12,7 +12,7 @@ import { buildMlp } from '../toolkit/models/mlp.js';
 import { DequantizeStub } from '../toolkit/qat/layers/dequantize-stub.js';
 import { QuantizeStub } from '../toolkit/qat/layers/quantize-stub.js';
 import { QuantizeWrapper } from '../toolkit/qat/layers/quantize-wrapper.js';
-import { checkQuantizable, prepareQat, setObserving } from '../toolkit/qat/prepare.js';
+import { checkQuantizable, prepareQat, qatScheduleHook, setObserving } from '../toolkit/qat/prepare.js';
 import type { ObservedRange } from '../toolkit/qat/quant/observers.js';
 import { trainModel } from '../toolkit/engine/train.js';
 
@@ -210,5 +210,32 @@ describe('QAT layers', () => {
     for (let i = 0; i < m; i++) if (pred[i] === test.labels[i]) correct++;
     expect(correct / m).toBeGreaterThan(0.3);
     tf.dispose([x, y, logits]);
+  });
+
+  it('quantizeActivationsFrom: op outputs stay float and unobserved before the step, then observers start from the first batch they see', async () => {
+    const qat = prepareQat(buildMlp(0));
+    const hook = qatScheduleHook(qat, { quantizeActivationsFrom: 3 });
+    const n = 32;
+    const fit = (steps: number, offset: number) =>
+      trainModel(qat, { inputs: train.inputs, labels: train.labels, count: steps * n, featureSize: FEATURES }, { epochs: 1, batchSize: n, lr: 1e-3, seed: 0, numClasses: 10, beforeStep: (s) => hook(s + offset) });
+    await fit(3, 0);
+    const before = ranges(qat);
+    // The model input is quantized from the start; no op output was observed.
+    expect(before.quant_input.max).toBeGreaterThan(0);
+    for (const name of ['quant_fc1', 'quant_fc2', 'quant_fc3']) expect(before[name], name).toMatchObject({ min: 0, max: 0 });
+    // Float logits: not on any int8 grid of the (unobserved) output.
+    const floatLogits = predict(qat, test.inputs, 4);
+    expect(new Set(floatLogits).size).toBe(floatLogits.length);
+
+    await fit(1, 3);
+    const after = ranges(qat);
+    expect(after.quant_fc1.max).toBeGreaterThan(0);
+    expect(after.quant_fc3.min).toBeLessThan(0);
+    // From then on the logits are on the observed int8 grid.
+    const { scale, zeroPoint } = after.quant_fc3.params;
+    for (const v of predict(qat, test.inputs, 4)) {
+      const q = v / scale + zeroPoint;
+      expect(Math.abs(q - Math.round(q))).toBeLessThan(1e-3);
+    }
   });
 });

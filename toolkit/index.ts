@@ -16,7 +16,7 @@ export { initBackend, BACKENDS, type BackendName } from './engine/backend.js';
 export { epochOrder as trainingOrder } from './engine/train.js';
 
 // QAT: a float model in, an ordinary LayersModel with fake quantization out (model.fit trains it).
-export { prepareQat, checkQuantizable, isQatModel, setObserving, setBatchNormFrozen, qatScheduleHook, type PrepareOptions, type QatSchedule } from './qat/prepare.js';
+export { prepareQat, checkQuantizable, isQatModel, setObserving, setBatchNormFrozen, setActivationQuantizing, qatScheduleHook, type PrepareOptions, type QatSchedule } from './qat/prepare.js';
 export type { ObserverConfig, ObserverKind } from './qat/quant/observers.js';
 export { quantizationReport, type LayerQuantReport } from './qat/quant-report.js';
 export { quantizeProblems } from './models/import/index.js';

@@ -15,8 +15,9 @@ import { createTfjsTfliteEngine } from '../../runtime/engines/tfjs-tflite.js';
 import { convertToTflite } from '../../toolkit/converter/convert.js';
 import { predictClasses, trainModel } from '../../toolkit/engine/train.js';
 import { BUILTIN_MODELS } from '../../toolkit/models/index.js';
-import { buildUnetTiny } from '../../toolkit/models/unet-tiny.js';
-import { prepareQat } from '../../toolkit/qat/prepare.js';
+import { buildUnetTiny, unetTinyQatSchedule } from '../../toolkit/models/unet-tiny.js';
+import { QuantizeWrapper } from '../../toolkit/qat/layers/quantize-wrapper.js';
+import { prepareQat, qatScheduleHook, type QatSchedule } from '../../toolkit/qat/prepare.js';
 
 export type ModelName = 'conv1d' | 'unet-tiny';
 export const ENGINES = ['tfjs-tflite', 'litert', 'reference', 'reference-xnnpack'] as const;
@@ -29,6 +30,8 @@ export interface ExperimentOptions {
   lr: number;
   testImages: number;
   seed?: number;
+  /** QAT schedule for a run of this many steps (default: unet-tiny's own, none for conv1d). */
+  schedule?: (totalSteps: number) => QatSchedule;
   onProgress?: (line: string) => void;
 }
 
@@ -47,6 +50,8 @@ export interface ExperimentResult {
   trainSteps: number;
   trainSeconds: number;
   finalLoss: number;
+  /** Observed [min, max] of each op output at the end of training (what the int8 model gets). */
+  activationRanges: Record<string, [number, number]>;
   testImages: number;
   bytes: Uint8Array;
   fakeQuant: { accuracy: number; foregroundAccuracy?: number };
@@ -82,6 +87,16 @@ function share(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return a.length === 0 ? 0 : same / a.length;
 }
 
+function observedRanges(model: tfl.LayersModel): Record<string, [number, number]> {
+  const ranges: Record<string, [number, number]> = {};
+  for (const l of model.layers) {
+    if (!(l instanceof QuantizeWrapper) || !l.hasObserver) continue;
+    const { min, max } = l.outputObserver.range();
+    ranges[l.name] = [min, max];
+  }
+  return ranges;
+}
+
 export async function runExperiment(name: ModelName, data: Dataset, o: ExperimentOptions): Promise<ExperimentResult> {
   const train: Split = data.train!;
   const test: Split = data.test!;
@@ -94,6 +109,7 @@ export async function runExperiment(name: ModelName, data: Dataset, o: Experimen
   const qat = prepareQat(build(name, o.seed ?? 0, data));
   try {
     const steps = Math.ceil(o.trainImages / o.batchSize) * o.epochs;
+    const schedule = (o.schedule ?? (perPixel ? unetTinyQatSchedule : () => ({})))(steps);
     const trained = await trainModel(
       qat,
       { inputs: train.inputs, labels: trainLabels, count: o.trainImages, featureSize: PIXELS, labelsPerSample: perPixel ? PIXELS : 1 },
@@ -104,6 +120,7 @@ export async function runExperiment(name: ModelName, data: Dataset, o: Experimen
         lrSchedule: 'cosine',
         seed: o.seed ?? 0,
         numClasses,
+        beforeStep: qatScheduleHook(qat, schedule),
         progressEvery: Math.max(1, Math.round(steps / 10)),
         onProgress: (p) => log(`${name}: epoch ${p.epoch} step ${p.step}/${p.stepsPerEpoch} loss ${p.loss.toFixed(4)} (${(p.elapsedMs / 1000).toFixed(0)} s)`),
       },
@@ -117,6 +134,7 @@ export async function runExperiment(name: ModelName, data: Dataset, o: Experimen
       trainSteps: trained.steps,
       trainSeconds: trained.seconds,
       finalLoss: trained.finalLoss,
+      activationRanges: observedRanges(qat),
       testImages: o.testImages,
       bytes,
       fakeQuant: { accuracy: share(fakeQuantPredictions, testLabels) },

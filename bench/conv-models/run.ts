@@ -51,6 +51,7 @@ for (const name of (['conv1d', 'unet-tiny'] as const).filter((n) => !only || n =
   for (const [e, f] of Object.entries(r.engines)) {
     console.log(`  ${e.padEnd(18)}  accuracy ${pct(f.accuracy)}${f.foregroundAccuracy !== undefined ? `, foreground ${pct(f.foregroundAccuracy)}` : ''}, same prediction as fake-quant ${pct(f.agreement)} (${f.seconds.toFixed(1)} s)`);
   }
+  console.log(`  observed output ranges (max): ${Object.entries(r.activationRanges).map(([n, [, hi]]) => `${n.replace(/^quant_/, '')} ${hi.toFixed(2)}`).join(', ')}`);
   console.log(`  reference-xnnpack equals tfjs-tflite on ${pct(r.referenceXnnpackIdentical.tfjsTflite)}, LiteRT.js on ${pct(r.referenceXnnpackIdentical.litert)} of the output values (first 200 images)`);
 }
 writeFileAtomic(join(out, 'manifest.json'), new TextEncoder().encode(JSON.stringify({ models: manifest }, null, 1)));

@@ -9,6 +9,22 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { EdgeqatError } from '../../runtime/errors.js';
 import type { ImageInput } from './cnn.js';
 import { glorotUniform, heNormal } from './init.js';
+import type { QatSchedule } from '../qat/prepare.js';
+
+/**
+ * Share of a from-scratch QAT run during which unet-tiny's op outputs stay float (weights are
+ * fake-quantized throughout): observed and fake-quantized from the step after it. Without it the
+ * activation observers start on the untrained network, lag behind the decoder's growing
+ * activations and clamp them (no gradient above the range); the decoder's activations then run
+ * away from the ranges (TRANSPOSE_CONV output 1.5 → 322, dec2 1.7 → 1,850 over 625 steps, against
+ * 1.5 and 2.4 in float training) and the model degrades (docs/conv-layers.md, "Training").
+ */
+export const UNET_TINY_FLOAT_ACTIVATION_SHARE = 0.2;
+
+/** unet-tiny's QAT schedule for a run of `totalSteps` (QatSchedule.quantizeActivationsFrom). */
+export function unetTinyQatSchedule(totalSteps: number): QatSchedule {
+  return { quantizeActivationsFrom: Math.floor(totalSteps * UNET_TINY_FLOAT_ACTIVATION_SHARE) };
+}
 
 export function buildUnetTiny(seed: number, input: ImageInput = { rows: 28, cols: 28 }, numClasses = 2): tfl.LayersModel {
   if (input.rows % 4 !== 0 || input.cols % 4 !== 0) {

@@ -172,7 +172,25 @@ export function setBatchNormFrozen(model: tfl.LayersModel, frozen: boolean): voi
   for (const layer of quantLayers(model)) if (layer instanceof QuantizeWrapper) layer.bnFrozen = frozen;
 }
 
+/**
+ * Turns the ops' output fake-quantization (and with it their observers) on or off; the weights
+ * stay fake-quantized and the model input stays quantized either way (QatSchedule's
+ * quantizeActivationsFrom).
+ */
+export function setActivationQuantizing(model: tfl.LayersModel, on: boolean): void {
+  for (const layer of quantLayers(model)) if (layer instanceof QuantizeWrapper) layer.fakeQuantizing = on;
+}
+
 export interface QatSchedule {
+  /**
+   * Op outputs are observed and fake-quantized from this global step on; before it they pass in
+   * float (weights are fake-quantized from the start) and each observer starts from the first
+   * batch it sees. TF1's tf.contrib.quantize.create_training_graph(quant_delay) does the same:
+   * a network trained from scratch changes its activation ranges fastest in its first steps, and
+   * a moving-average observer started on the untrained network's first batch lags far behind
+   * them while its clamp cuts the gradient of everything above it (docs/conv-layers.md, unet-tiny).
+   */
+  quantizeActivationsFrom?: number;
   /** Observers stop updating from this global step on (0-based: after this many steps). */
   freezeObserversAfter?: number;
   /** Batch-norm statistics freeze from this global step on; training then uses the deployed fold. */
@@ -185,6 +203,7 @@ export interface QatSchedule {
  */
 export function qatScheduleHook(model: tfl.LayersModel, schedule: QatSchedule): (step: number) => void {
   return (step) => {
+    if (schedule.quantizeActivationsFrom !== undefined) setActivationQuantizing(model, step >= schedule.quantizeActivationsFrom);
     if (schedule.freezeObserversAfter !== undefined) setObserving(model, step < schedule.freezeObserversAfter);
     if (schedule.freezeBnAfter !== undefined) setBatchNormFrozen(model, step >= schedule.freezeBnAfter);
   };
