@@ -59,5 +59,6 @@ export function resumedSettings(info: RunInfo, given: TrainSettings): TrainSetti
     timeShiftMs: o.augmentation?.timeShiftMs,
     backgroundFrequency: o.augmentation?.backgroundFrequency,
     backgroundVolume: o.augmentation?.backgroundVolume,
+    speedPerturbation: o.augmentation?.speedPerturbation ?? (o.augmentation ? 0 : undefined), // runs from before it existed had none
   };
 }

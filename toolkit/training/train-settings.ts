@@ -54,4 +54,5 @@ export interface TrainSettings extends InputPreprocessingOptions {
   timeShiftMs?: number;
   backgroundFrequency?: number;
   backgroundVolume?: number;
+  speedPerturbation?: number;
 }
