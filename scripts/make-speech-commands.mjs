@@ -6,7 +6,7 @@
 // and added noise. Seeded: the same
 // arguments make the same files (espeak-ng and sox are deterministic; sox runs with -R).
 //
-//   node scripts/make-speech-commands.mjs [--size tiny|full] [--out <dir>] [--seed N] [--jobs N] [--random-voices N]
+//   node scripts/make-speech-commands.mjs [--size tiny|full] [--out <dir>] [--seed N] [--jobs N] [--random-voices N] [--train-scale S]
 //
 // Layout: <out>/<word>/<voice>_nohash_<n>.wav (16 kHz 16-bit mono, 1 s; a few clips on purpose at
 // 48 kHz 24-bit stereo or 44.1 kHz float, so readers resample), validation_list.txt and
@@ -14,7 +14,7 @@
 // by sox), and GENERATED.json (what made it). A "voice" is an espeak-ng variant (m1, f3, klatt2,
 // Andy, ...) speaking with one of seven English accents; validation and test use variants the
 // training split never has. --random-voices N adds N made-up espeak-ng variants to the training
-// voices (randomVariant below). Default --out: .cache/speech-commands-<size>. The folder is built
+// voices (randomVariant below); --train-scale S makes S times the training clips. Default --out: .cache/speech-commands-<size>. The folder is built
 // aside and renamed into place; an existing one is left alone (delete it to rebuild).
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -65,13 +65,14 @@ const RATE = 16000;
 
 function parseArgs(argv) {
   const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-  const opts = { size: 'tiny', out: undefined, seed: 1, jobs: 2, randomVoices: 0 };
+  const opts = { size: 'tiny', out: undefined, seed: 1, jobs: 2, randomVoices: 0, trainScale: 1 };
   for (let i = 0; i < argv.length; i++) {
     const [key, value] = [argv[i], argv[i + 1]];
     if (key === '--size' && value in SIZES) opts.size = value;
     else if (key === '--out' && value) opts.out = resolve(value);
     else if (key === '--seed' && /^\d+$/.test(value ?? '')) opts.seed = Number(value);
     else if (key === '--jobs' && /^[1-9]\d*$/.test(value ?? '')) opts.jobs = Number(value);
+    else if (key === '--train-scale' && /^[1-9]$/.test(value ?? '')) opts.trainScale = Number(value);
     else if (key === '--random-voices' && /^\d+$/.test(value ?? '') && Number(value) <= 1000) opts.randomVoices = Number(value);
     else usage(`bad argument '${key}${value === undefined ? '' : ` ${value}`}'`);
     i++;
@@ -81,7 +82,7 @@ function parseArgs(argv) {
 }
 
 function usage(problem) {
-  process.stderr.write(`make-speech-commands: ${problem}\nusage: node scripts/make-speech-commands.mjs [--size tiny|full] [--out <dir>] [--seed N] [--jobs N] [--random-voices N]\n`);
+  process.stderr.write(`make-speech-commands: ${problem}\nusage: node scripts/make-speech-commands.mjs [--size tiny|full] [--out <dir>] [--seed N] [--jobs N] [--random-voices N] [--train-scale 1-9]\n`);
   process.exit(2);
 }
 
@@ -287,6 +288,12 @@ async function main() {
         for (let n = 0; n < counts[split]; n++) recipes.push(recipe(rand, split, word, n, variants));
       }
     }
+    // --train-scale: more training clips from a stream of their own, after the others, so the
+    // validation and test clips (and the first training clips) are the same as without it.
+    const more = prng((opts.seed ^ 0x85ebca6b) >>> 0);
+    for (const [word, counts] of words) {
+      for (let n = counts.train; n < counts.train * opts.trainScale; n++) recipes.push(recipe(more, 'train', word, n, variants));
+    }
     // File names as Speech Commands has them: <speaker hash>_nohash_<n>.wav, n counting per speaker and word.
     const perVoice = new Map();
     for (const r of recipes) {
@@ -313,6 +320,7 @@ async function main() {
           by: 'edgeqat scripts/make-speech-commands.mjs',
           size: opts.size,
           seed: opts.seed,
+          trainScale: opts.trainScale,
           tools: { espeakNg: toolVersion('espeak-ng'), sox: toolVersion('sox') },
           clips: { train: count('train'), validation: count('validation'), test: count('test') },
           keywords: KEYWORDS,
