@@ -1,17 +1,25 @@
 // Dropout in training: TF.js's Dropout with a seed draws the same mask at every step (and without
 // one it is not reproducible); the training loop reseeds every Dropout layer per step from (run
 // seed, step, layer), so masks change each step, a rerun (or --resume) draws them again, and
-// inference is untouched. kws-dscnn carries the reference's two Dropout layers.
+// inference is untouched. kws-dscnn carries the reference's two Dropout layers; train --no-dropout
+// turns them off (rate 0), recorded in run.json.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../runtime/datasets/datasets.js';
 import { initBackend } from '../toolkit/engine/backend.js';
-import { reseedDropout, trainModel } from '../toolkit/engine/train.js';
+import { dropoutOff, reseedDropout, trainModel } from '../toolkit/engine/train.js';
 import { buildKwsDscnn } from '../toolkit/models/kws-dscnn.js';
 import { prepareQat } from '../toolkit/qat/prepare.js';
+import { runCli } from './helpers/run-cli.js';
+import { needAudioTools, tinySpeechCommands } from './helpers/speech-data.js';
 
 beforeAll(() => initBackend('wasm'));
+const tmp = mkdtempSync(join(tmpdir(), 'edgeqat-dropout-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function dropoutModel(): tfl.LayersModel {
   const x = tfl.input({ shape: [64] });
@@ -65,4 +73,22 @@ describe('dropout reseeded per step', () => {
     float.dispose();
     qat.dispose();
   });
+
+  it('dropoutOff turns every Dropout layer into a pass-through, in training too', () => {
+    const m = dropoutModel();
+    dropoutOff(m);
+    expect(run(m, true)).toEqual(new Array(128).fill(1));
+    m.dispose();
+  });
+
+  it('train --no-dropout: kws-dscnn trains with its Dropout layers at rate 0, recorded in run.json', async (ctx) => {
+    needAudioTools(ctx);
+    const out = join(tmp, 'run');
+    const r = await runCli(['train', '--model', 'kws-dscnn', '--dataset', `speech-commands:${tinySpeechCommands()}`, '--limit', '16', '--batch-size', '16', '--no-dropout', '--out', out, '--quiet'], { timeoutMs: 300_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).options.dropout).toBe(false);
+    const checkpoint = readFileSync(join(out, 'checkpoints', readFileSync(join(out, 'checkpoints', 'latest'), 'utf8').trim(), 'model.json'), 'utf8');
+    const rates = [...checkpoint.matchAll(/"class_name":\s*"Dropout",\s*"config":\s*\{\s*"rate":\s*([\d.]+)/g)].map((m) => Number(m[1]));
+    expect(rates).toEqual([0, 0]);
+  }, 300_000);
 });

@@ -201,6 +201,13 @@ export function reseedDropout(model: tfl.LayersModel, seed: number, step: number
   visit(model.layers);
 }
 
+/** Turns every Dropout layer off (rate 0: the layer passes its input on, in training too). */
+export function dropoutOff(model: tfl.LayersModel): void {
+  for (const layer of model.layers) {
+    if (layer.getClassName() === 'Dropout') (layer as unknown as { rate: number }).rate = 0; // read by Dropout.call and getConfig
+  }
+}
+
 /** A finished epoch is stored as the start of the next one. */
 function normalized(pos: TrainPosition, stepsPerEpoch: number): TrainPosition {
   return pos.stepInEpoch >= stepsPerEpoch ? { epoch: pos.epoch + 1, stepInEpoch: 0, step: pos.step } : { ...pos };
