@@ -3,7 +3,8 @@
 // `edgeqat eval <model.tflite> --predictions <file>` writes its own, and prints the accuracy and,
 // given that file, the share of samples where both predict the same class (the done-when
 // "fake-quant vs TFLite agreement" of a run made by `edgeqat train`, which keeps no predictions).
-//   npx tsx scripts/fake-quant-predictions.ts <run> <out.json> [<eval-predictions.json>]
+// --dataset <spec> evaluates on another data set's test split than the run's (as eval --dataset).
+//   npx tsx scripts/fake-quant-predictions.ts <run> <out.json> [<eval-predictions.json>] [--dataset <spec>]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadDataset } from '../runtime/datasets/datasets.js';
 import { initBackend } from '../toolkit/engine/backend.js';
@@ -11,15 +12,19 @@ import { countMatches } from '../runtime/accuracy.js';
 import { predictClasses } from '../toolkit/engine/train.js';
 import { loadRun, runLoadOptions } from '../toolkit/run-folder.js';
 
-const [runDir, out, evalPredictions] = process.argv.slice(2);
-if (!runDir || !out) throw new Error('usage: npx tsx scripts/fake-quant-predictions.ts <run> <out.json> [<eval-predictions.json>]');
+const args = process.argv.slice(2);
+const at = args.indexOf('--dataset');
+const datasetOverride = at >= 0 ? args.splice(at, 2)[1] : undefined;
+const [runDir, out, evalPredictions] = args;
+if (!runDir || !out) throw new Error('usage: npx tsx scripts/fake-quant-predictions.ts <run> <out.json> [<eval-predictions.json>] [--dataset <spec>]');
 await initBackend('auto');
 const { model, info } = await loadRun(runDir);
-const test = loadDataset(info.dataset, { split: 'test', ...runLoadOptions(info) }).test!;
+const dataset = datasetOverride ?? info.dataset;
+const test = loadDataset(dataset, { split: 'test', ...runLoadOptions(info) }).test!;
 const predictions = predictClasses(model, test.inputs, test.count);
 model.dispose();
 writeFileSync(out, JSON.stringify(Array.from(predictions)));
-console.log(`fake-quant accuracy ${(countMatches(predictions, test.labels, test.count) / test.count).toFixed(4)} on ${test.count} test samples of ${info.dataset}`);
+console.log(`fake-quant accuracy ${(countMatches(predictions, test.labels, test.count) / test.count).toFixed(4)} on ${test.count} test samples of ${dataset}`);
 if (evalPredictions) {
   const theirs = JSON.parse(readFileSync(evalPredictions, 'utf8')) as number[];
   const n = Math.min(theirs.length, test.count);

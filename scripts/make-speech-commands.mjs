@@ -6,17 +6,19 @@
 // and added noise. Seeded: the same
 // arguments make the same files (espeak-ng and sox are deterministic; sox runs with -R).
 //
-//   node scripts/make-speech-commands.mjs [--size tiny|full] [--out <dir>] [--seed N] [--jobs N]
+//   node scripts/make-speech-commands.mjs [--size tiny|full] [--out <dir>] [--seed N] [--jobs N] [--random-voices N] [--train-scale S]
 //
 // Layout: <out>/<word>/<voice>_nohash_<n>.wav (16 kHz 16-bit mono, 1 s; a few clips on purpose at
 // 48 kHz 24-bit stereo or 44.1 kHz float, so readers resample), validation_list.txt and
 // testing_list.txt (the split, by voice), _background_noise_/*.wav (long noise recordings made
 // by sox), and GENERATED.json (what made it). A "voice" is an espeak-ng variant (m1, f3, klatt2,
 // Andy, ...) speaking with one of seven English accents; validation and test use variants the
-// training split never has. Default --out: .cache/speech-commands-<size>. The folder is built
+// training split never has. --random-voices N adds N made-up espeak-ng variants to the training
+// voices (randomVariant below); --train-scale S makes S times the training clips. Default --out: .cache/speech-commands-<size>. The folder is built
 // aside and renamed into place; an existing one is left alone (delete it to rebuild).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,13 +65,15 @@ const RATE = 16000;
 
 function parseArgs(argv) {
   const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-  const opts = { size: 'tiny', out: undefined, seed: 1, jobs: 2 };
+  const opts = { size: 'tiny', out: undefined, seed: 1, jobs: 2, randomVoices: 0, trainScale: 1 };
   for (let i = 0; i < argv.length; i++) {
     const [key, value] = [argv[i], argv[i + 1]];
     if (key === '--size' && value in SIZES) opts.size = value;
     else if (key === '--out' && value) opts.out = resolve(value);
     else if (key === '--seed' && /^\d+$/.test(value ?? '')) opts.seed = Number(value);
     else if (key === '--jobs' && /^[1-9]\d*$/.test(value ?? '')) opts.jobs = Number(value);
+    else if (key === '--train-scale' && /^[1-9]$/.test(value ?? '')) opts.trainScale = Number(value);
+    else if (key === '--random-voices' && /^\d+$/.test(value ?? '') && Number(value) <= 1000) opts.randomVoices = Number(value);
     else usage(`bad argument '${key}${value === undefined ? '' : ` ${value}`}'`);
     i++;
   }
@@ -78,7 +82,7 @@ function parseArgs(argv) {
 }
 
 function usage(problem) {
-  process.stderr.write(`make-speech-commands: ${problem}\nusage: node scripts/make-speech-commands.mjs [--size tiny|full] [--out <dir>] [--seed N] [--jobs N]\n`);
+  process.stderr.write(`make-speech-commands: ${problem}\nusage: node scripts/make-speech-commands.mjs [--size tiny|full] [--out <dir>] [--seed N] [--jobs N] [--random-voices N] [--train-scale 1-9]\n`);
   process.exit(2);
 }
 
@@ -152,10 +156,53 @@ async function noise(effect, seconds) {
   return fromS16(await run('sox', ['-R', '-n', '-r', String(RATE), ...RAW16, '-', effect[0], String(seconds), ...effect.slice(1)]));
 }
 
+// Made-up training voices: espeak-ng variant files (voices/!v) whose settings are drawn uniformly
+// between the 10th and 90th percentiles of the same settings over the 66 training variants (read
+// from their files: formant N = frequency, height, width in % of the default voice; pitch = base
+// and top in Hz), so they vary the way the training voices do, not the way any held-out one does.
+const RANDOM_VARIANT_RANGES = {
+  formantFrequency: [[65, 115], [85, 120], [92, 120], [80, 125], [30, 125], [79, 125], [10, 110], [25, 110], [34, 110]],
+  formantHeight: [[80, 200], [80, 150], [70, 120], [50, 100], [30, 103], [45, 120], [10, 100], [0, 110], [0, 100]],
+  formantWidth: [[88, 154], [70, 150], [55, 150], [65, 145], [30, 145], [20, 150], [10, 150], [25, 150], [30, 150]],
+  pitchBase: [67, 200],
+  pitchTopRatio: [1.2, 1.8],
+  voicing: [35, 165],
+  consonants: [[55, 115], [40, 125]],
+  flutter: [0, 20],
+  roughness: [0, 4],
+};
+
+/** The text of one made-up variant file. */
+function randomVariant(rand, name) {
+  const r = RANDOM_VARIANT_RANGES;
+  const draw = ([lo, hi]) => Math.round(lo + rand() * (hi - lo));
+  const base = draw(r.pitchBase);
+  const lines = ['language variant', `name ${name}`, `gender ${base < 130 ? 'male' : 'female'}`, `pitch ${base} ${Math.round(base * (r.pitchTopRatio[0] + rand() * (r.pitchTopRatio[1] - r.pitchTopRatio[0])))}`];
+  for (let f = 0; f < 9; f++) lines.push(`formant ${f} ${draw(r.formantFrequency[f])} ${draw(r.formantHeight[f])} ${draw(r.formantWidth[f])}`);
+  lines.push(`voicing ${draw(r.voicing)}`, `consonants ${draw(r.consonants[0])} ${draw(r.consonants[1])}`, `flutter ${draw(r.flutter)}`, `roughness ${draw(r.roughness)}`);
+  return lines.join('\n') + '\n';
+}
+
+/** A private copy of espeak-ng's data with `count` made-up variants rv000, rv001, ... (for espeak-ng --path). */
+function espeakDataWithRandomVariants(count, seed) {
+  const data = /Data at: (.*)$/m.exec(toolVersion('espeak-ng'))?.[1]?.trim();
+  if (!data || !existsSync(data)) usage('cannot find espeak-ng\'s data folder (espeak-ng --version)');
+  const root = mkdtempSync(join(tmpdir(), 'edgeqat-espeak-'));
+  cpSync(data, join(root, 'espeak-ng-data'), { recursive: true });
+  const rand = prng((seed ^ 0x9e3779b9) >>> 0); // its own stream: the clips' recipes draw as without it
+  const names = Array.from({ length: count }, (_, i) => `rv${String(i).padStart(3, '0')}`);
+  const files = {};
+  for (const name of names) {
+    files[name] = randomVariant(rand, name);
+    writeFileSync(join(root, 'espeak-ng-data', 'voices', '!v', name), files[name]);
+  }
+  return { root, names, files };
+}
+
 /** One clip's recipe, drawn from the seeded generator in a fixed order. */
-function recipe(rand, split, word, n) {
+function recipe(rand, split, word, n, variants) {
   const pick = (list) => list[Math.floor(rand() * list.length)];
-  const variant = pick(VARIANTS[split]);
+  const variant = pick(variants[split]);
   const accent = pick(ACCENTS);
   return {
     split,
@@ -178,8 +225,8 @@ function recipe(rand, split, word, n) {
   };
 }
 
-async function makeClip(r, noisePool, dir) {
-  const speech = await run('espeak-ng', ['--stdout', '-v', r.voice, '-s', String(r.speed), '-p', String(r.pitch), r.word]);
+async function makeClip(r, noisePool, dir, espeakPath) {
+  const speech = await run('espeak-ng', [...(espeakPath ? [`--path=${espeakPath}`] : []), '--stdout', '-v', r.voice, '-s', String(r.speed), '-p', String(r.pitch), r.word]);
   const rate = speech.readUInt32LE(24);
   const pcm = speech.subarray(speech.indexOf('data') + 8);
   const resampled = fromS16(await run('sox', ['-R', ...RAW16, '-r', String(rate), '-', ...RAW16, '-r', String(RATE), '-', 'speed', r.stretch.toFixed(4), 'highpass', String(r.highpass), 'lowpass', String(r.lowpass)], pcm.subarray(0, pcm.length & ~1)));
@@ -224,6 +271,8 @@ async function main() {
   mkdirSync(dirname(opts.out), { recursive: true });
   const tmp = `${opts.out}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
+  const random = opts.randomVoices > 0 ? espeakDataWithRandomVariants(opts.randomVoices, opts.seed) : null;
+  const variants = random ? { ...VARIANTS, train: [...VARIANTS.train, ...random.names] } : VARIANTS;
   try {
     mkdirSync(join(tmp, '_background_noise_'), { recursive: true });
     for (const [name, effect] of Object.entries(BACKGROUND)) {
@@ -236,8 +285,14 @@ async function main() {
     const words = [...KEYWORDS.map((w) => [w, size.keyword]), ...OTHER_WORDS.slice(0, size.otherWords).map((w) => [w, size.other])];
     for (const [word, counts] of words) {
       for (const split of ['train', 'validation', 'test']) {
-        for (let n = 0; n < counts[split]; n++) recipes.push(recipe(rand, split, word, n));
+        for (let n = 0; n < counts[split]; n++) recipes.push(recipe(rand, split, word, n, variants));
       }
+    }
+    // --train-scale: more training clips from a stream of their own, after the others, so the
+    // validation and test clips (and the first training clips) are the same as without it.
+    const more = prng((opts.seed ^ 0x85ebca6b) >>> 0);
+    for (const [word, counts] of words) {
+      for (let n = counts.train; n < counts.train * opts.trainScale; n++) recipes.push(recipe(more, 'train', word, n, variants));
     }
     // File names as Speech Commands has them: <speaker hash>_nohash_<n>.wav, n counting per speaker and word.
     const perVoice = new Map();
@@ -250,7 +305,7 @@ async function main() {
     }
     let next = 0;
     const worker = async () => {
-      while (next < recipes.length) await makeClip(recipes[next++], noisePool, tmp);
+      while (next < recipes.length) await makeClip(recipes[next++], noisePool, tmp, random?.root);
     };
     await Promise.all(Array.from({ length: opts.jobs }, worker));
 
@@ -265,12 +320,14 @@ async function main() {
           by: 'edgeqat scripts/make-speech-commands.mjs',
           size: opts.size,
           seed: opts.seed,
+          trainScale: opts.trainScale,
           tools: { espeakNg: toolVersion('espeak-ng'), sox: toolVersion('sox') },
           clips: { train: count('train'), validation: count('validation'), test: count('test') },
           keywords: KEYWORDS,
           otherWords: OTHER_WORDS.slice(0, size.otherWords),
           accents: ACCENTS,
-          variants: VARIANTS,
+          variants,
+          ...(random ? { randomVoices: { count: opts.randomVoices, ranges: RANDOM_VARIANT_RANGES, files: random.files } } : {}),
           background: Object.keys(BACKGROUND),
         },
         null,
@@ -288,7 +345,9 @@ async function main() {
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     process.stderr.write(`make-speech-commands: ${e.message}\n`);
-    process.exit(1);
+    process.exitCode = 1;
+  } finally {
+    if (random) rmSync(random.root, { recursive: true, force: true });
   }
 }
 

@@ -1,8 +1,8 @@
-// The audio augmentation (time shift, background noise, fresh _silence_) as train's fillBatch: a
+// The audio augmentation (time shift, background noise, fresh _silence_, speed perturbation) as train's fillBatch: a
 // pure function of (seed, epoch, sample index) — what --resume relies on — that changes the
 // inputs, and with everything off gives exactly the loader's features.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { audioFillBatch, REFERENCE_AUDIO_AUGMENTATION } from '../toolkit/augment/audio-augmentation.js';
+import { audioFillBatch, changeSpeed, REFERENCE_AUDIO_AUGMENTATION } from '../toolkit/augment/audio-augmentation.js';
 import { loadDataset, type Dataset } from '../runtime/datasets/datasets.js';
 import { audioToolsMissing, needAudioTools, tinySpeechCommands } from './helpers/speech-data.js';
 
@@ -24,7 +24,7 @@ describe('audio augmentation (fillBatch)', () => {
   it('with no shift and no noise it is the loader\'s features exactly', (ctx) => {
     needAudioTools(ctx);
     const indices = ds.train!.labels.reduce<number[]>((a, l, i) => (l !== ds.audio!.silenceClass ? [...a, i] : a), []).slice(0, 6);
-    const out = fill(0, indices, { timeShiftMs: 0, backgroundFrequency: 0, backgroundVolume: 0 });
+    const out = fill(0, indices, { timeShiftMs: 0, backgroundFrequency: 0, backgroundVolume: 0, speedPerturbation: 0 });
     indices.forEach((k, i) => expect(sample(out, i)).toEqual(Array.from(ds.train!.inputs.subarray(k * F, (k + 1) * F))));
   });
 
@@ -49,12 +49,54 @@ describe('audio augmentation (fillBatch)', () => {
   it('gives _silence_ samples a fresh piece of background noise each epoch', (ctx) => {
     needAudioTools(ctx);
     const k = ds.train!.labels.findIndex((l) => l === ds.audio!.silenceClass);
-    const off = { timeShiftMs: 0, backgroundFrequency: 0, backgroundVolume: 0 };
+    const off = { timeShiftMs: 0, backgroundFrequency: 0, backgroundVolume: 0, speedPerturbation: 0 };
     expect(sample(fill(0, [k], off), 0)).not.toEqual(sample(fill(1, [k], off), 0));
+  });
+
+  it('speed perturbation changes a clip (and only with it on), seeded per sample like the rest', (ctx) => {
+    needAudioTools(ctx);
+    const off = { timeShiftMs: 0, backgroundFrequency: 0, backgroundVolume: 0, speedPerturbation: 0 };
+    const speed = { ...off, speedPerturbation: 0.15 };
+    const k = ds.train!.labels.findIndex((l) => l === 0);
+    const clean = Array.from(ds.train!.inputs.subarray(k * F, (k + 1) * F));
+    const a = fill(2, [k, 3], speed);
+    expect(sample(a, 0)).not.toEqual(clean);
+    expect(sample(fill(2, [7, k], speed), 1)).toEqual(sample(a, 0));
+    expect(sample(fill(3, [k], speed), 0)).not.toEqual(sample(a, 0));
+    expect(sample(fill(2, [k], off), 0)).toEqual(clean);
   });
 
   it('refuses out-of-range settings', (ctx) => {
     needAudioTools(ctx);
     expect(() => fill(0, [0], { ...REFERENCE_AUDIO_AUGMENTATION, backgroundVolume: 2 })).toThrow(/--background-volume must be in 0..1, got 2/);
+    expect(() => fill(0, [0], { ...REFERENCE_AUDIO_AUGMENTATION, speedPerturbation: 0.8 })).toThrow(/--speed-perturbation must be in 0..0.5, got 0.8/);
+  });
+});
+
+describe('changeSpeed', () => {
+  const rate = 16000;
+  const tone = (hz: number) => Float32Array.from({ length: rate }, (_, i) => Math.sin((2 * Math.PI * hz * (i - (rate - 1) / 2)) / rate));
+  /** Upward zero crossings in the middle half of the clip, per second. */
+  const frequency = (x: Float32Array) => {
+    let n = 0;
+    for (let i = rate / 4; i < (3 * rate) / 4; i++) if (x[i - 1] < 0 && x[i] >= 0) n++;
+    return n * 2;
+  };
+
+  it('factor 1 is the clip itself; a tone played 1.2 times faster is 1.2 times higher, about the middle', () => {
+    const src = tone(500);
+    const same = new Float32Array(rate);
+    changeSpeed(src, same, 1);
+    expect(Array.from(same)).toEqual(Array.from(src));
+    const fast = new Float32Array(rate);
+    changeSpeed(src, fast, 1.2);
+    expect(frequency(src)).toBe(500);
+    expect(Math.abs(frequency(fast) - 600)).toBeLessThanOrEqual(2);
+    const slow = new Float32Array(rate);
+    changeSpeed(src, slow, 0.8);
+    expect(Math.abs(frequency(slow) - 400)).toBeLessThanOrEqual(2);
+    // Sped up, the clip's ends come from outside it: silence.
+    expect(fast[0]).toBe(0);
+    expect(fast[rate - 1]).toBe(0);
   });
 });

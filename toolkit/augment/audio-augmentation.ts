@@ -3,7 +3,11 @@
 // clip is peak-normalised (the front end's first step), shifted in time by a random amount in
 // [-timeShiftMs, timeShiftMs) with zeros filling the gap, and, with probability
 // backgroundFrequency, mixed with a random piece of a `_background_noise_` recording at a volume
-// drawn from [0, backgroundVolume), clipped to [-1, 1]; then the front end's MFCCs. _silence_
+// drawn from [0, backgroundVolume), clipped to [-1, 1]; then the front end's MFCCs. Beyond the
+// reference, and off by default: speed perturbation (Ko et al., "Audio augmentation for speech
+// recognition", Interspeech 2015), the clip resampled about its middle by a factor drawn from
+// [1 - speedPerturbation, 1 + speedPerturbation), which moves pitch and formants together as a
+// shorter or longer vocal tract does, before the shift. _silence_
 // samples get a fresh random piece of background noise every time. Seeded: what a sample becomes
 // is a pure function of (seed, epoch, sample index), so --resume repeats it exactly.
 //
@@ -24,16 +28,19 @@ export interface AudioAugmentation {
   backgroundFrequency: number;
   /** The noise volume is drawn uniformly from [0, backgroundVolume) (1 = full scale). */
   backgroundVolume: number;
+  /** Largest relative change of the playback speed (0: off). */
+  speedPerturbation: number;
 }
 
 /** The reference defaults (kws_util.py: --time_shift_ms 100, --background_frequency 0.8, --background_volume 0.1). */
-export const REFERENCE_AUDIO_AUGMENTATION: AudioAugmentation = { timeShiftMs: 100, backgroundFrequency: 0.8, backgroundVolume: 0.1 };
+export const REFERENCE_AUDIO_AUGMENTATION: AudioAugmentation = { timeShiftMs: 100, backgroundFrequency: 0.8, backgroundVolume: 0.1, speedPerturbation: 0 };
 
 export function checkAudioAugmentation(a: AudioAugmentation): void {
   const bad = (flag: string, what: string, value: number) => new EdgeqatError('E_OPTION', `${flag} must be ${what}, got ${value}`);
   if (!(a.timeShiftMs >= 0 && a.timeShiftMs <= 10_000)) throw bad('--time-shift-ms', 'in 0..10000', a.timeShiftMs);
   if (!(a.backgroundFrequency >= 0 && a.backgroundFrequency <= 1)) throw bad('--background-frequency', 'in 0..1', a.backgroundFrequency);
   if (!(a.backgroundVolume >= 0 && a.backgroundVolume <= 1)) throw bad('--background-volume', 'in 0..1', a.backgroundVolume);
+  if (!(a.speedPerturbation >= 0 && a.speedPerturbation <= 0.5)) throw bad('--speed-perturbation', 'in 0..0.5', a.speedPerturbation);
 }
 
 export interface AudioAugmentationOptions {
@@ -42,9 +49,10 @@ export interface AudioAugmentationOptions {
   timeShiftMs?: number;
   backgroundFrequency?: number;
   backgroundVolume?: number;
+  speedPerturbation?: number;
 }
 
-const FLAGS = { timeShiftMs: '--time-shift-ms', backgroundFrequency: '--background-frequency', backgroundVolume: '--background-volume' } as const;
+const FLAGS = { timeShiftMs: '--time-shift-ms', backgroundFrequency: '--background-frequency', backgroundVolume: '--background-volume', speedPerturbation: '--speed-perturbation' } as const;
 
 /** The augmentation of a data set's training clips: null when off or not an audio set (whose options it refuses). */
 export function augmentationFor(opts: AudioAugmentationOptions, data: Pick<Dataset, 'name' | 'audio'>): AudioAugmentation | null {
@@ -62,6 +70,7 @@ export function augmentationFor(opts: AudioAugmentationOptions, data: Pick<Datas
     timeShiftMs: opts.timeShiftMs ?? REFERENCE_AUDIO_AUGMENTATION.timeShiftMs,
     backgroundFrequency: opts.backgroundFrequency ?? REFERENCE_AUDIO_AUGMENTATION.backgroundFrequency,
     backgroundVolume: opts.backgroundVolume ?? REFERENCE_AUDIO_AUGMENTATION.backgroundVolume,
+    speedPerturbation: opts.speedPerturbation ?? REFERENCE_AUDIO_AUGMENTATION.speedPerturbation,
   };
   checkAudioAugmentation(a);
   return a;
@@ -75,6 +84,25 @@ function sampleRandom(seed: number, epoch: number, index: number): () => number 
   return mulberry32((h ^ (h >>> 15)) >>> 0);
 }
 
+/**
+ * dst = src played `factor` times faster about the clip's middle: dst[j] = src(c + (j - c)·factor),
+ * linearly interpolated, zero outside src. Aliasing of a speed-up (factor ≤ 1.5) folds only content
+ * above 16 kHz/2/1.5 ≈ 5.3 kHz, above the mel filters' 4 kHz top.
+ */
+export function changeSpeed(src: Float32Array, dst: Float32Array, factor: number): void {
+  const c = (src.length - 1) / 2;
+  for (let j = 0; j < dst.length; j++) {
+    const t = c + (j - c) * factor;
+    const i = Math.floor(t);
+    if (i < 0 || i >= src.length - 1) {
+      dst[j] = i === src.length - 1 ? src[i] : 0;
+      continue;
+    }
+    const f = t - i;
+    dst[j] = src[i] + f * (src[i + 1] - src[i]);
+  }
+}
+
 /** TrainData.fillBatch that augments the split's clips and computes their features. */
 export function audioFillBatch(split: Split, audio: AudioData, aug: AudioAugmentation, seed: number): NonNullable<TrainData['fillBatch']> {
   checkAudioAugmentation(aug);
@@ -86,6 +114,7 @@ export function audioFillBatch(split: Split, audio: AudioData, aug: AudioAugment
   const maxShift = Math.round((aug.timeShiftMs * fe.sampleRate) / 1000);
   const source = new Float32Array(n);
   const clip = new Float32Array(n);
+  const resampled = new Float32Array(n);
   const { background } = audio;
 
   /** A random one-clip piece of a random background recording. */
@@ -101,6 +130,12 @@ export function audioFillBatch(split: Split, audio: AudioData, aug: AudioAugment
       const random = sampleRandom(seed, at.epoch, k);
       if (split.labels[k] === audio.silenceClass && background.length > 0) source.set(piece(random));
       else source.set(clips.subarray(k * n, (k + 1) * n));
+      if (aug.speedPerturbation > 0) {
+        // Its own generator, so the reference's draws below are the same with it on or off.
+        const factor = 1 + aug.speedPerturbation * (2 * sampleRandom(seed ^ 0x2545f491, at.epoch, k)() - 1);
+        changeSpeed(source, resampled, factor);
+        source.set(resampled);
+      }
       if (fe.peakNormalize) normalizeClip(source);
       // np.random.randint(-shift, shift): a positive shift delays the clip, a negative one advances it.
       const shift = maxShift > 0 ? Math.floor(random() * 2 * maxShift) - maxShift : 0;

@@ -2,7 +2,8 @@
 // tensor slicing of the whole data set), Adam, softmax cross-entropy, running loss for progress.
 // Resumable: its position (epoch, step) plus the model and optimizer weights are the whole state,
 // and the data order of epoch e is a pure function of (seed, e). It yields to the event loop every
-// few steps so that SIGINT/SIGTERM handlers can ask it to stop at a step boundary.
+// few steps so that SIGINT/SIGTERM handlers can ask it to stop at a step boundary. Dropout
+// layers draw a fresh mask every step, seeded by (seed, step, layer): see reseedDropout.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { EdgeqatError } from '../../runtime/errors.js';
@@ -124,6 +125,7 @@ export async function trainModel(model: tfl.LayersModel, data: TrainData, opts: 
     const order = epochOrder(data.count, opts.seed, pos.epoch);
     for (; pos.stepInEpoch < stepsPerEpoch; ) {
       opts.beforeStep?.(pos.step);
+      reseedDropout(model, opts.seed, pos.step);
       optimizer.learningRate = learningRateAt(schedule, opts.lr, pos.step, totalSteps);
       const s = pos.stepInEpoch;
       const n = Math.min(batchSize, data.count - s * batchSize);
@@ -173,6 +175,37 @@ export async function trainModel(model: tfl.LayersModel, data: TrainData, opts: 
   const position = normalized(pos, stepsPerEpoch);
   interrupted &&= position.epoch < opts.epochs;
   return { steps: pos.step, seconds: (performance.now() - start) / 1000, finalLoss: history.at(-1)?.loss ?? lastLoss, history, position, interrupted };
+}
+
+/**
+ * Gives every Dropout layer of the model the seed of this step. TF.js's Dropout passes its fixed
+ * `seed` to tf.dropout, which starts a new generator from it at every call: the same mask at every
+ * step (no regularisation); without a seed it draws from Math.random (not reproducible, so
+ * --resume would not repeat the run). A seed that is a function of (run seed, step, layer index)
+ * gives a new mask each step that a resumed run draws again.
+ */
+export function reseedDropout(model: tfl.LayersModel, seed: number, step: number): void {
+  let index = 0;
+  const visit = (layers: tfl.layers.Layer[]): void => {
+    for (const layer of layers) {
+      const nested = (layer as unknown as { layers?: tfl.layers.Layer[] }).layers; // a model used as a layer
+      if (nested) visit(nested);
+      if (layer.getClassName() !== 'Dropout') continue;
+      let h = Math.imul(seed ^ 0x5bd1e995, 0x85ebca6b);
+      h = Math.imul(h ^ (step + 1), 0xc2b2ae35);
+      h = Math.imul(h ^ ++index, 0x27d4eb2f);
+      // The field tf.dropout reads at call time (tfjs-layers layers/core.ts Dropout.call).
+      (layer as unknown as { seed?: number }).seed = (h ^ (h >>> 15)) >>> 0;
+    }
+  };
+  visit(model.layers);
+}
+
+/** Turns every Dropout layer off (rate 0: the layer passes its input on, in training too). */
+export function dropoutOff(model: tfl.LayersModel): void {
+  for (const layer of model.layers) {
+    if (layer.getClassName() === 'Dropout') (layer as unknown as { rate: number }).rate = 0; // read by Dropout.call and getConfig
+  }
 }
 
 /** A finished epoch is stored as the start of the next one. */

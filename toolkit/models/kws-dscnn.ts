@@ -5,9 +5,9 @@
 // map, and the logits. Deployed int8: CONV_2D ×5 and DEPTHWISE_CONV_2D ×4 (batch norm folded, RELU
 // fused), AVERAGE_POOL_2D, RESHAPE, FULLY_CONNECTED.
 //
-// Differences from the reference, and why: no dropout (TF.js's Dropout with a seed draws the same
-// mask at every step and without one it is not reproducible, so --resume would not be exact; the
-// seeded audio augmentation regularises instead), no L2 weight decay (the trainer's loss is the
+// Dropout as the reference has it: rate 0.2 after the first convolution, 0.4 before the pooling
+// (training only; the trainer reseeds each step, engine/train.ts reseedDropout; nothing is
+// deployed). Differences from the reference, and why: no L2 weight decay (the trainer's loss is the
 // cross-entropy alone), and the convolutions have no bias (the batch norm that follows each one
 // subtracts it again; the folded bias is the same either way).
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -31,9 +31,11 @@ export function buildKwsDscnn(seed: number, input: ImageInput = { rows: 49, cols
     bnRelu(tfl.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', useBias: false, depthwiseInitializer: glorotUniform(seed, ++k), name }).apply(x) as tfl.SymbolicTensor, name);
 
   let x = conv(x0, [10, 4], 2, 'conv'); // 25×5×64 for 49×10 inputs
+  x = tfl.layers.dropout({ rate: 0.2, name: 'conv_dropout' }).apply(x) as tfl.SymbolicTensor;
   for (let b = 1; b <= BLOCKS; b++) x = conv(depthwise(x, `block${b}_dw`), [1, 1], 1, `block${b}_pw`);
   // The reference pools (rows/2, cols/2) = 24×5 windows with VALID padding: one 1×1 output that
   // leaves the last row of the 25×5 map out. Kept as it is, so the deployed model matches.
+  x = tfl.layers.dropout({ rate: 0.4, name: 'pool_dropout' }).apply(x) as tfl.SymbolicTensor;
   const poolSize: [number, number] = [Math.max(1, Math.floor(input.rows / 2)), Math.max(1, Math.floor(input.cols / 2))];
   x = tfl.layers.averagePooling2d({ poolSize, name: 'pool' }).apply(x) as tfl.SymbolicTensor;
   x = tfl.layers.flatten({ name: 'flatten' }).apply(x) as tfl.SymbolicTensor;

@@ -20,6 +20,7 @@ export function recordedOptions(settings: TrainSettings, count: number, observer
     freezeObserversAfter: settings.freezeObserversAfter,
     freezeBnAfter: settings.freezeBnAfter,
     floatOnly: !!settings.floatOnly,
+    dropout: settings.dropout !== false,
     valSplit: settings.valSplit,
     cropPadding: settings.cropPadding ?? 0,
     flip: !!settings.flip,
@@ -46,6 +47,7 @@ export function resumedSettings(info: RunInfo, given: TrainSettings): TrainSetti
     freezeObserversAfter: o.freezeObserversAfter,
     freezeBnAfter: o.freezeBnAfter,
     floatOnly: o.floatOnly,
+    dropout: o.dropout, // a resumed model's Dropout layers already carry the run's rates
     valSplit: info.valSplit?.fraction,
     // The data as it was loaded: same size, channels, fit and normalisation.
     imageSize: info.sampleShape?.length === 3 ? [info.sampleShape[0]!, info.sampleShape[1]!] : undefined,
@@ -59,5 +61,6 @@ export function resumedSettings(info: RunInfo, given: TrainSettings): TrainSetti
     timeShiftMs: o.augmentation?.timeShiftMs,
     backgroundFrequency: o.augmentation?.backgroundFrequency,
     backgroundVolume: o.augmentation?.backgroundVolume,
+    speedPerturbation: o.augmentation?.speedPerturbation ?? (o.augmentation ? 0 : undefined), // runs from before it existed had none
   };
 }

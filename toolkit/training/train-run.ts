@@ -14,7 +14,7 @@ import { audioFillBatch, augmentationFor } from '../augment/audio-augmentation.j
 import { imageAugmenter } from '../augment/image-augmentation.js';
 import { BACKENDS, initBackend } from '../engine/backend.js';
 import { JsAdam } from '../engine/optim/adam.js';
-import { predictClasses, trainModel, type LossPoint, type TrainResult } from '../engine/train.js';
+import { dropoutOff, predictClasses, trainModel, type LossPoint, type TrainResult } from '../engine/train.js';
 import { loadModelFile, modelJsonPath, saveModelFile } from '../models/file-io.js';
 import { isImportedModelFile } from '../models/import/index.js';
 import { missingPreprocessing, statedPreprocessing } from '../models/input-preprocessing.js';
@@ -131,6 +131,7 @@ export async function trainRun(opts: TrainSettings, hooks: TrainHooks = {}): Pro
 
   const float = userModel ?? (resumed ? null : builder!.build(settings.seed, data.sampleShape, data.numClasses));
   if (float) checkModelFitsData(float, settings.model, settings.dataset, inputSize, data.numClasses);
+  if (float && settings.dropout === false) dropoutOff(float);
   const observer = { ...DEFAULT_ACTIVATION_OBSERVER, kind: settings.observer ?? DEFAULT_ACTIVATION_OBSERVER.kind };
   const model = resumed
     ? resumed.model

@@ -34,6 +34,8 @@ export interface TrainSettings extends InputPreprocessingOptions {
   freezeBnAfter?: number;
   /** Train the plain float model (no QAT) and save it as <out>/model.json + weights.bin. */
   floatOnly?: boolean;
+  /** false: every Dropout layer of the model is turned off (rate 0) for this run (--no-dropout). */
+  dropout?: boolean;
   /** Hold out this share of the training samples (seeded by --seed, stratified) as the test split. */
   valSplit?: number;
   /** Image folders: the input size [rows, cols] (default: the model's, else the images' most common). */
@@ -54,4 +56,5 @@ export interface TrainSettings extends InputPreprocessingOptions {
   timeShiftMs?: number;
   backgroundFrequency?: number;
   backgroundVolume?: number;
+  speedPerturbation?: number;
 }

@@ -1,0 +1,47 @@
+// The generator's options for a bigger, more varied training split (scripts/make-speech-commands.mjs):
+// --random-voices adds made-up espeak-ng variants to the training voices, --train-scale makes more
+// training clips; neither touches the validation and test clips (byte for byte those of the plain
+// set), so figures on the held-out voices stay comparable.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { needAudioTools, run, tinySpeechCommands } from './helpers/speech-data.js';
+
+const SCRIPT = fileURLToPath(new URL('../scripts/make-speech-commands.mjs', import.meta.url));
+const tmp = mkdtempSync(join(tmpdir(), 'edgeqat-make-speech-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const lines = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8').trim().split('\n');
+const wavs = (dir: string, word: string) => readdirSync(join(dir, word)).filter((f) => f.endsWith('.wav')).sort();
+const speaker = (voice: string) => createHash('sha1').update(voice).digest('hex').slice(0, 8);
+
+describe('make-speech-commands --random-voices --train-scale', () => {
+  it('doubles the training clips, adds made-up voices to them, and leaves validation and test clips as they were', (ctx) => {
+    needAudioTools(ctx);
+    const plain = tinySpeechCommands();
+    const more = join(tmp, 'more');
+    run(process.execPath, [SCRIPT, '--size', 'tiny', '--random-voices', '4', '--train-scale', '2', '--out', more]);
+    const held = [...lines(plain, 'validation_list.txt'), ...lines(plain, 'testing_list.txt')];
+    expect([...lines(more, 'validation_list.txt'), ...lines(more, 'testing_list.txt')]).toEqual(held);
+    for (const f of held) expect(readFileSync(join(more, f)).equals(readFileSync(join(plain, f))), f).toBe(true);
+
+    const generated = JSON.parse(readFileSync(join(more, 'GENERATED.json'), 'utf8'));
+    const plainClips = JSON.parse(readFileSync(join(plain, 'GENERATED.json'), 'utf8')).clips;
+    expect(generated.clips).toEqual({ ...plainClips, train: 2 * plainClips.train });
+    expect(Object.keys(generated.randomVoices.files)).toEqual(['rv000', 'rv001', 'rv002', 'rv003']);
+    expect(generated.randomVoices.files.rv000).toMatch(/^language variant\nname rv000\n[\s\S]*formant 8 \d+ \d+ \d+\n/);
+    expect(generated.variants.train.slice(-4)).toEqual(['rv000', 'rv001', 'rv002', 'rv003']);
+    expect(generated.variants.test).not.toContain('rv000');
+
+    // Some training clips are spoken by made-up voices (file names start with the voice's hash).
+    const madeUp = new Set(generated.accents.flatMap((a: string) => Object.keys(generated.randomVoices.files).map((v) => speaker(`${a}+${v}`))));
+    const trainFiles = (dir: string) => generated.keywords.flatMap((w: string) => wavs(dir, w).map((f) => `${w}/${f}`)).filter((f: string) => !held.includes(f));
+    const byMadeUp = trainFiles(more).filter((f: string) => madeUp.has(f.split('/')[1].slice(0, 8)));
+    expect(byMadeUp.length).toBeGreaterThan(0);
+    expect(trainFiles(plain).filter((f: string) => madeUp.has(f.split('/')[1].slice(0, 8)))).toEqual([]);
+    expect(trainFiles(more).length).toBe(2 * trainFiles(plain).length);
+  }, 300_000);
+});
