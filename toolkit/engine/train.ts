@@ -186,25 +186,26 @@ export async function trainModel(model: tfl.LayersModel, data: TrainData, opts: 
  */
 export function reseedDropout(model: tfl.LayersModel, seed: number, step: number): void {
   let index = 0;
-  const visit = (layers: tfl.layers.Layer[]): void => {
-    for (const layer of layers) {
-      const nested = (layer as unknown as { layers?: tfl.layers.Layer[] }).layers; // a model used as a layer
-      if (nested) visit(nested);
-      if (layer.getClassName() !== 'Dropout') continue;
-      let h = Math.imul(seed ^ 0x5bd1e995, 0x85ebca6b);
-      h = Math.imul(h ^ (step + 1), 0xc2b2ae35);
-      h = Math.imul(h ^ ++index, 0x27d4eb2f);
-      // The field tf.dropout reads at call time (tfjs-layers layers/core.ts Dropout.call).
-      (layer as unknown as { seed?: number }).seed = (h ^ (h >>> 15)) >>> 0;
-    }
-  };
-  visit(model.layers);
+  for (const layer of dropoutLayers(model.layers)) {
+    let h = Math.imul(seed ^ 0x5bd1e995, 0x85ebca6b);
+    h = Math.imul(h ^ (step + 1), 0xc2b2ae35);
+    h = Math.imul(h ^ ++index, 0x27d4eb2f);
+    // The field tf.dropout reads at call time (tfjs-layers layers/core.ts Dropout.call).
+    (layer as unknown as { seed?: number }).seed = (h ^ (h >>> 15)) >>> 0;
+  }
 }
 
 /** Turns every Dropout layer off (rate 0: the layer passes its input on, in training too). */
 export function dropoutOff(model: tfl.LayersModel): void {
-  for (const layer of model.layers) {
-    if (layer.getClassName() === 'Dropout') (layer as unknown as { rate: number }).rate = 0; // read by Dropout.call and getConfig
+  for (const layer of dropoutLayers(model.layers)) (layer as unknown as { rate: number }).rate = 0; // read by Dropout.call and getConfig
+}
+
+/** The Dropout layers of `layers`, those of a model used as a layer included, in model order. */
+function* dropoutLayers(layers: tfl.layers.Layer[]): Generator<tfl.layers.Layer> {
+  for (const layer of layers) {
+    const nested = (layer as unknown as { layers?: tfl.layers.Layer[] }).layers;
+    if (nested) yield* dropoutLayers(nested);
+    if (layer.getClassName() === 'Dropout') yield layer;
   }
 }
 
