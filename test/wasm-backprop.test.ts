@@ -11,6 +11,7 @@ import { initBackend } from '../toolkit/engine/backend.js';
 import { mulberry32 } from '../toolkit/engine/seeded-random.js';
 import { registerWasmBackpropKernels, useFastWasmConv2DBackpropInput, WASM_BACKPROP_KERNELS } from '../toolkit/engine/kernels/wasm-backprop/index.js';
 import { setConvFilterGradSimd, setIm2colChunkFloats } from '../toolkit/engine/kernels/wasm-backprop/conv2d-backprop-filter.js';
+import { setMaxPoolGradTiles } from '../toolkit/engine/kernels/wasm-backprop/max-pool-grad.js';
 import { setDepthwiseFilterGradSimd } from '../toolkit/engine/kernels/wasm-backprop/depthwise-conv2d-native-backprop-filter.js';
 import { isEdgeqatError } from '../runtime/errors.js';
 
@@ -346,14 +347,14 @@ describe('useFastWasmConv2DBackpropInput (opt-in: replaces the backend kernel)',
 });
 
 /** Random max-pool cases; values on a coarse grid so that windows often hold ties (as int8 grids do). */
-function maxPoolCases(n: number, seed: number, channels: () => number): Case[] {
+function maxPoolCases(n: number, seed: number, channels: () => number, tiling = false): Case[] {
   const random = mulberry32(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
   const cases: Case[] = [];
   while (cases.length < n) {
     const inShape: Shape4 = [int(1, 3), int(1, 12), int(1, 12), channels()];
     const filterSize: [number, number] = [int(1, 3), int(1, 3)];
-    const strides: [number, number] = [int(1, 3), int(1, 3)];
+    const strides: [number, number] = tiling ? [...filterSize] : [int(1, 3), int(1, 3)];
     const pad = random() < 0.5 ? 'same' : 'valid';
     let info: tf.backend_util.Conv2DInfo;
     try {
@@ -396,8 +397,22 @@ describe('useFastWasmMaxPoolGrad (replaces the backend kernel)', () => {
     });
   });
 
+  it('MaxPoolGrad: the one-pass kernel for tiling windows (filter = stride) gives the scatter kernel\'s bits, −0 and ties included', async () => {
+    const random = mulberry32(78);
+    const cases = maxPoolCases(60, 9, () => 4 * (1 + Math.floor(random() * 4)), true);
+    for (const c of cases) c.inputs.dy.values = c.inputs.dy.values.map((v, i) => (i % 7 === 0 ? -0 : v));
+    const tiled = await onBackend('wasm', () => cases.map(runCase));
+    const old = setMaxPoolGradTiles(false);
+    try {
+      const scattered = cases.map(runCase);
+      cases.forEach((c, i) => expect(new Uint32Array(tiled[i].buffer), c.label).toEqual(new Uint32Array(scattered[i].buffer)));
+    } finally {
+      setMaxPoolGradTiles(old);
+    }
+  });
+
   it('does not leak wasm tensors', async () => {
-    await expectNoLeaks(maxPoolCases(10, 8, () => 8));
+    await expectNoLeaks([...maxPoolCases(10, 8, () => 8), ...maxPoolCases(10, 10, () => 8, true)]);
   });
 });
 

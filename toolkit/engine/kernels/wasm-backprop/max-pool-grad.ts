@@ -1,6 +1,7 @@
 // MaxPoolGrad for the wasm backend as a WebAssembly SIMD loop in place on the backend's memory
 // (../simd/max-pool-grad.wat): 4 channels per vector, first maximum of each window in scan order,
-// as TF.js's cpu kernel. The backend ships a scalar C++ MaxPoolGrad that took ~7 ms per call for
+// as TF.js's cpu kernel; when the windows tile the input (filter = stride, no padding), one pass
+// that writes each dx element once instead of clearing dx and adding into it. The backend ships a scalar C++ MaxPoolGrad that took ~7 ms per call for
 // the cnn's first pool at batch 32. What ours does not take (non-float32, dilation) still goes to the shipped kernel (see index.ts); channel counts that are not a multiple
 // of 4 take the same rule in a JS loop (the shipped kernel breaks ties differently).
 import * as tf from '@tensorflow/tfjs-core';
@@ -40,7 +41,29 @@ function maxPoolGradJs(x: Float32Array, dy: Float32Array, dx: Float32Array, info
 }
 
 interface Exports {
+  max_pool_grad_tiles(x: number, dy: number, dx: number, batch: number, inH: number, inW: number, c: number, outH: number, outW: number, fH: number, fW: number): void;
   max_pool_grad(x: number, dy: number, dx: number, batch: number, inH: number, inW: number, c: number, outH: number, outW: number, sH: number, sW: number, fH: number, fW: number, padT: number, padL: number): void;
+}
+
+/** The windows tile the input (the usual 2×2 / stride 2 pool): no input is in two windows. */
+function tiles(info: tf.backend_util.Conv2DInfo): boolean {
+  return (
+    info.filterHeight === info.strideHeight &&
+    info.filterWidth === info.strideWidth &&
+    info.padInfo.top === 0 &&
+    info.padInfo.left === 0 &&
+    info.outHeight * info.strideHeight <= info.inHeight &&
+    info.outWidth * info.strideWidth <= info.inWidth
+  );
+}
+
+let tilesEnabled = true;
+
+/** Turns the tiling pass off (tests compare it with the general scatter); returns the old setting. */
+export function setMaxPoolGradTiles(on: boolean): boolean {
+  const old = tilesEnabled;
+  tilesEnabled = on;
+  return old;
 }
 
 interface Args {
@@ -62,10 +85,15 @@ export function maxPoolGrad({ inputs, backend: anyBackend, attrs }: Args): tf.Te
     maxPoolGradJs(heapF32(backend, input), heapF32(backend, dy), heapF32(backend, dx), info);
     return dx;
   }
+  const [x, dyAt, dxAt] = [input, dy, dx].map((t) => heapOffset(backend, t));
+  if (tilesEnabled && tiles(info)) {
+    module.max_pool_grad_tiles(x, dyAt, dxAt, info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.filterHeight, info.filterWidth);
+    return dx;
+  }
   module.max_pool_grad(
-    heapOffset(backend, input),
-    heapOffset(backend, dy),
-    heapOffset(backend, dx),
+    x,
+    dyAt,
+    dxAt,
     info.batchSize,
     info.inHeight,
     info.inWidth,
