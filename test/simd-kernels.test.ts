@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fakeQuantBackward, fakeQuantForward, resolveParams, setSimdEnabled, useSimd, type FakeQuantAttrs } from '../toolkit/qat/kernels/fake-quant-math.js';
 import { heapMinMax, simdMinMax } from '../toolkit/qat/kernels/simd/simd-kernels.js';
+import { passRange } from '../toolkit/qat/kernels/fake-quant-pass-range.js';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { initBackend } from '../toolkit/engine/backend.js';
@@ -72,6 +73,38 @@ describe('SIMD fake-quant kernels in place on the wasm backend heap', () => {
       const t = tf.tensor1d(x);
       expect(heapMinMax(tf.backend() as BackendWasm, t)).toEqual(simdMinMax(x));
       t.dispose();
+    }
+  });
+});
+
+/** The float32 next to v towards +inf (dir 1) or -inf (dir -1); v finite and nonzero or +0. */
+function nextFloat(v: number, dir: 1 | -1): number {
+  const f = new Float32Array([v]);
+  const u = new Int32Array(f.buffer);
+  if (v === 0) return dir * 2 ** -149;
+  u[0] += (v > 0) === (dir > 0) ? 1 : -1;
+  return f[0];
+}
+
+describe('fake-quant gradient as a comparison with passRange (no division)', () => {
+  it('gives the JS loop\'s mask on 40 random float32 scales and zero-points, at and next to both ends', async () => {
+    await initBackend('wasm');
+    registerFakeQuantKernels();
+    const rand = mulberry32(2026);
+    for (let trial = 0; trial < 40; trial++) {
+      const s = Math.fround(10 ** (rand() * 8 - 6)); // 1e-6 .. 1e2
+      const zp = Math.floor(rand() * 256) - 128;
+      const [tlo, thi] = passRange(s, -128 - zp, 127 - zp);
+      const ends = [tlo, thi].flatMap((t) => [t, nextFloat(t, 1), nextFloat(t, -1)]);
+      const x = edgeData(509, s, trial);
+      x.set(ends, 23);
+      const dy = Float32Array.from({ length: x.length }, (_, i) => i + 1);
+      const attrs = { mode: 'affine', scale: [s], zeroPoint: [zp], qmin: -128, qmax: 127, axis: -1 } as unknown as tf.NamedAttrMap;
+      const run = () => tf.tidy(() => (tf.engine().runKernel('EdgeqatFakeQuantGrad', { x: tf.tensor1d(x), dy: tf.tensor1d(dy) }, attrs) as tf.Tensor).dataSync() as Float32Array);
+      const [js, inPlace] = bothPaths(run);
+      expect(bits(inPlace), `s=${s} zp=${zp}`).toEqual(bits(js));
+      // The ends are tight: the values just outside them get no gradient.
+      expect([...js.subarray(23, 29)].map((v) => v !== 0), `s=${s} zp=${zp}`).toEqual([true, true, false, true, false, true]);
     }
   });
 });

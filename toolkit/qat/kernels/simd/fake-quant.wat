@@ -152,4 +152,36 @@
         (local.set $dy (i32.add (local.get $dy) (i32.const 4)))
         (local.set $dx (i32.add (local.get $dx) (i32.const 4)))
         (br $tail))))
+
+  ;; The same gradient without the division: round(x / s) lies in [lo, hi] exactly when
+  ;; tlo <= x <= thi (x ↦ round(f32(x / s)) is monotone; fake-quant-math.ts's passRange finds the
+  ;; ends on the float32 line), so dx[i] = dy[i] where tlo <= x[i] <= thi, else 0. NaN fails both.
+  (func (export "fq_backward_range") (param $x i32) (param $dy i32) (param $dx i32) (param $n i32) (param $tlo f32) (param $thi f32)
+    (local $end i32) (local $vend i32) (local $vlo v128) (local $vhi v128) (local $v v128) (local $q f32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $vend (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (local.set $vlo (f32x4.splat (local.get $tlo)))
+    (local.set $vhi (f32x4.splat (local.get $thi)))
+    (block $vdone
+      (loop $vloop
+        (br_if $vdone (i32.ge_u (local.get $x) (local.get $vend)))
+        (local.set $v (v128.load (local.get $x)))
+        (v128.store (local.get $dx)
+          (v128.and (v128.load (local.get $dy))
+            (v128.and (f32x4.ge (local.get $v) (local.get $vlo)) (f32x4.le (local.get $v) (local.get $vhi)))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $dy (i32.add (local.get $dy) (i32.const 16)))
+        (local.set $dx (i32.add (local.get $dx) (i32.const 16)))
+        (br $vloop)))
+    (block $done
+      (loop $tail
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $q (f32.load (local.get $x)))
+        (f32.store (local.get $dx)
+          (select (f32.load (local.get $dy)) (f32.const 0)
+            (i32.and (f32.ge (local.get $q) (local.get $tlo)) (f32.le (local.get $q) (local.get $thi)))))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (local.set $dy (i32.add (local.get $dy) (i32.const 4)))
+        (local.set $dx (i32.add (local.get $dx) (i32.const 4)))
+        (br $tail))))
 )

@@ -7,12 +7,14 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { heapModule, heapOffset, heapViews, withScratch } from '../../../engine/kernels/wasm-backprop/heap-module.js';
 import { fakeQuantWasm } from './generated/fake-quant-wasm.js';
+import { passRange } from '../fake-quant-pass-range.js';
 
 interface Exports {
   minmax(p: number, n: number, out: number): void;
   maxabs(p: number, n: number, out: number): void;
   fq_forward(x: number, o: number, n: number, s: number, lo: number, hi: number): void;
   fq_backward(x: number, dy: number, dx: number, n: number, s: number, lo: number, hi: number): void;
+  fq_backward_range(x: number, dy: number, dx: number, n: number, tlo: number, thi: number): void;
 }
 
 /** Bytes 0..15 hold results; buffers start here. */
@@ -105,10 +107,14 @@ export function heapFakeQuantForward(backend: BackendWasm, x: TensorInfo, out: T
   return true;
 }
 
-/** simdFakeQuantBackward on tensors of the wasm backend, in place; false without SIMD. */
+/**
+ * simdFakeQuantBackward on tensors of the wasm backend, in place, as comparisons with the ends of
+ * passRange (no division per element, the same mask); false without SIMD.
+ */
 export function heapFakeQuantBackward(backend: BackendWasm, x: TensorInfo, dy: TensorInfo, dx: TensorInfo, s: number, lo: number, hi: number): boolean {
   const w = onHeap(backend);
   if (!w) return false;
-  w.fq_backward(heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, dx), x.shape.reduce((a, d) => a * d, 1), s, lo, hi);
+  const [tlo, thi] = passRange(s, lo, hi);
+  w.fq_backward_range(heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, dx), x.shape.reduce((a, d) => a * d, 1), tlo, thi);
   return true;
 }
