@@ -86,6 +86,21 @@ function nextFloat(v: number, dir: 1 | -1): number {
   return f[0];
 }
 
+describe('symmetric per-channel fake-quant (channels last) in place on the wasm heap', () => {
+  it('gives the JS loops\' bits (Dense-kernel shapes, 4-64 channels, NaN, infinities, an all-zero channel)', async () => {
+    await initBackend('wasm');
+    registerFakeQuantKernels();
+    for (const [rows, channels] of [[1568, 64], [17, 4], [64, 12], [33, 40]] as const) {
+      const x = edgeData(rows * channels, 0.01, rows + channels);
+      for (let r = 0; r < rows; r++) x[r * channels + 1] = 0; // channel 1: scale from MIN_SCALE
+      const attrs = { mode: 'symmetric', scale: [], zeroPoint: [], qmin: -127, qmax: 127, axis: 1 } as unknown as FakeQuantAttrs;
+      const run = () => tf.tidy(() => runFusedFakeQuant(tf.tensor2d(x, [rows, channels]), attrs).dataSync() as Float32Array);
+      const [js, inPlace] = bothPaths(run);
+      expect(bits(inPlace), `${rows}x${channels}`).toEqual(bits(js));
+    }
+  });
+});
+
 describe('fake-quant gradient as a comparison with passRange (no division)', () => {
   it('gives the JS loop\'s mask on 40 random float32 scales and zero-points, at and next to both ends', async () => {
     await initBackend('wasm');

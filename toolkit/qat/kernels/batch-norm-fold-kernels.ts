@@ -16,7 +16,8 @@
 // the composite ops of layers/batch-norm-fold.ts, which compute the same function.
 import * as tf from '@tensorflow/tfjs-core';
 import { readF32, writableF32 } from '../../engine/kernels/backend-data.js';
-import { fakeQuantForward, resolveParams } from './fake-quant-math.js';
+import { fakeQuantForward, resolveParams, symmetricScales } from './fake-quant-math.js';
+import { heapFakeQuantChannels } from './simd/simd-kernels.js';
 import { INT8_WEIGHT } from '../quant/quant-params.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { heapModule, heapOffset, heapViews, withScratch } from '../../engine/kernels/wasm-backprop/heap-module.js';
@@ -64,10 +65,18 @@ function foldWeightKernel({ inputs, backend, attrs }: KernelArgs<{ w: tf.TensorI
   const w = readF32(backend, inputs.w);
   const { s } = foldScales(readF32(backend, inputs.gamma), readF32(backend, inputs.movingVar), a.epsilon);
   const channels = s.length;
+  const { qmin, qmax } = INT8_WEIGHT;
+  const fast = a.perChannel ? simd(backend, channels) : null;
+  if (fast) {
+    // Folded into the output, then fake-quantized there in place (max |w·s| per channel and the
+    // rounding in SIMD: the same bits as the JS loops below).
+    const folded = out.values();
+    for (let i = 0, c = 0; i < w.length; i++, c = c + 1 === channels ? 0 : c + 1) folded[i] = w[i] * s[c];
+    if (heapFakeQuantChannels(fast.b, out.info, out.info, channels, (maxAbs) => symmetricScales(maxAbs, qmax), qmin, qmax)) return out.info;
+  }
   const folded = new Float32Array(w.length);
   for (let i = 0, c = 0; i < w.length; i++, c = c + 1 === channels ? 0 : c + 1) folded[i] = w[i] * s[c];
   const shape = [w.length / channels, channels];
-  const { qmin, qmax } = INT8_WEIGHT;
   const attrsFq = { mode: 'symmetric' as const, scale: [], zeroPoint: [], qmin, qmax, axis: a.perChannel ? 1 : -1 };
   fakeQuantForward(folded, out.values(), resolveParams(folded, shape, attrsFq), qmin, qmax);
   return out.info;

@@ -5,8 +5,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { readF32, writableF32 } from '../../engine/kernels/backend-data.js';
-import { fakeQuantBackward, fakeQuantForward, resolveParams, useSimd, type FakeQuantAttrs } from './fake-quant-math.js';
-import { heapFakeQuantBackward, heapFakeQuantForward } from './simd/simd-kernels.js';
+import { fakeQuantBackward, fakeQuantForward, resolveParams, symmetricScales, useSimd, type FakeQuantAttrs } from './fake-quant-math.js';
+import { heapFakeQuantBackward, heapFakeQuantChannels, heapFakeQuantForward } from './simd/simd-kernels.js';
 
 /**
  * On the wasm backend, per-tensor affine params (activations) run the SIMD loop on the tensors in
@@ -18,6 +18,13 @@ function inPlaceParams(backend: unknown, x: tf.TensorInfo, a: FakeQuantAttrs): [
   const s = a.scale[0];
   if (!useSimd(n) || Math.fround(s) !== s) return null;
   return [s, a.qmin - a.zeroPoint[0], a.qmax - a.zeroPoint[0]];
+}
+
+/** Symmetric per-channel params with the channels last (Dense kernels): that SIMD loop in place. */
+function inPlaceChannels(backend: unknown, x: tf.TensorInfo, out: tf.TensorInfo, a: FakeQuantAttrs): boolean {
+  const n = x.shape.reduce((p, d) => p * d, 1);
+  if (!('typedArrayFromHeap' in (backend as object)) || a.mode !== 'symmetric' || a.axis !== x.shape.length - 1 || !useSimd(n)) return false;
+  return heapFakeQuantChannels(backend as BackendWasm, x, out, x.shape[a.axis], (maxAbs) => symmetricScales(maxAbs, a.qmax), a.qmin, a.qmax);
 }
 
 export const FAKE_QUANT = 'EdgeqatFakeQuant';
@@ -35,6 +42,7 @@ function forwardKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const out = writableF32(backend, inputs.x.shape);
   const inPlace = inPlaceParams(backend, inputs.x, a);
   if (inPlace && heapFakeQuantForward(backend as BackendWasm, inputs.x, out.info, ...inPlace)) return out.info;
+  if (inPlaceChannels(backend, inputs.x, out.info, a)) return out.info;
   // Views after allocating the output: a wasm heap growth would detach earlier ones.
   const x = readF32(backend, inputs.x);
   fakeQuantForward(x, out.values(), resolveParams(x, inputs.x.shape, a), a.qmin, a.qmax);

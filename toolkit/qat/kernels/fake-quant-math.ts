@@ -60,8 +60,13 @@ export function resolveParams(x: Float32Array, shape: number[], a: FakeQuantAttr
     const v = Math.abs(x[i]);
     if (v > maxAbs[c]) maxAbs[c] = v;
   }
-  for (let c = 0; c < channels; c++) scales[c] = f32(Math.max(f32(maxAbs[c] / a.qmax), f32(MIN_SCALE)));
+  scales.set(symmetricScales(maxAbs, a.qmax));
   return { scales, zeroPoints, inner };
+}
+
+/** Symmetric scales from max |x| per channel: f32(max(f32(maxAbs / qmax), f32(MIN_SCALE))). */
+export function symmetricScales(maxAbs: ArrayLike<number>, qmax: number): Float64Array {
+  return Float64Array.from(maxAbs, (m) => f32(Math.max(f32(m / qmax), f32(MIN_SCALE))));
 }
 
 // Hot loops. For a float32 value v, floor(v + 0.5) in double is exact (round half up); C `round`

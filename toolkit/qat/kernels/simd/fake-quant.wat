@@ -184,4 +184,54 @@
         (local.set $dy (i32.add (local.get $dy) (i32.const 4)))
         (local.set $dx (i32.add (local.get $dx) (i32.const 4)))
         (br $tail))))
+
+  ;; Per-channel (channels last, C a multiple of 4: one vector is 4 channels of one row) max |x|
+  ;; of `rows` rows at $p, to the C floats at $out (0 when empty or all NaN), as maxabs per channel.
+  (func (export "maxabs_channels") (param $p i32) (param $rows i32) (param $c i32) (param $out i32)
+    (local $row i32) (local $end i32) (local $co i32) (local $a i32)
+    (local.set $row (i32.shl (local.get $c) (i32.const 2)))
+    (memory.fill (local.get $out) (i32.const 0) (local.get $row))
+    (local.set $end (i32.add (local.get $p) (i32.mul (local.get $rows) (local.get $row))))
+    (block $done
+      (loop $rloop
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $co (i32.const 0))
+        (loop $channel
+          (local.set $a (i32.add (local.get $out) (local.get $co)))
+          (v128.store (local.get $a) (f32x4.pmax (v128.load (local.get $a)) (f32x4.abs (v128.load (local.get $p)))))
+          (local.set $p (i32.add (local.get $p) (i32.const 16)))
+          (local.set $co (i32.add (local.get $co) (i32.const 16)))
+          (br_if $channel (i32.lt_u (local.get $co) (local.get $row))))
+        (br $rloop))))
+
+  ;; fq_forward with one scale per channel (channels last, C a multiple of 4, the C float32 scales
+  ;; at $scales): o[r, c] = clamp(round(x[r, c] / s[c]), lo, hi) * s[c]. $o may be $x.
+  (func (export "fq_forward_channels") (param $x i32) (param $o i32) (param $rows i32) (param $c i32) (param $scales i32) (param $lo f32) (param $hi f32)
+    (local $row i32) (local $end i32) (local $co i32) (local $vs v128) (local $vlo v128) (local $vhi v128) (local $rv v128) (local $rt v128)
+    (local.set $row (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $vlo (f32x4.splat (local.get $lo)))
+    (local.set $vhi (f32x4.splat (local.get $hi)))
+    (local.set $end (i32.add (local.get $x) (i32.mul (local.get $rows) (local.get $row))))
+    (block $done
+      (loop $rloop
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $co (i32.const 0))
+        (loop $channel
+          (local.set $vs (v128.load (i32.add (local.get $scales) (local.get $co))))
+          (v128.store (local.get $o)
+            (f32x4.mul
+              (f32x4.min (local.get $vhi) (f32x4.max (local.get $vlo)
+                (block (result v128)
+                  (local.set $rv (f32x4.div (v128.load (local.get $x)) (local.get $vs)))
+                  (local.set $rt (f32x4.trunc (local.get $rv)))
+                  (f32x4.add (local.get $rt)
+                    (v128.and
+                      (f32x4.ge (f32x4.abs (f32x4.sub (local.get $rv) (local.get $rt))) (f32x4.splat (f32.const 0.5)))
+                      (v128.or (v128.and (local.get $rv) (i32x4.splat (i32.const 0x80000000))) (f32x4.splat (f32.const 1))))))))
+              (local.get $vs)))
+          (local.set $x (i32.add (local.get $x) (i32.const 16)))
+          (local.set $o (i32.add (local.get $o) (i32.const 16)))
+          (local.set $co (i32.add (local.get $co) (i32.const 16)))
+          (br_if $channel (i32.lt_u (local.get $co) (local.get $row))))
+        (br $rloop))))
 )

@@ -15,6 +15,8 @@ interface Exports {
   fq_forward(x: number, o: number, n: number, s: number, lo: number, hi: number): void;
   fq_backward(x: number, dy: number, dx: number, n: number, s: number, lo: number, hi: number): void;
   fq_backward_range(x: number, dy: number, dx: number, n: number, tlo: number, thi: number): void;
+  maxabs_channels(p: number, rows: number, c: number, out: number): void;
+  fq_forward_channels(x: number, o: number, rows: number, c: number, scales: number, lo: number, hi: number): void;
 }
 
 /** Bytes 0..15 hold results; buffers start here. */
@@ -117,4 +119,30 @@ export function heapFakeQuantBackward(backend: BackendWasm, x: TensorInfo, dy: T
   const [tlo, thi] = passRange(s, lo, hi);
   w.fq_backward_range(heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, dx), x.shape.reduce((a, d) => a * d, 1), tlo, thi);
   return true;
+}
+
+/**
+ * Symmetric per-channel fake-quant of a float32 tensor of the wasm backend with channels last (a
+ * multiple of 4), in place (`out` may be `x`): max |x| per channel, scales = scalesOf(maxAbs)
+ * (float32 values), then out = clamp(round(x / scale), lo, hi) * scale; false without SIMD.
+ */
+export function heapFakeQuantChannels(
+  backend: BackendWasm,
+  x: TensorInfo,
+  out: TensorInfo,
+  channels: number,
+  scalesOf: (maxAbs: Float32Array) => ArrayLike<number>,
+  lo: number,
+  hi: number,
+): boolean {
+  const w = onHeap(backend);
+  if (!w || channels % 4 !== 0) return false;
+  const rows = x.shape.reduce((a, d) => a * d, 1) / channels;
+  return withScratch(backend, 4 * channels, (scratch) => {
+    w.maxabs_channels(heapOffset(backend, x), rows, channels, scratch);
+    const f32 = heapViews(backend).f32;
+    f32.set(scalesOf(f32.slice(scratch / 4, scratch / 4 + channels)), scratch / 4);
+    w.fq_forward_channels(heapOffset(backend, x), heapOffset(backend, out), rows, channels, scratch, lo, hi);
+    return true;
+  });
 }
