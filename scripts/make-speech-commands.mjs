@@ -199,6 +199,27 @@ function espeakDataWithRandomVariants(count, seed) {
   return { root, names, files };
 }
 
+/**
+ * espeak-ng keeps at most 349 voices in its list (N_VOICES_LIST in its voices.c); past that it drops
+ * voices without an error and speaks a fallback voice instead (seen with 200 made-up variants: every
+ * held-out variant spoke the same voice, so "held-out voices" were not held out). So every voice the
+ * set uses must speak through the private data as it does without it, and every made-up variant
+ * must change the voice.
+ */
+function checkVoicesResolve(random) {
+  const say = (voice, path) => {
+    const r = spawnSync('espeak-ng', [...(path ? [`--path=${path}`] : []), '--stdout', '-v', voice, 'yes']);
+    return createHash('sha1').update(r.stdout ?? '').digest('hex');
+  };
+  const builtIn = [...ACCENTS, ...[...VARIANTS.train, ...VARIANTS.validation, ...VARIANTS.test].map((v) => `en-us+${v}`)];
+  const plain = say('en-us', random.root);
+  const lost = builtIn.find((voice) => say(voice, random.root) !== say(voice)) ?? random.names.map((name) => `en-us+${name}`).find((voice) => say(voice, random.root) === plain);
+  if (lost) {
+    rmSync(random.root, { recursive: true, force: true });
+    usage(`espeak-ng speaks a fallback voice for ${lost} with ${random.names.length} made-up variants (its voice list holds 349 voices): use fewer --random-voices`);
+  }
+}
+
 /** One clip's recipe, drawn from the seeded generator in a fixed order. */
 function recipe(rand, split, word, n, variants) {
   const pick = (list) => list[Math.floor(rand() * list.length)];
@@ -272,6 +293,7 @@ async function main() {
   const tmp = `${opts.out}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   const random = opts.randomVoices > 0 ? espeakDataWithRandomVariants(opts.randomVoices, opts.seed) : null;
+  if (random) checkVoicesResolve(random);
   const variants = random ? { ...VARIANTS, train: [...VARIANTS.train, ...random.names] } : VARIANTS;
   try {
     mkdirSync(join(tmp, '_background_noise_'), { recursive: true });

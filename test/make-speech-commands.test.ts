@@ -2,8 +2,9 @@
 // --random-voices adds made-up espeak-ng variants to the training voices, --train-scale makes more
 // training clips; neither touches the validation and test clips (byte for byte those of the plain
 // set), so figures on the held-out voices stay comparable.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,4 +45,13 @@ describe('make-speech-commands --random-voices --train-scale', () => {
     expect(trainFiles(plain).filter((f: string) => madeUp.has(f.split('/')[1].slice(0, 8)))).toEqual([]);
     expect(trainFiles(more).length).toBe(2 * trainFiles(plain).length);
   }, 300_000);
+
+  it('refuses more made-up voices than espeak-ng can list, which would speak a fallback voice for the held-out ones', (ctx) => {
+    needAudioTools(ctx);
+    const out = join(tmp, 'too-many');
+    const r = spawnSync(process.execPath, [SCRIPT, '--size', 'tiny', '--random-voices', '120', '--out', out], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr.split('\n')[0]).toMatch(/^make-speech-commands: espeak-ng speaks a fallback voice for en-[a-z+-]+\w* with 120 made-up variants \(its voice list holds 349 voices\): use fewer --random-voices$/);
+    expect(existsSync(out)).toBe(false);
+  }, 120_000);
 });
