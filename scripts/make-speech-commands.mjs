@@ -202,7 +202,7 @@ function espeakDataWithRandomVariants(count, seed) {
 /**
  * espeak-ng keeps at most 349 voices in its list (N_VOICES_LIST in its voices.c); past that it drops
  * voices without an error and speaks a fallback voice instead (seen with 200 made-up variants: every
- * held-out variant spoke the same voice, so "held-out voices" were not held out). So every voice the
+ * accent and variant, held-out or not, spoke the same voice; docs/keyword-spotting.md). So every voice the
  * set uses must speak through the private data as it does without it, and every made-up variant
  * must change the voice.
  */
