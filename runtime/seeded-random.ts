@@ -11,6 +11,14 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
+/** A 32-bit seed mixed from a seed and two counters (multiply-xorshift rounds), for per-item generators. */
+export function mixSeed(seed: number, a: number, b: number): number {
+  let h = Math.imul(seed, 0x85ebca6b);
+  h = Math.imul(h ^ a, 0xc2b2ae35);
+  h = Math.imul(h ^ b, 0x27d4eb2f);
+  return (h ^ (h >>> 15)) >>> 0;
+}
+
 /** Fisher-Yates permutation of 0..n-1. */
 export function permutation(n: number, random: () => number): Uint32Array {
   const p = new Uint32Array(n);

@@ -18,7 +18,7 @@
 import type { AudioData, Dataset, Split } from '../../runtime/datasets/dataset.js';
 import { createFeatureExtractor, normalizeClip } from '../../runtime/audio/mfcc.js';
 import { EdgeqatError } from '../../runtime/errors.js';
-import { mulberry32 } from '../../runtime/seeded-random.js';
+import { mixSeed, mulberry32 } from '../../runtime/seeded-random.js';
 import type { TrainData } from '../engine/train.js';
 
 export interface AudioAugmentation {
@@ -78,10 +78,7 @@ export function augmentationFor(opts: AudioAugmentationOptions, data: Pick<Datas
 
 /** The sample's own generator: seeded by (seed, epoch, index) only, not by the batch it is in. */
 function sampleRandom(seed: number, epoch: number, index: number): () => number {
-  let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b);
-  h = Math.imul(h ^ (epoch + 1), 0xc2b2ae35);
-  h = Math.imul(h ^ (index + 1), 0x27d4eb2f);
-  return mulberry32((h ^ (h >>> 15)) >>> 0);
+  return mulberry32(mixSeed(seed ^ 0x9e3779b9, epoch + 1, index + 1));
 }
 
 /**
@@ -114,7 +111,6 @@ export function audioFillBatch(split: Split, audio: AudioData, aug: AudioAugment
   const maxShift = Math.round((aug.timeShiftMs * fe.sampleRate) / 1000);
   const source = new Float32Array(n);
   const clip = new Float32Array(n);
-  const resampled = new Float32Array(n);
   const { background } = audio;
 
   /** A random one-clip piece of a random background recording. */
@@ -128,14 +124,12 @@ export function audioFillBatch(split: Split, audio: AudioData, aug: AudioAugment
     for (let i = 0; i < indices.length; i++) {
       const k = indices[i];
       const random = sampleRandom(seed, at.epoch, k);
-      if (split.labels[k] === audio.silenceClass && background.length > 0) source.set(piece(random));
-      else source.set(clips.subarray(k * n, (k + 1) * n));
+      const original = split.labels[k] === audio.silenceClass && background.length > 0 ? piece(random) : clips.subarray(k * n, (k + 1) * n);
       if (aug.speedPerturbation > 0) {
         // Its own generator, so the reference's draws below are the same with it on or off.
         const factor = 1 + aug.speedPerturbation * (2 * sampleRandom(seed ^ 0x2545f491, at.epoch, k)() - 1);
-        changeSpeed(source, resampled, factor);
-        source.set(resampled);
-      }
+        changeSpeed(original, source, factor);
+      } else source.set(original);
       if (fe.peakNormalize) normalizeClip(source);
       // np.random.randint(-shift, shift): a positive shift delays the clip, a negative one advances it.
       const shift = maxShift > 0 ? Math.floor(random() * 2 * maxShift) - maxShift : 0;

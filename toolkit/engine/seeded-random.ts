@@ -1,2 +1,2 @@
 // The trainer's seeded PRNG is the runtime's (data sets draw seeded validation splits with it too).
-export { mulberry32, permutation } from '../../runtime/seeded-random.js';
+export { mixSeed, mulberry32, permutation } from '../../runtime/seeded-random.js';

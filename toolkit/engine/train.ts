@@ -10,7 +10,7 @@ import { EdgeqatError } from '../../runtime/errors.js';
 import { softmaxCrossEntropy } from './kernels/softmax-cross-entropy-kernel.js';
 import { JsAdam } from './optim/adam.js';
 import { learningRateAt, type LrSchedule } from './optim/lr-schedule.js';
-import { mulberry32, permutation } from './seeded-random.js';
+import { mixSeed, mulberry32, permutation } from './seeded-random.js';
 
 export interface TrainData {
   /** count x featureSize values (may be longer: only the first `count` samples are used). */
@@ -187,11 +187,8 @@ export async function trainModel(model: tfl.LayersModel, data: TrainData, opts: 
 export function reseedDropout(model: tfl.LayersModel, seed: number, step: number): void {
   let index = 0;
   for (const layer of dropoutLayers(model.layers)) {
-    let h = Math.imul(seed ^ 0x5bd1e995, 0x85ebca6b);
-    h = Math.imul(h ^ (step + 1), 0xc2b2ae35);
-    h = Math.imul(h ^ ++index, 0x27d4eb2f);
     // The field tf.dropout reads at call time (tfjs-layers layers/core.ts Dropout.call).
-    (layer as unknown as { seed?: number }).seed = (h ^ (h >>> 15)) >>> 0;
+    (layer as unknown as { seed?: number }).seed = mixSeed(seed ^ 0x5bd1e995, step + 1, ++index);
   }
 }
 

@@ -65,20 +65,16 @@ function foldWeightKernel({ inputs, backend, attrs }: KernelArgs<{ w: tf.TensorI
   const w = readF32(backend, inputs.w);
   const { s } = foldScales(readF32(backend, inputs.gamma), readF32(backend, inputs.movingVar), a.epsilon);
   const channels = s.length;
+  // Folded into the output, then fake-quantized there in place.
+  const folded = out.values();
+  for (let i = 0, c = 0; i < w.length; i++, c = c + 1 === channels ? 0 : c + 1) folded[i] = w[i] * s[c];
   const { qmin, qmax } = INT8_WEIGHT;
   const fast = a.perChannel ? simd(backend, channels) : null;
-  if (fast) {
-    // Folded into the output, then fake-quantized there in place (max |w·s| per channel and the
-    // rounding in SIMD: the same bits as the JS loops below).
-    const folded = out.values();
-    for (let i = 0, c = 0; i < w.length; i++, c = c + 1 === channels ? 0 : c + 1) folded[i] = w[i] * s[c];
-    if (heapFakeQuantChannels(fast.b, out.info, out.info, channels, (maxAbs) => symmetricScales(maxAbs, qmax), qmin, qmax)) return out.info;
-  }
-  const folded = new Float32Array(w.length);
-  for (let i = 0, c = 0; i < w.length; i++, c = c + 1 === channels ? 0 : c + 1) folded[i] = w[i] * s[c];
-  const shape = [w.length / channels, channels];
+  // Max |w·s| per channel and the rounding in SIMD: the same bits as the JS loops below.
+  if (fast && heapFakeQuantChannels(fast.b, out.info, out.info, channels, (maxAbs) => symmetricScales(maxAbs, qmax), qmin, qmax)) return out.info;
+  const values = out.values(); // a fresh view: loading the SIMD module may have grown the heap
   const attrsFq = { mode: 'symmetric' as const, scale: [], zeroPoint: [], qmin, qmax, axis: a.perChannel ? 1 : -1 };
-  fakeQuantForward(folded, out.values(), resolveParams(folded, shape, attrsFq), qmin, qmax);
+  fakeQuantForward(values, values, resolveParams(values, [w.length / channels, channels], attrsFq), qmin, qmax);
   return out.info;
 }
 
