@@ -6,7 +6,8 @@
 // and added noise. Seeded: the same
 // arguments make the same files (espeak-ng and sox are deterministic; sox runs with -R).
 //
-//   node scripts/make-speech-commands.mjs [--size tiny|full] [--out <dir>] [--seed N] [--jobs N] [--random-voices N] [--train-scale S]
+//   node scripts/make-speech-commands.mjs [--size tiny|full] [--out <dir>] [--seed N] [--jobs N] [--random-voices N]
+//       [--voice-extras] [--voices-per-folder N] [--train-scale S]
 //
 // Layout: <out>/<word>/<voice>_nohash_<n>.wav (16 kHz 16-bit mono, 1 s; a few clips on purpose at
 // 48 kHz 24-bit stereo or 44.1 kHz float, so readers resample), validation_list.txt and
@@ -14,7 +15,8 @@
 // by sox), and GENERATED.json (what made it). A "voice" is an espeak-ng variant (m1, f3, klatt2,
 // Andy, ...) speaking with one of seven English accents; validation and test use variants the
 // training split never has. --random-voices N adds N made-up espeak-ng variants to the training
-// voices (randomVariant below); --train-scale S makes S times the training clips. Default --out: .cache/speech-commands-<size>. The folder is built
+// voices (randomVariant below; --voice-extras also gives them the tone, echo, breath and Klatt
+// lines some training variants have); --train-scale S makes S times the training clips. Default --out: .cache/speech-commands-<size>. The folder is built
 // aside and renamed into place; an existing one is left alone (delete it to rebuild).
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -65,7 +67,7 @@ const RATE = 16000;
 
 function parseArgs(argv) {
   const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-  const opts = { size: 'tiny', out: undefined, seed: 1, jobs: 2, randomVoices: 0, trainScale: 1 };
+  const opts = { size: 'tiny', out: undefined, seed: 1, jobs: 2, randomVoices: 0, voiceExtras: false, voicesPerFolder: 100, trainScale: 1 };
   for (let i = 0; i < argv.length; i++) {
     const [key, value] = [argv[i], argv[i + 1]];
     if (key === '--size' && value in SIZES) opts.size = value;
@@ -74,7 +76,11 @@ function parseArgs(argv) {
     else if (key === '--jobs' && /^[1-9]\d*$/.test(value ?? '')) opts.jobs = Number(value);
     else if (key === '--train-scale' && /^[1-9]$/.test(value ?? '')) opts.trainScale = Number(value);
     else if (key === '--random-voices' && /^\d+$/.test(value ?? '') && Number(value) <= 1000) opts.randomVoices = Number(value);
-    else usage(`bad argument '${key}${value === undefined ? '' : ` ${value}`}'`);
+    else if (key === '--voices-per-folder' && /^[1-9]\d*$/.test(value ?? '') && Number(value) <= 1000) opts.voicesPerFolder = Number(value);
+    else if (key === '--voice-extras') {
+      opts.voiceExtras = true;
+      continue;
+    } else usage(`bad argument '${key}${value === undefined ? '' : ` ${value}`}'`);
     i++;
   }
   opts.out ??= join(repo, '.cache', `speech-commands-${opts.size}`);
@@ -82,7 +88,7 @@ function parseArgs(argv) {
 }
 
 function usage(problem) {
-  process.stderr.write(`make-speech-commands: ${problem}\nusage: node scripts/make-speech-commands.mjs [--size tiny|full] [--out <dir>] [--seed N] [--jobs N] [--random-voices N] [--train-scale 1-9]\n`);
+  process.stderr.write(`make-speech-commands: ${problem}\nusage: node scripts/make-speech-commands.mjs [--size tiny|full] [--out <dir>] [--seed N] [--jobs N] [--random-voices N] [--voice-extras] [--voices-per-folder N] [--train-scale 1-9]\n`);
   process.exit(2);
 }
 
@@ -183,28 +189,63 @@ function randomVariant(rand, name) {
   return lines.join('\n') + '\n';
 }
 
-/** A private copy of espeak-ng's data with `count` made-up variants rv000, rv001, ... (for espeak-ng --path). */
-function espeakDataWithRandomVariants(count, seed) {
+// --voice-extras: lines some training variants have, each as often as among the 66 training
+// variants (tone 23, echo with a delay 8, breath 4, klatt 10 of them) and with values in their
+// ranges: tone = an equaliser of (Hz, gain/255) points, echo = delay ms and amplitude %, breath =
+// 8 per-formant levels, klatt = one of the Klatt modes the training variants use (1, 2, 4, 5, 6).
+const VOICE_EXTRAS = {
+  tone: { share: 23 / 66, points: [3, 4], hz: [100, 4000], gain: [30, 255] },
+  echo: { share: 8 / 66, delayMs: [30, 150], amplitude: [10, 50] },
+  breath: { share: 4 / 66, level: [0, 5] },
+  klatt: { share: 10 / 66, modes: [1, 2, 4, 5, 6] },
+};
+
+/** The extra lines of one made-up variant, from its own generator. */
+function voiceExtras(rand) {
+  const x = VOICE_EXTRAS;
+  const draw = ([lo, hi]) => Math.round(lo + rand() * (hi - lo));
+  const lines = [];
+  if (rand() < x.tone.share) {
+    const hz = Array.from({ length: draw(x.tone.points) }, () => draw(x.tone.hz)).sort((a, b) => a - b);
+    lines.push(`tone ${hz.map((f) => `${f} ${draw(x.tone.gain)}`).join(' ')}`);
+  }
+  if (rand() < x.echo.share) lines.push(`echo ${draw(x.echo.delayMs)} ${draw(x.echo.amplitude)}`);
+  if (rand() < x.breath.share) lines.push(`breath ${Array.from({ length: 8 }, () => draw(x.breath.level)).join(' ')}`);
+  if (rand() < x.klatt.share) lines.push(`klatt ${x.klatt.modes[Math.floor(rand() * x.klatt.modes.length)]}`);
+  return lines.map((l) => `${l}\n`).join('');
+}
+
+/**
+ * Private copies of espeak-ng's data (for espeak-ng --path) holding `count` made-up variants rv000,
+ * rv001, ..., at most `perFolder` in each: espeak-ng lists at most 349 voices (see checkVoicesResolve).
+ */
+function espeakDataWithRandomVariants(count, seed, perFolder, extras) {
   const data = /Data at: (.*)$/m.exec(toolVersion('espeak-ng'))?.[1]?.trim();
   if (!data || !existsSync(data)) usage('cannot find espeak-ng\'s data folder (espeak-ng --version)');
-  const root = mkdtempSync(join(tmpdir(), 'edgeqat-espeak-'));
-  cpSync(data, join(root, 'espeak-ng-data'), { recursive: true });
   const rand = prng((seed ^ 0x9e3779b9) >>> 0); // its own stream: the clips' recipes draw as without it
+  const extra = prng((seed ^ 0x27d4eb2f) >>> 0); // and the extras theirs: the variants' other lines stay as without them
   const names = Array.from({ length: count }, (_, i) => `rv${String(i).padStart(3, '0')}`);
+  const roots = [];
+  const rootOf = {};
   const files = {};
-  for (const name of names) {
-    files[name] = randomVariant(rand, name);
-    writeFileSync(join(root, 'espeak-ng-data', 'voices', '!v', name), files[name]);
+  for (const [i, name] of names.entries()) {
+    if (i % perFolder === 0) {
+      roots.push(mkdtempSync(join(tmpdir(), 'edgeqat-espeak-')));
+      cpSync(data, join(roots.at(-1), 'espeak-ng-data'), { recursive: true });
+    }
+    files[name] = randomVariant(rand, name) + (extras ? voiceExtras(extra) : '');
+    rootOf[name] = roots.at(-1);
+    writeFileSync(join(rootOf[name], 'espeak-ng-data', 'voices', '!v', name), files[name]);
   }
-  return { root, names, files };
+  return { roots, names, files, pathOf: (voice) => rootOf[voice.slice(voice.indexOf('+') + 1)] };
 }
 
 /**
  * espeak-ng keeps at most 349 voices in its list (N_VOICES_LIST in its voices.c); past that it drops
- * voices without an error and speaks a fallback voice instead (seen with 200 made-up variants: every
- * accent and variant, held-out or not, spoke the same voice; docs/keyword-spotting.md). So every voice the
- * set uses must speak through the private data as it does without it, and every made-up variant
- * must change the voice.
+ * voices without an error and speaks a fallback voice instead (seen with 200 made-up variants in one
+ * folder: every accent and variant, held-out or not, spoke the same voice; docs/keyword-spotting.md).
+ * So every voice the set uses must speak through each private folder as it does without it, and
+ * every made-up variant must change the voice.
  */
 function checkVoicesResolve(random) {
   const say = (voice, path) => {
@@ -212,11 +253,14 @@ function checkVoicesResolve(random) {
     return createHash('sha1').update(r.stdout ?? '').digest('hex');
   };
   const builtIn = [...ACCENTS, ...[...VARIANTS.train, ...VARIANTS.validation, ...VARIANTS.test].map((v) => `en-us+${v}`)];
-  const plain = say('en-us', random.root);
-  const lost = builtIn.find((voice) => say(voice, random.root) !== say(voice)) ?? random.names.map((name) => `en-us+${name}`).find((voice) => say(voice, random.root) === plain);
+  const plain = say('en-us');
+  const madeUp = random.names.map((name) => `en-us+${name}`);
+  const lost =
+    random.roots.flatMap((root) => builtIn.filter((voice) => say(voice, root) !== say(voice)))[0] ??
+    madeUp.find((voice) => say(voice, random.pathOf(voice)) === plain);
   if (lost) {
-    rmSync(random.root, { recursive: true, force: true });
-    usage(`espeak-ng speaks a fallback voice for ${lost} with ${random.names.length} made-up variants (its voice list holds 349 voices): use fewer --random-voices`);
+    for (const root of random.roots) rmSync(root, { recursive: true, force: true });
+    usage(`espeak-ng speaks a fallback voice for ${lost} with ${Math.min(random.names.length, random.perFolder)} made-up variants in one data folder (its voice list holds 349 voices): use fewer --voices-per-folder`);
   }
 }
 
@@ -246,7 +290,8 @@ function recipe(rand, split, word, n, variants) {
   };
 }
 
-async function makeClip(r, noisePool, dir, espeakPath) {
+async function makeClip(r, noisePool, dir, random) {
+  const espeakPath = random?.pathOf(r.voice);
   const speech = await run('espeak-ng', [...(espeakPath ? [`--path=${espeakPath}`] : []), '--stdout', '-v', r.voice, '-s', String(r.speed), '-p', String(r.pitch), r.word]);
   const rate = speech.readUInt32LE(24);
   const pcm = speech.subarray(speech.indexOf('data') + 8);
@@ -292,7 +337,7 @@ async function main() {
   mkdirSync(dirname(opts.out), { recursive: true });
   const tmp = `${opts.out}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
-  const random = opts.randomVoices > 0 ? espeakDataWithRandomVariants(opts.randomVoices, opts.seed) : null;
+  const random = opts.randomVoices > 0 ? { ...espeakDataWithRandomVariants(opts.randomVoices, opts.seed, opts.voicesPerFolder, opts.voiceExtras), perFolder: opts.voicesPerFolder } : null;
   if (random) checkVoicesResolve(random);
   const variants = random ? { ...VARIANTS, train: [...VARIANTS.train, ...random.names] } : VARIANTS;
   try {
@@ -327,7 +372,7 @@ async function main() {
     }
     let next = 0;
     const worker = async () => {
-      while (next < recipes.length) await makeClip(recipes[next++], noisePool, tmp, random?.root);
+      while (next < recipes.length) await makeClip(recipes[next++], noisePool, tmp, random);
     };
     await Promise.all(Array.from({ length: opts.jobs }, worker));
 
@@ -349,7 +394,7 @@ async function main() {
           otherWords: OTHER_WORDS.slice(0, size.otherWords),
           accents: ACCENTS,
           variants,
-          ...(random ? { randomVoices: { count: opts.randomVoices, ranges: RANDOM_VARIANT_RANGES, files: random.files } } : {}),
+          ...(random ? { randomVoices: { count: opts.randomVoices, perFolder: opts.voicesPerFolder, ranges: RANDOM_VARIANT_RANGES, ...(opts.voiceExtras ? { extras: VOICE_EXTRAS } : {}), files: random.files } } : {}),
           background: Object.keys(BACKGROUND),
         },
         null,
@@ -369,7 +414,7 @@ async function main() {
     process.stderr.write(`make-speech-commands: ${e.message}\n`);
     process.exitCode = 1;
   } finally {
-    if (random) rmSync(random.root, { recursive: true, force: true });
+    for (const root of random?.roots ?? []) rmSync(root, { recursive: true, force: true });
   }
 }
 

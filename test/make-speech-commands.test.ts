@@ -1,15 +1,16 @@
 // The generator's options for a bigger, more varied training split (scripts/make-speech-commands.mjs):
-// --random-voices adds made-up espeak-ng variants to the training voices, --train-scale makes more
-// training clips; neither touches the validation and test clips (byte for byte those of the plain
+// --random-voices adds made-up espeak-ng variants to the training voices (--voices-per-folder of them
+// in each private espeak-ng data folder, --voice-extras with tone, echo, breath and Klatt lines),
+// --train-scale makes more training clips; neither touches the validation and test clips (byte for byte those of the plain
 // set), so figures on the held-out voices stay comparable.
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { needAudioTools, run, tinySpeechCommands } from './helpers/speech-data.js';
+import { spawnAsync } from './helpers/spawn-async.js';
+import { needAudioTools, tinySpeechCommands } from './helpers/speech-data.js';
 
 const SCRIPT = fileURLToPath(new URL('../scripts/make-speech-commands.mjs', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'edgeqat-make-speech-'));
@@ -19,12 +20,14 @@ const lines = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8
 const wavs = (dir: string, word: string) => readdirSync(join(dir, word)).filter((f) => f.endsWith('.wav')).sort();
 const speaker = (voice: string) => createHash('sha1').update(voice).digest('hex').slice(0, 8);
 
-describe('make-speech-commands --random-voices --train-scale', () => {
-  it('doubles the training clips, adds made-up voices to them, and leaves validation and test clips as they were', (ctx) => {
+describe('make-speech-commands --random-voices --voice-extras --train-scale', () => {
+  it('doubles the training clips, adds made-up voices (two data folders) to them, and leaves validation and test clips as they were', async (ctx) => {
     needAudioTools(ctx);
     const plain = tinySpeechCommands();
     const more = join(tmp, 'more');
-    run(process.execPath, [SCRIPT, '--size', 'tiny', '--random-voices', '4', '--train-scale', '2', '--out', more]);
+    const made = await spawnAsync(process.execPath, [SCRIPT, '--size', 'tiny', '--random-voices', '4', '--voices-per-folder', '2', '--voice-extras', '--train-scale', '2', '--out', more]);
+    expect(made.stderr).toBe('');
+    expect(made.status).toBe(0);
     const held = [...lines(plain, 'validation_list.txt'), ...lines(plain, 'testing_list.txt')];
     expect([...lines(more, 'validation_list.txt'), ...lines(more, 'testing_list.txt')]).toEqual(held);
     for (const f of held) expect(readFileSync(join(more, f)).equals(readFileSync(join(plain, f))), f).toBe(true);
@@ -34,6 +37,9 @@ describe('make-speech-commands --random-voices --train-scale', () => {
     expect(generated.clips).toEqual({ ...plainClips, train: 2 * plainClips.train });
     expect(Object.keys(generated.randomVoices.files)).toEqual(['rv000', 'rv001', 'rv002', 'rv003']);
     expect(generated.randomVoices.files.rv000).toMatch(/^language variant\nname rv000\n[\s\S]*formant 8 \d+ \d+ \d+\n/);
+    expect(generated.randomVoices.perFolder).toBe(2);
+    // Seed 1 gives rv001 an equaliser and a Klatt mode of the training variants' (not klatt3's 3).
+    expect(generated.randomVoices.files.rv001).toMatch(/\ntone( \d+ \d+){3,4}\n(echo \d+ \d+\n)?(breath( \d+){8}\n)?klatt [12456]\n$/);
     expect(generated.variants.train.slice(-4)).toEqual(['rv000', 'rv001', 'rv002', 'rv003']);
     expect(generated.variants.test).not.toContain('rv000');
 
@@ -46,12 +52,12 @@ describe('make-speech-commands --random-voices --train-scale', () => {
     expect(trainFiles(more).length).toBe(2 * trainFiles(plain).length);
   }, 300_000);
 
-  it('refuses more made-up voices than espeak-ng can list, which would speak a fallback voice for the held-out ones', (ctx) => {
+  it('refuses more made-up voices than espeak-ng can list, which would speak a fallback voice for the held-out ones', async (ctx) => {
     needAudioTools(ctx);
     const out = join(tmp, 'too-many');
-    const r = spawnSync(process.execPath, [SCRIPT, '--size', 'tiny', '--random-voices', '120', '--out', out], { encoding: 'utf8' });
+    const r = await spawnAsync(process.execPath, [SCRIPT, '--size', 'tiny', '--random-voices', '120', '--voices-per-folder', '120', '--out', out]);
     expect(r.status).toBe(2);
-    expect(r.stderr.split('\n')[0]).toMatch(/^make-speech-commands: espeak-ng speaks a fallback voice for en-[a-z+-]+\w* with 120 made-up variants \(its voice list holds 349 voices\): use fewer --random-voices$/);
+    expect(r.stderr.split('\n')[0]).toMatch(/^make-speech-commands: espeak-ng speaks a fallback voice for en-[a-z+-]+\w* with 120 made-up variants in one data folder \(its voice list holds 349 voices\): use fewer --voices-per-folder$/);
     expect(existsSync(out)).toBe(false);
   }, 120_000);
 });
