@@ -24,7 +24,7 @@ describe('audio augmentation (fillBatch)', () => {
   it('with no shift and no noise it is the loader\'s features exactly', (ctx) => {
     needAudioTools(ctx);
     const indices = ds.train!.labels.reduce<number[]>((a, l, i) => (l !== ds.audio!.silenceClass ? [...a, i] : a), []).slice(0, 6);
-    const out = fill(0, indices, { timeShiftMs: 0, backgroundFrequency: 0, backgroundVolume: 0, speedPerturbation: 0 });
+    const out = fill(0, indices, { timeShiftMs: 0, backgroundFrequency: 0, backgroundVolume: 0, speedPerturbation: 0, vtlp: 0 });
     indices.forEach((k, i) => expect(sample(out, i)).toEqual(Array.from(ds.train!.inputs.subarray(k * F, (k + 1) * F))));
   });
 
@@ -49,13 +49,13 @@ describe('audio augmentation (fillBatch)', () => {
   it('gives _silence_ samples a fresh piece of background noise each epoch', (ctx) => {
     needAudioTools(ctx);
     const k = ds.train!.labels.findIndex((l) => l === ds.audio!.silenceClass);
-    const off = { timeShiftMs: 0, backgroundFrequency: 0, backgroundVolume: 0, speedPerturbation: 0 };
+    const off = { timeShiftMs: 0, backgroundFrequency: 0, backgroundVolume: 0, speedPerturbation: 0, vtlp: 0 };
     expect(sample(fill(0, [k], off), 0)).not.toEqual(sample(fill(1, [k], off), 0));
   });
 
   it('speed perturbation changes a clip (and only with it on), seeded per sample like the rest', (ctx) => {
     needAudioTools(ctx);
-    const off = { timeShiftMs: 0, backgroundFrequency: 0, backgroundVolume: 0, speedPerturbation: 0 };
+    const off = { timeShiftMs: 0, backgroundFrequency: 0, backgroundVolume: 0, speedPerturbation: 0, vtlp: 0 };
     const speed = { ...off, speedPerturbation: 0.15 };
     const k = ds.train!.labels.findIndex((l) => l === 0);
     const clean = Array.from(ds.train!.inputs.subarray(k * F, (k + 1) * F));
@@ -66,10 +66,25 @@ describe('audio augmentation (fillBatch)', () => {
     expect(sample(fill(2, [k], off), 0)).toEqual(clean);
   });
 
+  it('VTLP changes a clip (and only with it on), seeded per sample, with its own draws', (ctx) => {
+    needAudioTools(ctx);
+    const off = { timeShiftMs: 0, backgroundFrequency: 0, backgroundVolume: 0, speedPerturbation: 0, vtlp: 0 };
+    const warp = { ...off, vtlp: 0.1 };
+    const k = ds.train!.labels.findIndex((l) => l === 0);
+    const clean = Array.from(ds.train!.inputs.subarray(k * F, (k + 1) * F));
+    const a = fill(2, [k, 3], warp);
+    expect(sample(a, 0)).not.toEqual(clean);
+    expect(sample(fill(2, [7, k], warp), 1)).toEqual(sample(a, 0));
+    expect(sample(fill(4, [k], warp), 0)).not.toEqual(sample(a, 0));
+    // The reference's draws (shift, noise) are the same with it on or off: warp 0 gives the same features.
+    expect(fill(2, [k], { ...REFERENCE_AUDIO_AUGMENTATION, vtlp: 0 })).toEqual(fill(2, [k]));
+  });
+
   it('refuses out-of-range settings', (ctx) => {
     needAudioTools(ctx);
     expect(() => fill(0, [0], { ...REFERENCE_AUDIO_AUGMENTATION, backgroundVolume: 2 })).toThrow(/--background-volume must be in 0..1, got 2/);
     expect(() => fill(0, [0], { ...REFERENCE_AUDIO_AUGMENTATION, speedPerturbation: 0.8 })).toThrow(/--speed-perturbation must be in 0..0.5, got 0.8/);
+    expect(() => fill(0, [0], { ...REFERENCE_AUDIO_AUGMENTATION, vtlp: 0.4 })).toThrow(/--vtlp must be in 0..0.3, got 0.4/);
   });
 });
 

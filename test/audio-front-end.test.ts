@@ -54,6 +54,19 @@ describe('MFCC front end vs TensorFlow tf.signal (goldens)', () => {
     }
   });
 
+  it('with a VTLP warp (training only), moves every band by 1/warp in frequency', () => {
+    const hzPerBin = fe.sampleRate / fe.fftLength;
+    const centre = (b: { bins: Int32Array; weights: Float64Array }) =>
+      (b.bins.reduce((s, k, j) => s + k * b.weights[j], 0) / b.weights.reduce((s, w) => s + w, 0)) * hzPerBin;
+    const plain = melFilterBank(fe);
+    for (const warp of [0.9, 1.15]) {
+      const bank = melFilterBank(fe, warp);
+      // Above 1 kHz a band spans enough 31.25 Hz bins for its weighted centre to show the shift.
+      for (let m = 0; m < plain.length; m++) if (centre(plain[m]) > 1000) expect(centre(bank[m]) * warp / centre(plain[m])).toBeCloseTo(1, 1);
+    }
+    expect(melFilterBank(fe, 1)).toEqual(plain);
+  });
+
   for (const clip of goldens.clips) {
     it(`${clip.name}: within 1e-3 of TensorFlow's float32 features (relative to the clip's feature scale)`, () => {
       const samples = loadClip(join(dir, clip.file), fe);

@@ -45,7 +45,7 @@ describe('kws-dscnn through the CLI', () => {
     expect(t.code, t.stderr).toBe(0);
     const info = JSON.parse(readFileSync(join(run, 'run.json'), 'utf8'));
     expect(info.audio).toEqual(MLPERF_KWS_FRONT_END);
-    expect(info.options.augmentation).toEqual({ timeShiftMs: 100, backgroundFrequency: 0.8, backgroundVolume: 0.1, speedPerturbation: 0 });
+    expect(info.options.augmentation).toEqual({ timeShiftMs: 100, backgroundFrequency: 0.8, backgroundVolume: 0.1, speedPerturbation: 0, vtlp: 0 });
     expect(info.classNames).toEqual(['yes', 'no', 'up', 'down', 'left', 'right', 'on', 'off', 'stop', 'go', '_silence_', '_unknown_']);
     const e = await runCli(['export', run, '--quiet']);
     expect(e.code, e.stderr).toBe(0);

@@ -36,8 +36,13 @@ export function hertzToMel(hz: number): number {
   return MEL_HIGH_Q * Math.log(1 + hz / MEL_BREAK_HZ);
 }
 
-/** For each mel band, the FFT bins it weighs and their weights (tf.signal.linear_to_mel_weight_matrix, sparse). */
-export function melFilterBank(fe: AudioFrontEnd): { bins: Int32Array; weights: Float64Array }[] {
+/**
+ * For each mel band, the FFT bins it weighs and their weights (tf.signal.linear_to_mel_weight_matrix,
+ * sparse). `warp` ≠ 1 (training augmentation only) reads bin frequency f as warp·f, which moves
+ * every formant by that factor (vocal tract length perturbation, Jaitly and Hinton, ICML 2013
+ * workshop; their piecewise map is linear below the filters' top, which is all a band sees here).
+ */
+export function melFilterBank(fe: AudioFrontEnd, warp = 1): { bins: Int32Array; weights: Float64Array }[] {
   const spectrogramBins = fe.fftLength / 2 + 1;
   const nyquist = fe.sampleRate / 2;
   const lo = hertzToMel(fe.lowerHz);
@@ -50,7 +55,7 @@ export function melFilterBank(fe: AudioFrontEnd): { bins: Int32Array; weights: F
     const weights: number[] = [];
     // Bin 0 (DC) is left out: TensorFlow pads its row with zeros ("bands_to_zero").
     for (let k = 1; k < spectrogramBins; k++) {
-      const mel = hertzToMel((k * nyquist) / (spectrogramBins - 1));
+      const mel = hertzToMel((warp * k * nyquist) / (spectrogramBins - 1));
       const w = Math.max(0, Math.min((mel - left) / (center - left), (right - mel) / (right - center)));
       if (w > 0) {
         bins.push(k);
@@ -73,7 +78,8 @@ export function normalizeClip(clip: Float32Array): Float32Array {
   return clip;
 }
 
-export function createFeatureExtractor(fe: AudioFrontEnd): FeatureExtractor {
+/** `warp`: see melFilterBank (1, the default, is the front end a model carries). */
+export function createFeatureExtractor(fe: AudioFrontEnd, warp = 1): FeatureExtractor {
   const frames = frameCount(fe);
   const [, coefficients] = featureShape(fe);
   if (frames < 1) throw new EdgeqatError('E_OPTION', `audio front end: ${fe.clipSamples}-sample clips hold no ${fe.windowSamples}-sample window`);
@@ -81,7 +87,7 @@ export function createFeatureExtractor(fe: AudioFrontEnd): FeatureExtractor {
   const fft = createRealFft(fe.fftLength);
   const window = new Float64Array(fe.windowSamples);
   for (let n = 0; n < fe.windowSamples; n++) window[n] = 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / fe.windowSamples);
-  const bands = melFilterBank(fe);
+  const bands = melFilterBank(fe, warp);
   // Only the bins some band weighs need a magnitude. The bands in flat arrays: band m weighs
   // bins[bandStart[m] .. bandStart[m + 1]).
   const usedBins = bands.reduce((top, b) => Math.max(top, b.bins.length ? b.bins[b.bins.length - 1] + 1 : 0), 0);

@@ -7,7 +7,10 @@
 // reference, and off by default: speed perturbation (Ko et al., "Audio augmentation for speech
 // recognition", Interspeech 2015), the clip resampled about its middle by a factor drawn from
 // [1 - speedPerturbation, 1 + speedPerturbation), which moves pitch and formants together as a
-// shorter or longer vocal tract does, before the shift. _silence_
+// shorter or longer vocal tract does, before the shift; and vocal tract length perturbation
+// (Jaitly and Hinton, "Vocal Tract Length Perturbation (VTLP) improves speech recognition", ICML
+// 2013 workshop), the mel filters read the spectrum warped by a factor drawn from [1 - vtlp,
+// 1 + vtlp) (in steps of 1/200), which moves the formants and keeps pitch and timing. _silence_
 // samples get a fresh random piece of background noise every time. Seeded: what a sample becomes
 // is a pure function of (seed, epoch, sample index), so --resume repeats it exactly.
 //
@@ -30,10 +33,12 @@ export interface AudioAugmentation {
   backgroundVolume: number;
   /** Largest relative change of the playback speed (0: off). */
   speedPerturbation: number;
+  /** Largest relative warp of the frequency axis (0: off). */
+  vtlp: number;
 }
 
 /** The reference defaults (kws_util.py: --time_shift_ms 100, --background_frequency 0.8, --background_volume 0.1). */
-export const REFERENCE_AUDIO_AUGMENTATION: AudioAugmentation = { timeShiftMs: 100, backgroundFrequency: 0.8, backgroundVolume: 0.1, speedPerturbation: 0 };
+export const REFERENCE_AUDIO_AUGMENTATION: AudioAugmentation = { timeShiftMs: 100, backgroundFrequency: 0.8, backgroundVolume: 0.1, speedPerturbation: 0, vtlp: 0 };
 
 export function checkAudioAugmentation(a: AudioAugmentation): void {
   const bad = (flag: string, what: string, value: number) => new EdgeqatError('E_OPTION', `${flag} must be ${what}, got ${value}`);
@@ -41,6 +46,7 @@ export function checkAudioAugmentation(a: AudioAugmentation): void {
   if (!(a.backgroundFrequency >= 0 && a.backgroundFrequency <= 1)) throw bad('--background-frequency', 'in 0..1', a.backgroundFrequency);
   if (!(a.backgroundVolume >= 0 && a.backgroundVolume <= 1)) throw bad('--background-volume', 'in 0..1', a.backgroundVolume);
   if (!(a.speedPerturbation >= 0 && a.speedPerturbation <= 0.5)) throw bad('--speed-perturbation', 'in 0..0.5', a.speedPerturbation);
+  if (!(a.vtlp >= 0 && a.vtlp <= 0.3)) throw bad('--vtlp', 'in 0..0.3', a.vtlp);
 }
 
 export interface AudioAugmentationOptions {
@@ -50,9 +56,10 @@ export interface AudioAugmentationOptions {
   backgroundFrequency?: number;
   backgroundVolume?: number;
   speedPerturbation?: number;
+  vtlp?: number;
 }
 
-const FLAGS = { timeShiftMs: '--time-shift-ms', backgroundFrequency: '--background-frequency', backgroundVolume: '--background-volume', speedPerturbation: '--speed-perturbation' } as const;
+const FLAGS = { timeShiftMs: '--time-shift-ms', backgroundFrequency: '--background-frequency', backgroundVolume: '--background-volume', speedPerturbation: '--speed-perturbation', vtlp: '--vtlp' } as const;
 
 /** The augmentation of a data set's training clips: null when off or not an audio set (whose options it refuses). */
 export function augmentationFor(opts: AudioAugmentationOptions, data: Pick<Dataset, 'name' | 'audio'>): AudioAugmentation | null {
@@ -71,10 +78,14 @@ export function augmentationFor(opts: AudioAugmentationOptions, data: Pick<Datas
     backgroundFrequency: opts.backgroundFrequency ?? REFERENCE_AUDIO_AUGMENTATION.backgroundFrequency,
     backgroundVolume: opts.backgroundVolume ?? REFERENCE_AUDIO_AUGMENTATION.backgroundVolume,
     speedPerturbation: opts.speedPerturbation ?? REFERENCE_AUDIO_AUGMENTATION.speedPerturbation,
+    vtlp: opts.vtlp ?? REFERENCE_AUDIO_AUGMENTATION.vtlp,
   };
   checkAudioAugmentation(a);
   return a;
 }
+
+/** VTLP warps are drawn in steps of 1/WARP_STEPS. */
+const WARP_STEPS = 200;
 
 /** The sample's own generator: seeded by (seed, epoch, index) only, not by the batch it is in. */
 function sampleRandom(seed: number, epoch: number, index: number): () => number {
@@ -107,6 +118,13 @@ export function audioFillBatch(split: Split, audio: AudioData, aug: AudioAugment
   const clips = split.clips;
   if (!clips) throw new EdgeqatError('E_DATASET', 'audio augmentation needs the clips of the training split');
   const extractor = createFeatureExtractor(fe);
+  // One extractor per warp step (at most 121), made when first drawn.
+  const warped = new Map<number, ReturnType<typeof createFeatureExtractor>>([[0, extractor]]);
+  const extractorFor = (step: number) => {
+    let e = warped.get(step);
+    if (!e) warped.set(step, (e = createFeatureExtractor(fe, 1 + step / WARP_STEPS)));
+    return e;
+  };
   const n = fe.clipSamples;
   const maxShift = Math.round((aug.timeShiftMs * fe.sampleRate) / 1000);
   const source = new Float32Array(n);
@@ -144,7 +162,9 @@ export function audioFillBatch(split: Split, audio: AudioData, aug: AudioAugment
           clip[j] = v > 1 ? 1 : v < -1 ? -1 : v;
         }
       }
-      extractor.mfcc(clip, out, i * extractor.featureSize);
+      // Its own generator too; 0 when off, the model's own front end.
+      const warp = aug.vtlp > 0 ? Math.round(aug.vtlp * WARP_STEPS * (2 * sampleRandom(seed ^ 0x7f4a7c15, at.epoch, k)() - 1)) : 0;
+      extractorFor(warp).mfcc(clip, out, i * extractor.featureSize);
     }
   };
 }

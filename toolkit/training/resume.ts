@@ -62,5 +62,6 @@ export function resumedSettings(info: RunInfo, given: TrainSettings): TrainSetti
     backgroundFrequency: o.augmentation?.backgroundFrequency,
     backgroundVolume: o.augmentation?.backgroundVolume,
     speedPerturbation: o.augmentation?.speedPerturbation ?? (o.augmentation ? 0 : undefined), // runs from before it existed had none
+    vtlp: o.augmentation?.vtlp ?? (o.augmentation ? 0 : undefined), // likewise
   };
 }

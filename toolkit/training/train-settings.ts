@@ -57,4 +57,5 @@ export interface TrainSettings extends InputPreprocessingOptions {
   backgroundFrequency?: number;
   backgroundVolume?: number;
   speedPerturbation?: number;
+  vtlp?: number;
 }

@@ -62,6 +62,7 @@ export function addTrainOptions(cmd: Command): Command {
     .option('--background-frequency <p>', `audio sets: share of clips mixed with background noise (default ${REFERENCE_AUDIO_AUGMENTATION.backgroundFrequency})`, numberIn('--background-frequency', 0, 1))
     .option('--background-volume <v>', `audio sets: largest background noise volume (default ${REFERENCE_AUDIO_AUGMENTATION.backgroundVolume})`, numberIn('--background-volume', 0, 1))
     .option('--speed-perturbation <f>', 'audio sets: play each clip faster or slower by up to this fraction (pitch and formants together), seeded (default 0: off, as the reference)', numberIn('--speed-perturbation', 0, 0.5))
+    .option('--vtlp <f>', 'audio sets: warp each clip\'s frequency axis by up to this fraction (vocal tract length perturbation: formants move, pitch and timing stay), seeded (default 0: off, as the reference)', numberIn('--vtlp', 0, 0.3))
     .option('--no-dropout', "turn the model's Dropout layers off for this run (kws-dscnn has the reference's two)")
     .option('--float-only', 'train the plain float model (no QAT); saves <out>/model.json + weights.bin for --model')
     .option('--observer <kind>', `activation observer (${OBSERVER_KINDS.join(', ')})`, oneOf('--observer', OBSERVER_KINDS))
