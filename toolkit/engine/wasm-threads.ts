@@ -15,13 +15,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
+import { EdgeqatError } from '../../runtime/errors.js';
 
 /** Threads asked for in the environment (EDGEQAT_WASM_THREADS), or 0 for the default build. */
 export function wasmThreadsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   const text = env.EDGEQAT_WASM_THREADS;
   if (text === undefined || text === '') return 0;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`EDGEQAT_WASM_THREADS must be a positive integer, not '${text}'`);
+  if (!Number.isInteger(n) || n < 1) throw new EdgeqatError('E_OPTION', `EDGEQAT_WASM_THREADS must be a positive integer, not '${text}'`);
   return n;
 }
 
@@ -95,8 +96,8 @@ async function withThreadedInitShims<R>(threads: number, init: () => Promise<R>)
 
 /**
  * Initialises the 'wasm' backend on the threaded SIMD build with `threads` threads (the caller's
- * thread included). Must run before anything else initialises 'wasm'. Returns the count XNNPACK
- * reports.
+ * thread included; the build allows 8 at most). Must run before anything else initialises 'wasm'.
+ * Returns the count XNNPACK reports.
  */
 export async function initThreadedWasm(threads: number): Promise<number> {
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
@@ -106,7 +107,7 @@ export async function initThreadedWasm(threads: number): Promise<number> {
     await tf.ready();
     return set;
   });
-  if (!ok) throw new Error('the threaded wasm backend failed to initialise');
+  if (!ok) throw new EdgeqatError('E_ENGINE', 'the threaded wasm backend (EDGEQAT_WASM_THREADS) failed to initialise');
   // The glue refs a worker while it runs a pthread; XNNPACK's pool threads never end, so the
   // process would never exit.
   const pthreads = (tf.backend() as unknown as { wasm: { PThread?: EmscriptenPThreads } }).wasm.PThread;
