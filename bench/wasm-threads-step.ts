@@ -2,9 +2,11 @@
 // build against the threaded build (EDGEQAT_WASM_THREADS=N, toolkit/engine/wasm-threads.ts), each
 // in its own child process, alternating round by round (the machine is shared). Checks that the
 // first 12 steps give the same losses and weights bit for bit, then times steps: wall, process CPU
-// (all threads), CPU of the main thread and of the busiest other thread, per step.
+// (all threads), CPU of the main thread and of the busiest other thread, per step. Labels: `simd`
+// (default build), `tN` (threaded, N threads), `tNs` (the same plus the bench-only split
+// Conv2DBackpropFilter of split-filter-grad.ts).
 //
-//   npx tsx bench/wasm-threads-step.ts [--threads 2] [--rounds 4] [--steps 100]
+//   npx tsx bench/wasm-threads-step.ts [--threads 2 | --labels simd,t2,t1s,t2s] [--rounds 4] [--steps 100]
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { loadavg } from 'node:os';
@@ -18,6 +20,7 @@ import { softmaxCrossEntropy } from '../toolkit/engine/kernels/softmax-cross-ent
 import { JsAdam } from '../toolkit/engine/optim/adam.js';
 import { prepareQat } from '../toolkit/qat/prepare.js';
 import { buildBenchModel } from './profile-step.js';
+import { installSplitFilterGrad } from './split-filter-grad.js';
 import { threadCpuNs, threadSplitMs } from './thread-cpu.js';
 
 const BATCH = 32;
@@ -41,6 +44,7 @@ export interface ChildResult {
 /** `steps` timed steps after 40 untimed ones, of which the first 12 are checked (hashes). */
 export async function runChild(label: string, steps: number): Promise<ChildResult> {
   await initBackend('wasm');
+  if (/^t\d+s$/.test(label)) installSplitFilterGrad();
   const mnist = loadDataset('mnist', { split: 'train' }).train!;
   const net = prepareQat(buildBenchModel('cnn'));
   const optimizer = new JsAdam({ learningRate: 1e-3 });
@@ -83,7 +87,7 @@ export async function runChild(label: string, steps: number): Promise<ChildResul
 }
 
 function spawnChild(label: string, steps: number): ChildResult {
-  const env = { ...process.env, EDGEQAT_WASM_THREADS: label === 'simd' ? '' : label.slice(1) };
+  const env = { ...process.env, EDGEQAT_WASM_THREADS: label === 'simd' ? '' : /^t(\d+)/.exec(label)![1] };
   const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', label, '--steps', String(steps)], { env, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`child ${label} failed (${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult;
@@ -94,6 +98,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     options: {
       child: { type: 'string' },
       threads: { type: 'string', default: '2' },
+      labels: { type: 'string' },
       rounds: { type: 'string', default: '4' },
       steps: { type: 'string', default: '100' },
     },
@@ -101,7 +106,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (values.child) {
     console.log(JSON.stringify(await runChild(values.child, Number(values.steps))));
   } else {
-    const labels = ['simd', `t${values.threads}`];
+    const labels = values.labels?.split(',') ?? ['simd', `t${values.threads}`];
     console.log(`cnn QAT, batch ${BATCH}, MNIST, ${values.steps} timed steps per run; ms per step`);
     console.log('| round | build | threads | 1-min load | wall | CPU (all threads) | main thread | busiest other thread | losses / weights sha256 (12 steps) |');
     console.log('|---|---|---|---|---|---|---|---|---|');
