@@ -83,7 +83,8 @@ const twoThreadsFunc: tf.KernelFunc = (args) => {
     Atomics.notify(control, 0);
     writeRanges(heap.buffer, ranges, 0, split);
     kernel.conv_filter_grad(...callArgs(heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, dw), ranges, 0, split));
-    while (Atomics.load(control, 1) !== seq) Atomics.wait(control, 1, Atomics.load(control, 1));
+    // Wait on the value just compared (a second read could see `done` and wait forever).
+    for (let done = Atomics.load(control, 1); done !== seq; done = Atomics.load(control, 1)) Atomics.wait(control, 1, done);
     const dwo = heapOffset(backend, dw) / 4;
     heapViews(backend).f32.set(sh.subarray((DW >> 2) + split * rowFloats, (DW >> 2) + fH * rowFloats), dwo + split * rowFloats);
   });

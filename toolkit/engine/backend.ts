@@ -11,6 +11,7 @@ import '@tensorflow/tfjs-layers';
 import { EdgeqatError } from '../../runtime/errors.js';
 import { installFastMatMulGradient } from './kernels/matmul-gradient.js';
 import { installFastActivationGradients } from './kernels/activation-gradients.js';
+import { initThreadedWasm, wasmThreadsFromEnv } from './wasm-threads.js';
 import { registerWasmBackpropKernels, useFastWasmConv2DBackpropInput, useFastWasmMaxPoolGrad, useFastWasmTile, useSharedWasmIdentity } from './kernels/wasm-backprop/index.js';
 
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -56,6 +57,10 @@ export async function initBackend(requested: string = 'auto'): Promise<string> {
     installFastMatMulGradient();
     installFastActivationGradients();
     registerWasmBackpropKernels();
+    // Opt-in, unproven for training: EDGEQAT_WASM_THREADS=n runs the threaded build (wasm-threads.ts).
+    // Checked before tf.getBackend(), which would initialise the default build.
+    const threads = wasmThreadsFromEnv();
+    if (threads > 0 && !('wasm' in tf.engine().registry)) await initThreadedWasm(threads);
   }
   if (tf.getBackend() !== name) {
     const ok = await tf.setBackend(name);

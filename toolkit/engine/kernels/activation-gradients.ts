@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { readF32, writableF32 } from './backend-data.js';
-import { activationGradWasm } from './simd/generated/activation-grad-wasm.js';
+import { activationGradWasm, activationGradSharedWasm } from './simd/generated/activation-grad-wasm.js';
 import { heapModule, heapOffset } from './wasm-backprop/heap-module.js';
 
 export const ACTIVATION_GRAD = 'EdgeqatActivationGrad';
@@ -24,7 +24,7 @@ function activationGradKernel({ inputs, backend, attrs }: { inputs: { x: tf.Tens
   const hi = attrs.hi;
   if ('typedArrayFromHeap' in (backend as object)) {
     const b = backend as BackendWasm;
-    const m = heapModule<SimdExports>(b, activationGradWasm);
+    const m = heapModule<SimdExports>(b, activationGradWasm, activationGradSharedWasm);
     if (m) {
       m.activation_grad(heapOffset(b, inputs.x), heapOffset(b, inputs.dy), heapOffset(b, out.info), n, hi);
       return out.info;

@@ -21,7 +21,7 @@ import { heapFakeQuantChannels } from './simd/simd-kernels.js';
 import { INT8_WEIGHT } from '../quant/quant-params.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { heapModule, heapOffset, heapViews, withScratch } from '../../engine/kernels/wasm-backprop/heap-module.js';
-import { batchNormFoldWasm } from './simd/generated/batch-norm-fold-wasm.js';
+import { batchNormFoldWasm, batchNormFoldSharedWasm } from './simd/generated/batch-norm-fold-wasm.js';
 
 export const FOLD_WEIGHT = 'EdgeqatFoldWeight';
 export const FOLD_WEIGHT_GRAD = 'EdgeqatFoldWeightGrad';
@@ -146,7 +146,7 @@ export function setBatchNormFoldSimd(on: boolean): boolean {
 function simd(backend: unknown, channels: number): { b: BackendWasm; m: SimdExports } | null {
   if (!simdEnabled || channels % 4 !== 0 || !('typedArrayFromHeap' in (backend as object))) return null;
   const b = backend as BackendWasm;
-  const m = heapModule<SimdExports>(b, batchNormFoldWasm);
+  const m = heapModule<SimdExports>(b, batchNormFoldWasm, batchNormFoldSharedWasm);
   return m ? { b, m } : null;
 }
 

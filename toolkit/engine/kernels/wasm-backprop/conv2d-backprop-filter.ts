@@ -11,7 +11,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { backpropConvInfo, validOutRange, type BackpropAttrs } from './conv-geometry.js';
 import { heapF32, reshaped, wasmBackend } from './wasm-heap.js';
 import { heapModule, heapOffset, heapViews, withScratch } from './heap-module.js';
-import { convFilterGradWasm } from '../simd/generated/conv-filter-grad-wasm.js';
+import { convFilterGradWasm, convFilterGradSharedWasm } from '../simd/generated/conv-filter-grad-wasm.js';
 
 interface SimdExports {
   conv_filter_grad(x: number, dy: number, dw: number, batch: number, inH: number, inW: number, ci: number, outH: number, outW: number, co: number, sH: number, sW: number, fH: number, fW: number, padT: number, padL: number, ranges: number): void;
@@ -29,7 +29,7 @@ export function setConvFilterGradSimd(on: boolean): boolean {
 /** dW by the SIMD GEMM, or null when it does not apply. */
 function simdFilterGrad(backend: BackendWasm, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo | null {
   if (!simdEnabled || info.outChannels % 8 !== 0) return null;
-  const m = heapModule<SimdExports>(backend, convFilterGradWasm);
+  const m = heapModule<SimdExports>(backend, convFilterGradWasm, convFilterGradSharedWasm);
   if (!m) return null;
   const { filterHeight: fH, filterWidth: fW, strideHeight: sH, strideWidth: sW } = info;
   const dw = backend.makeOutput(info.filterShape, 'float32');

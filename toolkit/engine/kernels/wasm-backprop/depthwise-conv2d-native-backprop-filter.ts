@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { backpropConvInfo, validOutRange, type BackpropAttrs } from './conv-geometry.js';
 import { heapF32, wasmBackend } from './wasm-heap.js';
 import { heapModule, heapOffset } from './heap-module.js';
-import { depthwiseFilterGradWasm } from '../simd/generated/depthwise-filter-grad-wasm.js';
+import { depthwiseFilterGradWasm, depthwiseFilterGradSharedWasm } from '../simd/generated/depthwise-filter-grad-wasm.js';
 
 interface SimdExports {
   depthwise_filter_grad(x: number, dy: number, dw: number, batch: number, inH: number, inW: number, c: number, outH: number, outW: number, sH: number, sW: number, fH: number, fW: number, padT: number, padL: number): void;
@@ -39,7 +39,7 @@ export function depthwiseConv2dNativeBackpropFilter({ inputs, backend: anyBacken
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
   const mult = outChannels / inChannels;
-  const simd = simdEnabled && mult === 1 && inChannels % 4 === 0 ? heapModule<SimdExports>(backend, depthwiseFilterGradWasm) : null;
+  const simd = simdEnabled && mult === 1 && inChannels % 4 === 0 ? heapModule<SimdExports>(backend, depthwiseFilterGradWasm, depthwiseFilterGradSharedWasm) : null;
   if (simd) {
     const dw = backend.makeOutput(info.filterShape, 'float32');
     simd.depthwise_filter_grad(heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, dw), batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth, info.padInfo.top, info.padInfo.left);

@@ -5,7 +5,9 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 interface EmscriptenModule {
-  asm: { memory: WebAssembly.Memory };
+  /** The single-thread builds export their memory; the threaded build imports a shared one. */
+  asm: { memory?: WebAssembly.Memory };
+  wasmMemory?: WebAssembly.Memory;
   _malloc(bytes: number): number;
   _free(ptr: number): void;
 }
@@ -17,26 +19,30 @@ function emscripten(backend: BackendWasm): EmscriptenModule {
 }
 
 export function backendMemory(backend: BackendWasm): WebAssembly.Memory {
-  return emscripten(backend).asm.memory;
+  const m = emscripten(backend);
+  return (m.asm.memory ?? m.wasmMemory)!;
 }
 
 /**
  * The module `wasmBase64` instantiated on the backend's memory, or null where it cannot be (no
- * WebAssembly SIMD): callers keep their JS loops then.
+ * WebAssembly SIMD; or a shared memory, the threaded build's, and no `sharedWasmBase64`, the same
+ * module declaring its memory import shared): callers keep their JS loops then.
  */
-export function heapModule<T>(backend: BackendWasm, wasmBase64: string): T | null {
+export function heapModule<T>(backend: BackendWasm, wasmBase64: string, sharedWasmBase64?: string): T | null {
   const memory = backendMemory(backend);
+  const binary = memory.buffer instanceof SharedArrayBuffer ? sharedWasmBase64 : wasmBase64;
+  if (binary === undefined) return null;
   let byModule = instances.get(memory);
   if (!byModule) instances.set(memory, (byModule = new Map()));
-  if (!byModule.has(wasmBase64)) {
+  if (!byModule.has(binary)) {
     try {
-      const module = new WebAssembly.Module(Buffer.from(wasmBase64, 'base64'));
-      byModule.set(wasmBase64, new WebAssembly.Instance(module, { env: { memory } }).exports);
+      const module = new WebAssembly.Module(Buffer.from(binary, 'base64'));
+      byModule.set(binary, new WebAssembly.Instance(module, { env: { memory } }).exports);
     } catch {
-      byModule.set(wasmBase64, null);
+      byModule.set(binary, null);
     }
   }
-  return byModule.get(wasmBase64) as T | null;
+  return byModule.get(binary) as T | null;
 }
 
 /** Byte offset of a tensor's data in the backend's memory. */

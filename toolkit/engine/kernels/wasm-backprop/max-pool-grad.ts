@@ -6,7 +6,7 @@
 // of 4 take the same rule in a JS loop (the shipped kernel breaks ties differently).
 import * as tf from '@tensorflow/tfjs-core';
 import { EdgeqatError } from '../../../../runtime/errors.js';
-import { maxPoolGradWasm } from '../simd/generated/max-pool-grad-wasm.js';
+import { maxPoolGradWasm, maxPoolGradSharedWasm } from '../simd/generated/max-pool-grad-wasm.js';
 import { heapModule, heapOffset } from './heap-module.js';
 import { heapF32, wasmBackend } from './wasm-heap.js';
 
@@ -79,7 +79,7 @@ export function maxPoolGrad({ inputs, backend: anyBackend, attrs }: Args): tf.Te
   if (input.dtype !== 'float32' || info.dilationHeight !== 1 || info.dilationWidth !== 1) {
     throw new EdgeqatError('E_UNSUPPORTED', `MaxPoolGrad on the wasm backend: float32 without dilation only`);
   }
-  const module = heapModule<Exports>(backend, maxPoolGradWasm);
+  const module = heapModule<Exports>(backend, maxPoolGradWasm, maxPoolGradSharedWasm);
   const dx = backend.makeOutput(input.shape, 'float32');
   if (!module || info.inChannels % 4 !== 0) {
     maxPoolGradJs(heapF32(backend, input), heapF32(backend, dy), heapF32(backend, dx), info);

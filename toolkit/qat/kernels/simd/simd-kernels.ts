@@ -6,7 +6,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { heapModule, heapOffset, heapViews, withScratch } from '../../../engine/kernels/wasm-backprop/heap-module.js';
-import { fakeQuantWasm } from './generated/fake-quant-wasm.js';
+import { fakeQuantWasm, fakeQuantSharedWasm } from './generated/fake-quant-wasm.js';
 import { passRange } from '../fake-quant-pass-range.js';
 
 interface Exports {
@@ -86,7 +86,7 @@ export function simdFakeQuantBackward(x: Float32Array, dy: Float32Array, dx: Flo
 
 /** The module on the wasm backend's memory (null without SIMD). */
 function onHeap(backend: BackendWasm): Exports | null {
-  return heapModule<Exports>(backend, fakeQuantWasm);
+  return heapModule<Exports>(backend, fakeQuantWasm, fakeQuantSharedWasm);
 }
 
 /** simdMinMax of a float32 tensor of the wasm backend, in place; null without SIMD. */
