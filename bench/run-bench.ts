@@ -88,6 +88,25 @@ for (const model of models) {
   }
 }
 
+// Conv nets' QAT at batch 32 again on the threaded wasm build with every core (opt-in
+// EDGEQAT_WASM_THREADS; docs/training-speed.md "Threads"), beside the one-thread rows.
+const wasmThreads = cpus().length;
+if (backends.includes('wasm') && wasmThreads > 1) {
+  for (const model of convModels) {
+    const images = imagesFor(model, 'wasm');
+    process.stderr.write(`bench: ${model} qat on wasm with ${wasmThreads} threads, batch 32, ${images} images ... `);
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/train-one.ts', model, 'wasm', '32', 'qat', String(images)], {
+      cwd: repo,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: { ...process.env, EDGEQAT_WASM_THREADS: String(wasmThreads) },
+    });
+    const r = JSON.parse(out.trim().split('\n').at(-1)!) as TrainBench;
+    process.stderr.write(`${r.images_per_s.toFixed(0)} images/s\n`);
+    training.push(r);
+  }
+}
+
 // The engine benchmark trains and evaluates on MNIST: the models with MNIST-sized input.
 const mnistModels = models.filter((m) => m in BUILTIN_MODELS && benchInput(m).rows * benchInput(m).cols * benchInput(m).channels === 784);
 const engines: EngineBench[] = await benchEngines(mnistModels, quick);
@@ -186,7 +205,7 @@ writeJsonAtomic(`${repo}/bench/results.json`, results);
 
 const fmt = (x: number, d = 1) => x.toFixed(d);
 const qatVsFloat = (r: TrainBench) => {
-  const f = training.find((t) => t.model === r.model && t.backend === r.backend && t.batch === r.batch && t.mode === 'float');
+  const f = training.find((t) => t.model === r.model && t.backend === r.backend && t.batch === r.batch && t.mode === 'float' && t.threads === r.threads);
   return f ? fmt(r.seconds / r.images / (f.seconds / f.images), 2) : '-';
 };
 const md = [
@@ -194,27 +213,30 @@ const md = [
   ``,
   `${results.date} on ${machine}${quick ? ' (quick run)' : ''}. Load average (1/5/15 min) ${load.before.join(' / ')} at the start, ${load.after.join(' / ')} at the end.`,
   ``,
-  `## Training (one epoch = 60,000 MNIST images, 50,000 CIFAR-size 32×32×3 images for resnet8; measured on \`images\`, epoch time extrapolated; edgeqat trains on one thread)`,
+  `## Training (one epoch = 60,000 MNIST images, 50,000 CIFAR-size 32×32×3 images for resnet8; measured on \`images\`, epoch time extrapolated; edgeqat trains on one thread, the threaded wasm build's rows say how many)`,
   ``,
-  `| model | backend | batch | mode | images | images/s | epoch s | epoch CPU s | QAT/float | peak RSS MB |`,
-  `|---|---|---|---|---|---|---|---|---|---|`,
+  `| model | backend | threads | batch | mode | images | images/s | epoch s | epoch CPU s | QAT/float | peak RSS MB |`,
+  `|---|---|---|---|---|---|---|---|---|---|---|`,
   ...training.map(
     (r) =>
-      `| ${r.model} | ${r.backend} | ${r.batch} | ${r.mode} | ${r.images} | ${fmt(r.images_per_s, 0)} | ${fmt(r.epoch_s)} | ${fmt(r.epoch_cpu_s)} | ${r.mode === 'qat' ? qatVsFloat(r) : ''} | ${fmt(r.peak_rss_mb, 0)} |`,
+      `| ${r.model} | ${r.backend} | ${r.threads} | ${r.batch} | ${r.mode} | ${r.images} | ${fmt(r.images_per_s, 0)} | ${fmt(r.epoch_s)} | ${fmt(r.epoch_cpu_s)} | ${r.mode === 'qat' ? qatVsFloat(r) : ''} | ${fmt(r.peak_rss_mb, 0)} |`,
   ),
   ``,
   ...(torchConv.length
     ? [
         `## Conv nets: QAT epoch vs PyTorch ${torchConv[0].torch} eager QAT of the same architecture (same machine, same run)`,
         ``,
-        `edgeqat: WebAssembly backend, 1 thread. PyTorch: per-channel x86 qconfig, Adam, its thread count as given. Ratios < 1: edgeqat is faster.`,
+        `edgeqat: WebAssembly backend, its thread count as given (more than 1: the threaded build, EDGEQAT_WASM_THREADS). PyTorch: per-channel x86 qconfig, Adam, its thread count as given. Ratios < 1: edgeqat is faster.`,
         ``,
-        `| model | batch | edgeqat s | edgeqat CPU s | PyTorch threads | PyTorch s | PyTorch CPU s | wall ratio | CPU ratio |`,
-        `|---|---|---|---|---|---|---|---|---|`,
-        ...torchConv.map((t) => {
-          const e = training.find((r) => r.model === t.model && r.backend === 'wasm' && r.mode === 'qat' && r.batch === t.batch);
+        `| model | batch | edgeqat threads | edgeqat s | edgeqat CPU s | PyTorch threads | PyTorch s | PyTorch CPU s | wall ratio | CPU ratio |`,
+        `|---|---|---|---|---|---|---|---|---|---|`,
+        ...torchConv.flatMap((t) => {
           const torchCpu = (t.cpu_seconds * 60000) / t.images;
-          return `| ${t.model} | ${t.batch} | ${e ? fmt(e.epoch_s) : '-'} | ${e ? fmt(e.epoch_cpu_s) : '-'} | ${t.threads} | ${fmt(t.epoch_s)} | ${fmt(torchCpu)} | ${e ? fmt(e.epoch_s / t.epoch_s, 2) : '-'} | ${e ? fmt(e.epoch_cpu_s / torchCpu, 2) : '-'} |`;
+          const ours = training.filter((r) => r.model === t.model && r.backend === 'wasm' && r.mode === 'qat' && r.batch === t.batch);
+          return (ours.length ? ours : [null]).map(
+            (e) =>
+              `| ${t.model} | ${t.batch} | ${e ? e.threads : '-'} | ${e ? fmt(e.epoch_s) : '-'} | ${e ? fmt(e.epoch_cpu_s) : '-'} | ${t.threads} | ${fmt(t.epoch_s)} | ${fmt(torchCpu)} | ${e ? fmt(e.epoch_s / t.epoch_s, 2) : '-'} | ${e ? fmt(e.epoch_cpu_s / torchCpu, 2) : '-'} |`,
+          );
         }),
         ``,
       ]

@@ -6,6 +6,7 @@
 //   tsx bench/train-one.ts <model> <backend> <batch> <qat|float> <images> [no-simd]
 import { loadDataset } from '../runtime/datasets/datasets.js';
 import { initBackend } from '../toolkit/engine/backend.js';
+import { wasmThreadsFromEnv } from '../toolkit/engine/wasm-threads.js';
 import { mulberry32 } from '../toolkit/engine/seeded-random.js';
 import { prepareQat } from '../toolkit/qat/prepare.js';
 import { trainModel, type TrainData } from '../toolkit/engine/train.js';
@@ -65,7 +66,7 @@ console.log(
     images_per_s: images / r.seconds,
     epoch_s: (epochImages * r.seconds) / images,
     epoch_cpu_s: (epochImages * (cpu.user + cpu.system)) / 1e6 / images,
-    threads: 1,
+    threads: backend === 'wasm' ? wasmThreadsFromEnv() || 1 : 1, // EDGEQAT_WASM_THREADS: docs/training-speed.md "Threads"
     export_ms: exportMs,
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,
   }),
