@@ -10,7 +10,7 @@
 // shorter or longer vocal tract does, before the shift; and vocal tract length perturbation
 // (Jaitly and Hinton, "Vocal Tract Length Perturbation (VTLP) improves speech recognition", ICML
 // 2013 workshop), the mel filters read the spectrum warped by a factor drawn from [1 - vtlp,
-// 1 + vtlp) (in steps of 1/200), which moves the formants and keeps pitch and timing. _silence_
+// 1 + vtlp] (in steps of 1/200), which moves the formants and keeps pitch and timing. _silence_
 // samples get a fresh random piece of background noise every time. Seeded: what a sample becomes
 // is a pure function of (seed, epoch, sample index), so --resume repeats it exactly.
 //
