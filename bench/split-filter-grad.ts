@@ -9,25 +9,11 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { backpropConvInfo, validOutRange, type BackpropAttrs } from '../toolkit/engine/kernels/wasm-backprop/conv-geometry.js';
 import { backendMemory, heapModule, heapOffset, heapViews, withScratch } from '../toolkit/engine/kernels/wasm-backprop/heap-module.js';
 import { convFilterGradSharedWasm, convFilterGradWasm } from '../toolkit/engine/kernels/simd/generated/conv-filter-grad-wasm.js';
+import { FILTER_GRAD_WORKER } from './threads-probe.js';
 
 interface Kernel {
   conv_filter_grad(...args: number[]): void;
 }
-
-// control[0]: call sequence number (negative: stop); control[1]: last call done; control[8..24]: arguments.
-const WORKER = `
-const { workerData } = require('node:worker_threads');
-const { binary, memory, control } = workerData;
-const kernel = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(binary, 'base64')), { env: { memory } }).exports;
-let seq = 0;
-for (;;) {
-  Atomics.wait(control, 0, seq);
-  seq = Atomics.load(control, 0);
-  if (seq < 0) break;
-  kernel.conv_filter_grad(...control.subarray(8, 25));
-  Atomics.store(control, 1, seq);
-  Atomics.notify(control, 1);
-}`;
 
 /** Replaces the wasm backend's Conv2DBackpropFilter with the split one (threaded build only). */
 export function installSplitFilterGrad(): void {
@@ -35,7 +21,7 @@ export function installSplitFilterGrad(): void {
   const memory = backendMemory(backend);
   if (!(memory.buffer instanceof SharedArrayBuffer)) throw new Error('the split filter gradient needs the threaded build (EDGEQAT_WASM_THREADS)');
   const control = new Int32Array(new SharedArrayBuffer(32 * 4));
-  const worker = new Worker(WORKER, { eval: true, workerData: { binary: convFilterGradSharedWasm, memory, control } });
+  const worker = new Worker(FILTER_GRAD_WORKER, { eval: true, workerData: { module: new WebAssembly.Module(Buffer.from(convFilterGradSharedWasm, 'base64')), memory, control } });
   worker.unref();
   worker.on('error', (e) => console.error('split Conv2DBackpropFilter worker:', e));
   const oneThread = tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')!;

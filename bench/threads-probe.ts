@@ -9,7 +9,7 @@
 //            thread and one worker over a shared WebAssembly.Memory, against one thread in place;
 //            checks that both give the same dW bit for bit.
 // bench/threads-step.ts puts the 'own' split into whole cnn training steps.
-// CPU time per thread comes from /proc/self/task/*/stat (10 ms ticks: keep --calls high).
+// CPU time per thread comes from /proc/self/task/*/schedstat (bench/thread-cpu.ts).
 //
 //   npx tsx bench/threads-probe.ts [--probes stock,xnnpack,own] [--calls 200]
 import { spawnSync } from 'node:child_process';
@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import wabtInit from 'wabt';
 import { validOutRange } from '../toolkit/engine/kernels/wasm-backprop/conv-geometry.js';
+import { threadCpuNs } from './thread-cpu.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -28,13 +29,7 @@ const wasmDist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tf-
 
 /** CPU ms of each thread of this process so far. */
 export function threadCpuMs(): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const tid of readdirSync('/proc/self/task')) {
-    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    out.set(tid, (Number(f[11]) + Number(f[12])) * 10); // utime + stime, in 100 Hz ticks
-  }
-  return out;
+  return new Map([...threadCpuNs()].map(([tid, ns]) => [tid, ns / 1e6]));
 }
 
 interface Timing {

@@ -14,19 +14,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { loadDataset } from '../runtime/datasets/datasets.js';
 import { initBackend } from '../toolkit/engine/backend.js';
+import { BATCH, cnnQatSteps } from './cnn-qat-steps.js';
 import { backpropConvInfo, validOutRange, type BackpropAttrs } from '../toolkit/engine/kernels/wasm-backprop/conv-geometry.js';
 import { heapModule, heapOffset, heapViews, withScratch } from '../toolkit/engine/kernels/wasm-backprop/heap-module.js';
 import { convFilterGradWasm } from '../toolkit/engine/kernels/simd/generated/conv-filter-grad-wasm.js';
-import { softmaxCrossEntropy } from '../toolkit/engine/kernels/softmax-cross-entropy-kernel.js';
-import { JsAdam } from '../toolkit/engine/optim/adam.js';
-import { prepareQat } from '../toolkit/qat/prepare.js';
-import { buildBenchModel } from './profile-step.js';
 import { FILTER_GRAD_WORKER, filterGradModules, threadCpuMs } from './threads-probe.js';
 
 const { values } = parseArgs({ options: { steps: { type: 'string', default: '40' }, rounds: { type: 'string', default: '2' } } });
 const steps = Number(values.steps);
 const rounds = Number(values.rounds);
-const BATCH = 32;
 const MAX_PAGES = 4096; // 256 MB of shared memory at most
 
 interface Kernel {
@@ -97,8 +93,6 @@ function useKernel(kernelFunc: tf.KernelFunc): void {
 }
 
 const mnist = loadDataset('mnist', { split: 'train' }).train!;
-const PIXELS = 28 * 28;
-const BATCHES = 8;
 
 interface Run {
   losses: number[];
@@ -110,20 +104,7 @@ interface Run {
 
 /** `warm` untimed then `timed` timed QAT steps of a fresh cnn (seed 0) on MNIST's first batches. */
 function train(warm: number, timed: number): Run {
-  const net = prepareQat(buildBenchModel('cnn'));
-  const optimizer = new JsAdam({ learningRate: 1e-3 });
-  const varList = net.trainableWeights.map((w) => w.read() as tf.Variable);
-  const losses: number[] = [];
-  const step = (k: number) => {
-    const j = k % BATCHES;
-    const loss = tf.tidy(() => {
-      const x = tf.tensor4d(mnist.inputs.subarray(j * BATCH * PIXELS, (j + 1) * BATCH * PIXELS), [BATCH, 28, 28, 1]);
-      const y = tf.cast(tf.oneHot(tf.tensor1d(Array.from(mnist.labels.subarray(j * BATCH, (j + 1) * BATCH)), 'int32'), 10), 'float32');
-      return optimizer.minimize(() => softmaxCrossEntropy(y, net.apply(x, { training: true }) as tf.Tensor), true, varList) as tf.Scalar;
-    });
-    losses.push(loss.dataSync()[0]!);
-    loss.dispose();
-  };
+  const { net, optimizer, varList, losses, step } = cnnQatSteps(mnist);
   for (let k = 0; k < warm; k++) step(k);
   const main = String(process.pid);
   const k0 = threadCpuMs();

@@ -7,17 +7,16 @@
 // from the default build's (0 = the same bits).
 //
 //   npx tsx bench/wasm-threads-probe.ts [--threads 2] [--rounds 3] [--reps 40] [--json]
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount, type BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { initBackend } from '../toolkit/engine/backend.js';
 import { mulberry32 } from '../toolkit/engine/seeded-random.js';
 import { threadCpuNs, threadSplitMs } from './thread-cpu.js';
+import { spawnLabelledChild } from './threads-child.js';
 
 interface KernelCase {
   name: string;
@@ -113,11 +112,7 @@ function relativeDiff(a: Float32Array, b: Float32Array): number {
 }
 
 function spawnChild(label: string, reps: number, dir: string, round: number): ChildResult {
-  const outputsFile = join(dir, `${label}-${round}.json`);
-  const env = { ...process.env, EDGEQAT_WASM_THREADS: label === 'simd' ? '' : label.slice(1) };
-  const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', label, '--reps', String(reps), '--out', outputsFile], { env, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`child ${label} failed (${r.status}): ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult;
+  return spawnLabelledChild<ChildResult>(import.meta.url, label, ['--reps', String(reps), '--out', join(dir, `${label}-${round}.json`)]);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -7,26 +7,18 @@
 // Conv2DBackpropFilter of split-filter-grad.ts).
 //
 //   npx tsx bench/wasm-threads-step.ts [--threads 2 | --labels simd,t2,t1s,t2s] [--rounds 4] [--steps 100]
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { loadDataset } from '../runtime/datasets/datasets.js';
 import { initBackend } from '../toolkit/engine/backend.js';
-import { softmaxCrossEntropy } from '../toolkit/engine/kernels/softmax-cross-entropy-kernel.js';
-import { JsAdam } from '../toolkit/engine/optim/adam.js';
-import { prepareQat } from '../toolkit/qat/prepare.js';
-import { buildBenchModel } from './profile-step.js';
+import { BATCH, cnnQatSteps } from './cnn-qat-steps.js';
 import { installSplitFilterGrad } from './split-filter-grad.js';
 import { threadCpuNs, threadSplitMs } from './thread-cpu.js';
+import { spawnLabelledChild } from './threads-child.js';
 
-const BATCH = 32;
-const BATCHES = 8;
 const CHECKED_STEPS = 12;
-const PIXELS = 28 * 28;
 
 export interface ChildResult {
   label: string;
@@ -46,20 +38,7 @@ export async function runChild(label: string, steps: number): Promise<ChildResul
   await initBackend('wasm');
   if (/^t\d+s$/.test(label)) installSplitFilterGrad();
   const mnist = loadDataset('mnist', { split: 'train' }).train!;
-  const net = prepareQat(buildBenchModel('cnn'));
-  const optimizer = new JsAdam({ learningRate: 1e-3 });
-  const varList = net.trainableWeights.map((w) => w.read() as tf.Variable);
-  const losses: number[] = [];
-  const step = (k: number) => {
-    const j = k % BATCHES;
-    const loss = tf.tidy(() => {
-      const x = tf.tensor4d(mnist.inputs.subarray(j * BATCH * PIXELS, (j + 1) * BATCH * PIXELS), [BATCH, 28, 28, 1]);
-      const y = tf.cast(tf.oneHot(tf.tensor1d(Array.from(mnist.labels.subarray(j * BATCH, (j + 1) * BATCH)), 'int32'), 10), 'float32');
-      return optimizer.minimize(() => softmaxCrossEntropy(y, net.apply(x, { training: true }) as tf.Tensor), true, varList) as tf.Scalar;
-    });
-    losses.push(loss.dataSync()[0]);
-    loss.dispose();
-  };
+  const { optimizer, varList, losses, step } = cnnQatSteps(mnist);
   for (let k = 0; k < CHECKED_STEPS; k++) step(k);
   const weights = createHash('sha256');
   for (const v of varList) weights.update(new Uint8Array((v.dataSync() as Float32Array).slice().buffer));
@@ -87,10 +66,7 @@ export async function runChild(label: string, steps: number): Promise<ChildResul
 }
 
 function spawnChild(label: string, steps: number): ChildResult {
-  const env = { ...process.env, EDGEQAT_WASM_THREADS: label === 'simd' ? '' : /^t(\d+)/.exec(label)![1] };
-  const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', label, '--steps', String(steps)], { env, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`child ${label} failed (${r.status}): ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult;
+  return spawnLabelledChild<ChildResult>(import.meta.url, label, ['--steps', String(steps)]);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -13,6 +13,8 @@ beforeAll(() => {
 }, 300_000);
 
 const F = 490;
+/** Every augmentation off. */
+const OFF = { timeShiftMs: 0, backgroundFrequency: 0, backgroundVolume: 0, speedPerturbation: 0, vtlp: 0 };
 function fill(epoch: number, indices: number[], aug = REFERENCE_AUDIO_AUGMENTATION, seed = 0): Float32Array {
   const out = new Float32Array(indices.length * F);
   audioFillBatch(ds.train!, ds.audio!, aug, seed)(Uint32Array.from(indices), out, { epoch, step: 123 });
@@ -24,7 +26,7 @@ describe('audio augmentation (fillBatch)', () => {
   it('with no shift and no noise it is the loader\'s features exactly', (ctx) => {
     needAudioTools(ctx);
     const indices = ds.train!.labels.reduce<number[]>((a, l, i) => (l !== ds.audio!.silenceClass ? [...a, i] : a), []).slice(0, 6);
-    const out = fill(0, indices, { timeShiftMs: 0, backgroundFrequency: 0, backgroundVolume: 0, speedPerturbation: 0, vtlp: 0 });
+    const out = fill(0, indices, OFF);
     indices.forEach((k, i) => expect(sample(out, i)).toEqual(Array.from(ds.train!.inputs.subarray(k * F, (k + 1) * F))));
   });
 
@@ -49,27 +51,24 @@ describe('audio augmentation (fillBatch)', () => {
   it('gives _silence_ samples a fresh piece of background noise each epoch', (ctx) => {
     needAudioTools(ctx);
     const k = ds.train!.labels.findIndex((l) => l === ds.audio!.silenceClass);
-    const off = { timeShiftMs: 0, backgroundFrequency: 0, backgroundVolume: 0, speedPerturbation: 0, vtlp: 0 };
-    expect(sample(fill(0, [k], off), 0)).not.toEqual(sample(fill(1, [k], off), 0));
+    expect(sample(fill(0, [k], OFF), 0)).not.toEqual(sample(fill(1, [k], OFF), 0));
   });
 
   it('speed perturbation changes a clip (and only with it on), seeded per sample like the rest', (ctx) => {
     needAudioTools(ctx);
-    const off = { timeShiftMs: 0, backgroundFrequency: 0, backgroundVolume: 0, speedPerturbation: 0, vtlp: 0 };
-    const speed = { ...off, speedPerturbation: 0.15 };
+    const speed = { ...OFF, speedPerturbation: 0.15 };
     const k = ds.train!.labels.findIndex((l) => l === 0);
     const clean = Array.from(ds.train!.inputs.subarray(k * F, (k + 1) * F));
     const a = fill(2, [k, 3], speed);
     expect(sample(a, 0)).not.toEqual(clean);
     expect(sample(fill(2, [7, k], speed), 1)).toEqual(sample(a, 0));
     expect(sample(fill(3, [k], speed), 0)).not.toEqual(sample(a, 0));
-    expect(sample(fill(2, [k], off), 0)).toEqual(clean);
+    expect(sample(fill(2, [k], OFF), 0)).toEqual(clean);
   });
 
   it('VTLP changes a clip (and only with it on), seeded per sample, with its own draws', (ctx) => {
     needAudioTools(ctx);
-    const off = { timeShiftMs: 0, backgroundFrequency: 0, backgroundVolume: 0, speedPerturbation: 0, vtlp: 0 };
-    const warp = { ...off, vtlp: 0.1 };
+    const warp = { ...OFF, vtlp: 0.1 };
     const k = ds.train!.labels.findIndex((l) => l === 0);
     const clean = Array.from(ds.train!.inputs.subarray(k * F, (k + 1) * F));
     const a = fill(2, [k, 3], warp);
