@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from '../toolkit/engine/backend.js';
-import { JsAdam } from '../toolkit/engine/optim/adam.js';
+import { isKernel, JsAdam } from '../toolkit/engine/optim/adam.js';
 import { AdamMemory } from '../toolkit/engine/optim/adam-memory.js';
 import { mulberry32 } from '../toolkit/engine/seeded-random.js';
 
@@ -65,6 +65,38 @@ describe('JsAdam', () => {
     expect(moved).toBeGreaterThan(0.1); // it really trained
     for (let i = 0; i < da.length; i++) expect(Math.abs(da[i] - db[i])).toBeLessThan(1e-4);
     tf.dispose([a, b, bigA, bigB, x, y]);
+  });
+
+  it('kernelL2 λ is tf.train.adam on the loss + λ·Σw² of the kernels; biases are left alone', async () => {
+    await initBackend('wasm');
+    const { x, y, init } = problem(3);
+    const lambda = 0.05;
+    const k1 = tf.variable(tf.tensor2d(init, [7, 3]), true, 'l2-test-a/kernel');
+    const b1 = tf.variable(tf.ones([3]), true, 'l2-test-a/bias');
+    const k2 = tf.variable(tf.tensor2d(init, [7, 3]), true, 'l2-test-b/kernel');
+    const b2 = tf.variable(tf.ones([3]), true, 'l2-test-b/bias');
+    const fit = (k: tf.Variable, b: tf.Variable) => tf.mean(tf.square(tf.sub(tf.add(tf.matMul(x, k), b), y)));
+    const ours = new JsAdam({ learningRate: 0.01, kernelL2: lambda });
+    const theirs = tf.train.adam(0.01, 0.9, 0.999, 1e-8);
+    for (let i = 0; i < 100; i++) {
+      tf.tidy(() => { ours.minimize(() => fit(k1, b1) as tf.Scalar, false, [k1, b1]); });
+      tf.tidy(() => { theirs.minimize(() => tf.add(fit(k2, b2), tf.mul(lambda, tf.sum(tf.square(k2)))) as tf.Scalar, false, [k2, b2]); });
+    }
+    const [d1, d2] = [k1.dataSync(), k2.dataSync()];
+    for (let i = 0; i < d1.length; i++) expect(Math.abs(d1[i] - d2[i])).toBeLessThan(1e-4);
+    const [c1, c2] = [b1.dataSync(), b2.dataSync()];
+    for (let i = 0; i < c1.length; i++) expect(Math.abs(c1[i] - c2[i])).toBeLessThan(1e-4);
+    // Without the penalty the kernels end elsewhere: the test can tell.
+    const k3 = tf.variable(tf.tensor2d(init, [7, 3]), true, 'l2-test-c/kernel');
+    const b3 = tf.variable(tf.ones([3]), true, 'l2-test-c/bias');
+    const plain = new JsAdam({ learningRate: 0.01 });
+    for (let i = 0; i < 100; i++) tf.tidy(() => { plain.minimize(() => fit(k3, b3) as tf.Scalar, false, [k3, b3]); });
+    const d3 = k3.dataSync();
+    expect(Math.max(...Array.from(d1, (v, i) => Math.abs(v - d3[i])))).toBeGreaterThan(0.01);
+    tf.dispose([k1, b1, k2, b2, k3, b3, x, y]);
+    // The names a QAT model's variables have.
+    for (const name of ['quant_conv/kernel', 'quant_block1_dw/depthwise_kernel', 'dense_Dense1/kernel_1']) expect(isKernel(name), name).toBe(true);
+    for (const name of ['quant_logits/bias', 'quant_conv/gamma', 'quant_conv/beta', 'kernel_size']) expect(isKernel(name), name).toBe(false);
   });
 
   it('keeps its moments across export/import and when its memory grows', async () => {

@@ -1,6 +1,7 @@
-// The audio augmentation (time shift, background noise, fresh _silence_, speed perturbation) as train's fillBatch: a
-// pure function of (seed, epoch, sample index) — what --resume relies on — that changes the
-// inputs, and with everything off gives exactly the loader's features.
+// The audio augmentation (time shift, background noise, fresh _silence_, speed perturbation, VTLP,
+// SpecAugment masks) as train's fillBatch: a pure function of (seed, epoch, sample index) — what
+// --resume relies on — that changes the inputs, and with everything off gives exactly the loader's
+// features.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { audioFillBatch, changeSpeed, REFERENCE_AUDIO_AUGMENTATION } from '../toolkit/augment/audio-augmentation.js';
 import { loadDataset, type Dataset } from '../runtime/datasets/datasets.js';
@@ -14,7 +15,7 @@ beforeAll(() => {
 
 const F = 490;
 /** Every augmentation off. */
-const OFF = { timeShiftMs: 0, backgroundFrequency: 0, backgroundVolume: 0, speedPerturbation: 0, vtlp: 0 };
+const OFF = { timeShiftMs: 0, backgroundFrequency: 0, backgroundVolume: 0, speedPerturbation: 0, vtlp: 0, timeMask: 0, freqMask: 0 };
 function fill(epoch: number, indices: number[], aug = REFERENCE_AUDIO_AUGMENTATION, seed = 0): Float32Array {
   const out = new Float32Array(indices.length * F);
   audioFillBatch(ds.train!, ds.audio!, aug, seed)(Uint32Array.from(indices), out, { epoch, step: 123 });
@@ -79,11 +80,44 @@ describe('audio augmentation (fillBatch)', () => {
     expect(fill(2, [k], { ...REFERENCE_AUDIO_AUGMENTATION, vtlp: 0 })).toEqual(fill(2, [k]));
   });
 
+  it('SpecAugment time masks set up to two runs of frames to the clip\'s mean frame, seeded per sample', (ctx) => {
+    needAudioTools(ctx);
+    const masks = { ...OFF, timeMask: 8 };
+    const indices = ds.train!.labels.reduce<number[]>((a, l, i) => (l !== ds.audio!.silenceClass ? [...a, i] : a), []).slice(0, 8);
+    const out = fill(1, indices, masks);
+    let maskedFrames = 0;
+    indices.forEach((k, i) => {
+      const clean = ds.train!.inputs.subarray(k * F, (k + 1) * F);
+      const mean = Array.from({ length: 10 }, (_, c) => Array.from({ length: 49 }, (_, t) => clean[t * 10 + c]).reduce((s, v) => s + v, 0) / 49);
+      let masked = 0;
+      for (let t = 0; t < 49; t++) {
+        const frame = sample(out, i).slice(t * 10, t * 10 + 10);
+        if (frame.every((v, c) => v === Array.from(clean)[t * 10 + c])) continue;
+        frame.forEach((v, c) => expect(v).toBeCloseTo(mean[c], 4));
+        masked++;
+      }
+      expect(masked).toBeLessThanOrEqual(16);
+      maskedFrames += masked;
+    });
+    expect(maskedFrames).toBeGreaterThan(0);
+    expect(sample(fill(1, [indices[3], 2], masks), 0)).toEqual(sample(out, 3));
+  });
+
+  it('SpecAugment frequency masks change a clip only with them on, and leave the other draws alone', (ctx) => {
+    needAudioTools(ctx);
+    const k = ds.train!.labels.findIndex((l) => l === 0);
+    const clean = Array.from(ds.train!.inputs.subarray(k * F, (k + 1) * F));
+    const changed = [0, 1, 2, 3].filter((epoch) => JSON.stringify(sample(fill(epoch, [k], { ...OFF, freqMask: 6 }), 0)) !== JSON.stringify(clean));
+    expect(changed.length).toBeGreaterThan(0);
+    expect(fill(2, [k], { ...REFERENCE_AUDIO_AUGMENTATION, freqMask: 0, timeMask: 0 })).toEqual(fill(2, [k]));
+  });
+
   it('refuses out-of-range settings', (ctx) => {
     needAudioTools(ctx);
     expect(() => fill(0, [0], { ...REFERENCE_AUDIO_AUGMENTATION, backgroundVolume: 2 })).toThrow(/--background-volume must be in 0..1, got 2/);
     expect(() => fill(0, [0], { ...REFERENCE_AUDIO_AUGMENTATION, speedPerturbation: 0.8 })).toThrow(/--speed-perturbation must be in 0..0.5, got 0.8/);
     expect(() => fill(0, [0], { ...REFERENCE_AUDIO_AUGMENTATION, vtlp: 0.4 })).toThrow(/--vtlp must be in 0..0.3, got 0.4/);
+    expect(() => fill(0, [0], { ...REFERENCE_AUDIO_AUGMENTATION, timeMask: 2.5 })).toThrow(/--time-mask must be a whole number in 0..20, got 2.5/);
   });
 });
 

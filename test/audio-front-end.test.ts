@@ -67,6 +67,25 @@ describe('MFCC front end vs TensorFlow tf.signal (goldens)', () => {
     expect(melFilterBank(fe, 1)).toEqual(plain);
   });
 
+  it('with SpecAugment frequency masks (training only), replaces masked bands by the frame mean before the DCT', () => {
+    const clip = loadClip(join(dir, goldens.clips[0].file), fe);
+    const plain = extractor.features(clip);
+    const input = normalizeClip(Float32Array.from(clip));
+    const none = new Float32Array(extractor.featureSize);
+    extractor.mfcc(input, none, 0, new Uint8Array(fe.melBins));
+    expect(none).toEqual(plain);
+    // Every band masked: each frame's log-mel spectrum is a constant, whose DCT is c0 alone.
+    const all = new Float32Array(extractor.featureSize);
+    extractor.mfcc(input, all, 0, new Uint8Array(fe.melBins).fill(1));
+    for (let i = 0; i < all.length; i++) if (i % fe.coefficients !== 0) expect(Math.abs(all[i])).toBeLessThan(1e-9);
+    // c0 keeps the frame's mean log energy: 2·Σ/√(2N) = √(2N)·mean, the same as unmasked.
+    for (let t = 0; t < 49; t++) expect(Math.abs(all[t * fe.coefficients] - plain[t * fe.coefficients])).toBeLessThanOrEqual(1e-6 * Math.abs(plain[t * fe.coefficients]));
+    // Some bands masked: the features move, the shape stays.
+    const some = new Float32Array(extractor.featureSize);
+    extractor.mfcc(input, some, 0, Uint8Array.from({ length: fe.melBins }, (_, m) => (m >= 10 && m < 15 ? 1 : 0)));
+    expect(some).not.toEqual(plain);
+  });
+
   for (const clip of goldens.clips) {
     it(`${clip.name}: within 1e-3 of TensorFlow's float32 features (relative to the clip's feature scale)`, () => {
       const samples = loadClip(join(dir, clip.file), fe);

@@ -41,11 +41,12 @@ describe('kws-dscnn through the CLI', () => {
   it('trains on speech-commands:, exports ≤ 60 KB with its front end, evaluates without --dataset', async (ctx) => {
     needAudioTools(ctx);
     const run = join(tmp, 'run');
-    const t = await runCli(['train', '--model', 'kws-dscnn', '--dataset', `speech-commands:${tiny}`, '--limit', '48', '--batch-size', '16', '--out', run, '--quiet'], { timeoutMs: 300_000 });
+    const t = await runCli(['train', '--model', 'kws-dscnn', '--dataset', `speech-commands:${tiny}`, '--limit', '48', '--batch-size', '16', '--time-mask', '3', '--freq-mask', '2', '--l2', '1e-4', '--out', run, '--quiet'], { timeoutMs: 300_000 });
     expect(t.code, t.stderr).toBe(0);
     const info = JSON.parse(readFileSync(join(run, 'run.json'), 'utf8'));
     expect(info.audio).toEqual(MLPERF_KWS_FRONT_END);
-    expect(info.options.augmentation).toEqual({ timeShiftMs: 100, backgroundFrequency: 0.8, backgroundVolume: 0.1, speedPerturbation: 0, vtlp: 0 });
+    expect(info.options.augmentation).toEqual({ timeShiftMs: 100, backgroundFrequency: 0.8, backgroundVolume: 0.1, speedPerturbation: 0, vtlp: 0, timeMask: 3, freqMask: 2 });
+    expect(info.options.l2).toBe(1e-4);
     expect(info.classNames).toEqual(['yes', 'no', 'up', 'down', 'left', 'right', 'on', 'off', 'stop', 'go', '_silence_', '_unknown_']);
     const e = await runCli(['export', run, '--quiet']);
     expect(e.code, e.stderr).toBe(0);

@@ -9,11 +9,15 @@
 // kernel: per-channel TRANSPOSE_CONV). Each case's weights are seeded the same
 // whatever ran before it (resetInitSeeds). (That every op has cases here: test/op-registry.test.ts.)
 //
-// Measured (wasm backend, seed 0; EDGEQAT_REPORT=1 prints each case): ≥ 99.96% of the output
-// values within one step in every case, the same int8 value on 86-100% (lowest after a requantizing
-// concatenation, whose rounding differs from the float simulation: XNNPACK requantizes int8 -> int8
-// with an 8-bit ratio; the average pools, simulated with TFLite's rounding of raw int8 sums
-// (average-pool-2d.ts quantizeOutput), 99.2-99.9%, remeasured alone at a load average of 12), the same
+// The convolutions and dense layers must give the same int8 value as the simulation on ≥ 99.9% of
+// the output values: the simulation adds the bias the .tflite holds (bias-quantizer.ts); with the
+// float bias it was 98.9-99.9% (2026-12-06).
+//
+// Measured (wasm backend, seed 0, 2026-12-06; EDGEQAT_REPORT=1 prints each case): ≥ 99.96% of
+// the output values within one step in every case; the same int8 value on 89-100%: 99.98-100%
+// for the convolutions, dense layers and average pools (simulated with TFLite's rounding of raw
+// int8 sums, average-pool-2d.ts quantizeOutput), lowest after a requantizing concatenation (89%:
+// XNNPACK requantizes int8 -> int8 with an 8-bit ratio) and LeakyReLU (90-95%); the same
 // predicted class on 99.8-100% of the 500 images on both engines, LiteRT.js equal to tfjs-tflite
 // and reference-xnnpack equal to both on every output value (per-channel TRANSPOSE_CONV: LiteRT.js
 // equals the others on 99.3% of the values).
@@ -24,6 +28,9 @@ import { initBackend } from '../toolkit/engine/backend.js';
 import { qatParity } from './helpers/qat-parity.js';
 import { OP_CASES } from './op-cases/index.js';
 import { resetInitSeeds } from './op-cases/layers.js';
+
+/** Ops with an int32 bias that their whole case's output is read after. */
+const BIASED = new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED']);
 
 let train: Split;
 let test: Split;
@@ -45,6 +52,7 @@ describe('QAT -> int8 TFLite parity per op (real MNIST, real interpreter)', () =
         expect(s.subgraph.operators.map((op) => op.op)).toEqual(c.ops);
         const why = JSON.stringify(report);
         expect(report.withinOneStep, why).toBeGreaterThanOrEqual(0.99);
+        if (BIASED.has(builtin)) expect(report.identical, why).toBeGreaterThanOrEqual(0.999);
         expect(report.agreement, why).toBeGreaterThanOrEqual(0.995);
         expect(report.litertAgreement, why).toBeGreaterThanOrEqual(0.995);
         expect(report.referenceXnnpackIdentical, why).toBe(1);

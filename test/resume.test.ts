@@ -17,7 +17,8 @@ import { errorLines, runCli } from './helpers/run-cli.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'edgeqat-resume-'));
-const ARGS = ['--limit', '6000', '--epochs', '2', '--batch-size', '20', '--checkpoint-every', '50', '--backend', 'wasm'];
+// --l2: the resumed optimizer must take the penalty from run.json for the weights to match.
+const ARGS = ['--limit', '6000', '--epochs', '2', '--batch-size', '20', '--checkpoint-every', '50', '--backend', 'wasm', '--l2', '0.001'];
 
 function finalWeights(run: string): Float32Array {
   const latest = readFileSync(join(run, 'checkpoints', 'latest'), 'utf8').trim();

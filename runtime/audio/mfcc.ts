@@ -25,9 +25,11 @@ export interface FeatureExtractor {
   readonly featureSize: number;
   /**
    * MFCCs of one clip of exactly `clipSamples` values, taken as it is (no normalisation: see
-   * `normalizeClip`), written to out[offset .. offset + featureSize).
+   * `normalizeClip`), written to out[offset .. offset + featureSize). `maskedBands` (training
+   * augmentation only: SpecAugment's frequency masks) marks mel bands whose log energy is replaced
+   * by the frame's mean log energy before the DCT.
    */
-  mfcc(clip: Float32Array, out: Float32Array, offset?: number): void;
+  mfcc(clip: Float32Array, out: Float32Array, offset?: number, maskedBands?: Uint8Array): void;
   /** The whole front end on a fitted clip: peak normalisation (if the front end has it), then MFCCs. */
   features(clip: Float32Array, out?: Float32Array, offset?: number): Float32Array;
 }
@@ -111,7 +113,7 @@ export function createFeatureExtractor(fe: AudioFrontEnd, warp = 1): FeatureExtr
   const normalized = new Float32Array(fe.clipSamples);
   const { windowSamples, strideSamples, melBins, logOffset } = fe;
 
-  const mfcc = (clip: Float32Array, out: Float32Array, offset = 0) => {
+  const mfcc = (clip: Float32Array, out: Float32Array, offset = 0, maskedBands?: Uint8Array) => {
     if (clip.length !== fe.clipSamples) throw new EdgeqatError('E_OPTION', `audio front end: a clip of ${clip.length} samples, expected ${fe.clipSamples}`);
     for (let t = 0; t < frames; t++) {
       const start = t * strideSamples;
@@ -121,6 +123,12 @@ export function createFeatureExtractor(fe: AudioFrontEnd, warp = 1): FeatureExtr
         let sum = 0;
         for (let j = bandStart[m]; j < bandStart[m + 1]; j++) sum += bandWeights[j] * magnitudes[bandBins[j]];
         logMel[m] = Math.log(sum + logOffset);
+      }
+      if (maskedBands) {
+        let mean = 0;
+        for (let m = 0; m < melBins; m++) mean += logMel[m];
+        mean /= melBins;
+        for (let m = 0; m < melBins; m++) if (maskedBands[m]) logMel[m] = mean;
       }
       const base = offset + t * coefficients;
       for (let k = 0; k < coefficients; k++) {

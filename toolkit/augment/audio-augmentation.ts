@@ -10,7 +10,11 @@
 // shorter or longer vocal tract does, before the shift; and vocal tract length perturbation
 // (Jaitly and Hinton, "Vocal Tract Length Perturbation (VTLP) improves speech recognition", ICML
 // 2013 workshop), the mel filters read the spectrum warped by a factor drawn from [1 - vtlp,
-// 1 + vtlp] (in steps of 1/200), which moves the formants and keeps pitch and timing. _silence_
+// 1 + vtlp] (in steps of 1/200), which moves the formants and keeps pitch and timing; and
+// SpecAugment's masks (Park et al., "SpecAugment", Interspeech 2019): two frequency masks of up to
+// freqMask mel bands (their log energies set to the frame's mean, before the DCT) and two time
+// masks of up to timeMask frames (set to the clip's mean frame), widths and positions uniform as
+// in the paper. _silence_
 // samples get a fresh random piece of background noise every time. Seeded: what a sample becomes
 // is a pure function of (seed, epoch, sample index), so --resume repeats it exactly.
 //
@@ -19,6 +23,7 @@
 // pad-and-slice (a no-op), so every training clip there gets the same noise and no shift;
 // input_data.py, which it was adapted from, draws them per clip, as here.
 import type { AudioData, Dataset, Split } from '../../runtime/datasets/dataset.js';
+import { frameCount } from '../../runtime/audio/front-end.js';
 import { createFeatureExtractor, normalizeClip } from '../../runtime/audio/mfcc.js';
 import { EdgeqatError } from '../../runtime/errors.js';
 import { mixSeed, mulberry32 } from '../../runtime/seeded-random.js';
@@ -35,10 +40,14 @@ export interface AudioAugmentation {
   speedPerturbation: number;
   /** Largest relative warp of the frequency axis (0: off). */
   vtlp: number;
+  /** Largest width of each of the two time masks, in feature frames (0: off). */
+  timeMask: number;
+  /** Largest width of each of the two frequency masks, in mel bands (0: off). */
+  freqMask: number;
 }
 
 /** The reference defaults (kws_util.py: --time_shift_ms 100, --background_frequency 0.8, --background_volume 0.1). */
-export const REFERENCE_AUDIO_AUGMENTATION: AudioAugmentation = { timeShiftMs: 100, backgroundFrequency: 0.8, backgroundVolume: 0.1, speedPerturbation: 0, vtlp: 0 };
+export const REFERENCE_AUDIO_AUGMENTATION: AudioAugmentation = { timeShiftMs: 100, backgroundFrequency: 0.8, backgroundVolume: 0.1, speedPerturbation: 0, vtlp: 0, timeMask: 0, freqMask: 0 };
 
 export function checkAudioAugmentation(a: AudioAugmentation): void {
   const bad = (flag: string, what: string, value: number) => new EdgeqatError('E_OPTION', `${flag} must be ${what}, got ${value}`);
@@ -47,6 +56,8 @@ export function checkAudioAugmentation(a: AudioAugmentation): void {
   if (!(a.backgroundVolume >= 0 && a.backgroundVolume <= 1)) throw bad('--background-volume', 'in 0..1', a.backgroundVolume);
   if (!(a.speedPerturbation >= 0 && a.speedPerturbation <= 0.5)) throw bad('--speed-perturbation', 'in 0..0.5', a.speedPerturbation);
   if (!(a.vtlp >= 0 && a.vtlp <= 0.3)) throw bad('--vtlp', 'in 0..0.3', a.vtlp);
+  if (!(Number.isInteger(a.timeMask) && a.timeMask >= 0 && a.timeMask <= 20)) throw bad('--time-mask', 'a whole number in 0..20', a.timeMask);
+  if (!(Number.isInteger(a.freqMask) && a.freqMask >= 0 && a.freqMask <= 20)) throw bad('--freq-mask', 'a whole number in 0..20', a.freqMask);
 }
 
 export interface AudioAugmentationOptions {
@@ -57,9 +68,19 @@ export interface AudioAugmentationOptions {
   backgroundVolume?: number;
   speedPerturbation?: number;
   vtlp?: number;
+  timeMask?: number;
+  freqMask?: number;
 }
 
-const FLAGS = { timeShiftMs: '--time-shift-ms', backgroundFrequency: '--background-frequency', backgroundVolume: '--background-volume', speedPerturbation: '--speed-perturbation', vtlp: '--vtlp' } as const;
+const FLAGS = {
+  timeShiftMs: '--time-shift-ms',
+  backgroundFrequency: '--background-frequency',
+  backgroundVolume: '--background-volume',
+  speedPerturbation: '--speed-perturbation',
+  vtlp: '--vtlp',
+  timeMask: '--time-mask',
+  freqMask: '--freq-mask',
+} as const;
 
 /** The augmentation of a data set's training clips: null when off or not an audio set (whose options it refuses). */
 export function augmentationFor(opts: AudioAugmentationOptions, data: Pick<Dataset, 'name' | 'audio'>): AudioAugmentation | null {
@@ -79,6 +100,8 @@ export function augmentationFor(opts: AudioAugmentationOptions, data: Pick<Datas
     backgroundVolume: opts.backgroundVolume ?? REFERENCE_AUDIO_AUGMENTATION.backgroundVolume,
     speedPerturbation: opts.speedPerturbation ?? REFERENCE_AUDIO_AUGMENTATION.speedPerturbation,
     vtlp: opts.vtlp ?? REFERENCE_AUDIO_AUGMENTATION.vtlp,
+    timeMask: opts.timeMask ?? REFERENCE_AUDIO_AUGMENTATION.timeMask,
+    freqMask: opts.freqMask ?? REFERENCE_AUDIO_AUGMENTATION.freqMask,
   };
   checkAudioAugmentation(a);
   return a;
@@ -111,6 +134,29 @@ export function changeSpeed(src: Float32Array, dst: Float32Array, factor: number
   }
 }
 
+/** SpecAugment's masks come in twos (the paper's LibriSpeech policies: two of each). */
+const MASKS = 2;
+
+/** Marks up to MASKS masks of width [0, width] at uniform positions in `masked` (length = the axis). */
+function drawMasks(random: () => number, width: number, masked: Uint8Array): void {
+  masked.fill(0);
+  for (let m = 0; m < MASKS; m++) {
+    const w = Math.min(Math.floor(random() * (width + 1)), masked.length);
+    const start = Math.floor(random() * (masked.length - w + 1));
+    masked.fill(1, start, start + w);
+  }
+}
+
+/** Frames marked in `masked` become the clip's mean frame (SpecAugment's mean value, per coefficient). */
+function maskFrames(features: Float32Array, offset: number, frames: number, coefficients: number, masked: Uint8Array): void {
+  for (let k = 0; k < coefficients; k++) {
+    let sum = 0;
+    for (let t = 0; t < frames; t++) sum += features[offset + t * coefficients + k];
+    const mean = sum / frames;
+    for (let t = 0; t < frames; t++) if (masked[t]) features[offset + t * coefficients + k] = mean;
+  }
+}
+
 /** TrainData.fillBatch that augments the split's clips and computes their features. */
 export function audioFillBatch(split: Split, audio: AudioData, aug: AudioAugmentation, seed: number): NonNullable<TrainData['fillBatch']> {
   checkAudioAugmentation(aug);
@@ -130,6 +176,10 @@ export function audioFillBatch(split: Split, audio: AudioData, aug: AudioAugment
   const source = new Float32Array(n);
   const clip = new Float32Array(n);
   const { background } = audio;
+  const frames = frameCount(fe);
+  const coefficients = fe.coefficients;
+  const maskedFrames = new Uint8Array(frames);
+  const maskedBands = new Uint8Array(fe.melBins);
 
   /** A random one-clip piece of a random background recording. */
   const piece = (random: () => number): Float32Array => {
@@ -164,7 +214,14 @@ export function audioFillBatch(split: Split, audio: AudioData, aug: AudioAugment
       }
       // Its own generator too; 0 when off, the model's own front end.
       const warp = aug.vtlp > 0 ? Math.round(aug.vtlp * WARP_STEPS * (2 * sampleRandom(seed ^ 0x7f4a7c15, at.epoch, k)() - 1)) : 0;
-      extractorFor(warp).mfcc(clip, out, i * extractor.featureSize);
+      // SpecAugment's draws come from a generator of their own as well.
+      const masks = sampleRandom(seed ^ 0x51ed270b, at.epoch, k);
+      if (aug.freqMask > 0) drawMasks(masks, aug.freqMask, maskedBands);
+      extractorFor(warp).mfcc(clip, out, i * extractor.featureSize, aug.freqMask > 0 ? maskedBands : undefined);
+      if (aug.timeMask > 0) {
+        drawMasks(masks, aug.timeMask, maskedFrames);
+        maskFrames(out, i * extractor.featureSize, frames, coefficients, maskedFrames);
+      }
     }
   };
 }

@@ -9,14 +9,23 @@ export interface QuantizedWeights {
   scales: number[];
 }
 
+function channelIndex(shape: number[], axis: number, perChannel: boolean): (i: number) => number {
+  const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  return (i) => (perChannel ? Math.floor(i / inner) % shape[axis] : 0);
+}
+
+/** The symmetric int8 scales of `w`: one per slice of `axis` when perChannel, else one. */
+export function weightScales(w: Float32Array, shape: number[], axis: number, perChannel: boolean): number[] {
+  const channelOf = channelIndex(shape, axis, perChannel);
+  const maxAbs = new Float64Array(perChannel ? shape[axis] : 1);
+  for (let i = 0; i < w.length; i++) maxAbs[channelOf(i)] = Math.max(maxAbs[channelOf(i)], Math.abs(w[i]));
+  return Array.from(maxAbs, (m) => symmetricParams(m).scale);
+}
+
 /** Symmetric int8 [-127, 127] quantization; per slice of `axis` when perChannel, else per tensor. */
 export function quantizeWeightsPerAxis(w: Float32Array, shape: number[], axis: number, perChannel: boolean): QuantizedWeights {
-  const channels = perChannel ? shape[axis] : 1;
-  const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
-  const channelOf = (i: number) => (perChannel ? Math.floor(i / inner) % shape[axis] : 0);
-  const maxAbs = new Float64Array(channels);
-  for (let i = 0; i < w.length; i++) maxAbs[channelOf(i)] = Math.max(maxAbs[channelOf(i)], Math.abs(w[i]));
-  const scales = Array.from(maxAbs, (m) => symmetricParams(m).scale);
+  const channelOf = channelIndex(shape, axis, perChannel);
+  const scales = weightScales(w, shape, axis, perChannel);
   const values = new Int8Array(w.length);
   for (let i = 0; i < w.length; i++) {
     values[i] = clamp(roundHalfAway(f32(w[i] / scales[channelOf(i)])), INT8_WEIGHT.qmin, INT8_WEIGHT.qmax);

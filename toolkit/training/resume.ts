@@ -24,6 +24,7 @@ export function recordedOptions(settings: TrainSettings, count: number, observer
     valSplit: settings.valSplit,
     cropPadding: settings.cropPadding ?? 0,
     flip: !!settings.flip,
+    l2: settings.l2 ?? 0,
   };
 }
 
@@ -63,5 +64,8 @@ export function resumedSettings(info: RunInfo, given: TrainSettings): TrainSetti
     backgroundVolume: o.augmentation?.backgroundVolume,
     speedPerturbation: o.augmentation?.speedPerturbation ?? (o.augmentation ? 0 : undefined), // runs from before it existed had none
     vtlp: o.augmentation?.vtlp ?? (o.augmentation ? 0 : undefined), // likewise
+    timeMask: o.augmentation?.timeMask ?? (o.augmentation ? 0 : undefined),
+    freqMask: o.augmentation?.freqMask ?? (o.augmentation ? 0 : undefined),
+    l2: o.l2 ?? 0,
   };
 }

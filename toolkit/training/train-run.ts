@@ -144,7 +144,7 @@ export async function trainRun(opts: TrainSettings, hooks: TrainHooks = {}): Pro
   // Float training runs on the logits; QAT models pass them through their SOFTMAX in training.
   const trainee = settings.floatOnly ? logitsModel(model) : model;
   const schedule = settings.floatOnly ? undefined : qatScheduleHook(model, { freezeObserversAfter: settings.freezeObserversAfter, freezeBnAfter: settings.freezeBnAfter });
-  const optimizer = new JsAdam({ learningRate: settings.lr });
+  const optimizer = new JsAdam({ learningRate: settings.lr, kernelL2: settings.l2 ?? 0 });
   if (resumed) restoreOptimizer(resumed.checkpoint, model, optimizer, resumed.state);
 
   const info: RunInfo = {

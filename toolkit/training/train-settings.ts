@@ -58,4 +58,8 @@ export interface TrainSettings extends InputPreprocessingOptions {
   backgroundVolume?: number;
   speedPerturbation?: number;
   vtlp?: number;
+  timeMask?: number;
+  freqMask?: number;
+  /** L2 penalty λ·Σw² on the kernels (Keras's l2(λ)); 0 or undefined: none. */
+  l2?: number;
 }

@@ -13,6 +13,17 @@ export interface AdamConfig {
   beta1?: number;
   beta2?: number;
   epsilon?: number;
+  /**
+   * L2 penalty λ·Σw² on the kernels (Keras's kernel_regularizer l2(λ), which MLPerf Tiny's KWS
+   * reference puts on every convolution and dense kernel): 2λ·w is added to their gradients before
+   * the Adam update (coupled, as a loss term is; not AdamW's decoupled decay). 0: off.
+   */
+  kernelL2?: number;
+}
+
+/** Kernels take the L2 penalty; biases and batch-norm parameters do not (as in Keras). */
+export function isKernel(variableName: string): boolean {
+  return /(^|\/)(depthwise_)?kernel(_\d+)?$/.test(variableName);
 }
 
 interface Slot {
@@ -29,6 +40,7 @@ export class JsAdam extends tf.Optimizer {
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
+  readonly kernelL2: number;
   private step = 0;
   private readonly slots = new Map<string, Slot>();
   private readonly memory = new AdamMemory();
@@ -39,6 +51,7 @@ export class JsAdam extends tf.Optimizer {
     this.beta1 = config.beta1 ?? 0.9;
     this.beta2 = config.beta2 ?? 0.999;
     this.epsilon = config.epsilon ?? 1e-8;
+    this.kernelL2 = config.kernelL2 ?? 0;
   }
 
   private slot(name: string): Slot {
@@ -63,7 +76,13 @@ export class JsAdam extends tf.Optimizer {
     for (const { name, tensor } of grads) {
       if (tensor == null) continue;
       const s = this.slot(name);
-      this.memory.grad(s.block).set(tensor.dataSync() as Float32Array);
+      const grad = this.memory.grad(s.block);
+      grad.set(tensor.dataSync() as Float32Array);
+      if (this.kernelL2 > 0 && isKernel(name)) {
+        const params = this.memory.params(s.block);
+        const k = 2 * this.kernelL2;
+        for (let i = 0; i < grad.length; i++) grad[i] += k * params[i];
+      }
       this.memory.step(s.block, b1, b2, stepSize, sqrtBc2, eps);
       // The cpu backend keeps the array it is given (no copy): give it its own, not a view of
       // memory this optimizer rewrites next step and that detaches when it grows.
@@ -117,7 +136,7 @@ export class JsAdam extends tf.Optimizer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
+    return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, kernelL2: this.kernelL2 };
   }
 
   static override fromConfig<T extends tf.serialization.Serializable>(

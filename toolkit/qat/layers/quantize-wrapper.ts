@@ -16,6 +16,7 @@ import { BatchNormFold } from './batch-norm-fold.js';
 import type { FoldActivation } from '../kernels/batch-norm-fold-kernels.js';
 import { outputParamsOf } from './output-params.js';
 import { addObserverState, findWeight } from './weights.js';
+import { deployedBias } from '../quant/bias-quantizer.js';
 
 export interface QuantizeWrapperArgs {
   layer: Layer;
@@ -182,23 +183,37 @@ export class QuantizeWrapper extends tfl.layers.Layer {
   private forward(xs: tf.Tensor[], training: boolean): tf.Tensor {
     const bias = findWeight(this.layer, 'bias')?.read() ?? null;
     const weights: Record<string, tf.Tensor> = {};
+    const main = this.spec.quantizedWeights[0];
     if (!this.bnFold) {
       for (const w of this.spec.quantizedWeights) weights[w.name] = this.fakeQuantWeight(this.readWeight(w.name), w);
-      return this.spec.call(xs, weights, bias, this.settings);
+      const deployed = training || !bias ? bias : this.inferenceBias(this.readWeight(main.name), bias);
+      return this.spec.call(xs, weights, deployed, this.settings);
     }
-    const main = this.spec.quantizedWeights[0];
     if (training && !this.bnFrozen && this.bnFold.fused(this.settings.activation)) {
       const conv = (wq: tf.Tensor) => this.spec.call(xs, { [main.name]: wq }, null, { ...this.settings, activation: 'linear' });
       return this.bnFold.trainFused(this.readWeight(main.name), this.perChannel, conv, bias, this.settings.activation as FoldActivation);
     }
     const s = this.bnFold.scale();
-    weights[main.name] = this.fakeQuantWeight(this.bnFold.foldWeight(this.readWeight(main.name), main, s), main);
+    const folded = this.bnFold.foldWeight(this.readWeight(main.name), main, s);
+    weights[main.name] = this.fakeQuantWeight(folded, main);
     if (training && !this.bnFrozen) {
       // Batch statistics (see batch-norm-fold.ts).
       const z = this.spec.call(xs, weights, null, { ...this.settings, activation: 'linear' });
       return applyFusedActivation(this.settings.activation, this.bnFold.normalizeWithBatchStats(z, s, bias));
     }
-    return this.spec.call(xs, weights, this.bnFold.foldBias(bias, s), this.settings);
+    const foldedBias = this.bnFold.foldBias(bias, s);
+    return this.spec.call(xs, weights, training ? foldedBias : this.inferenceBias(folded, foldedBias), this.settings);
+  }
+
+  /**
+   * Outside training the bias is the int32 constant the converter writes (bias-quantizer.ts): it
+   * decides which side of a rounding step a deployed op's output lands on, and over a deep net's
+   * layers those steps change the class of near-tie samples. Float when the output is not
+   * fake-quantized (post-training calibration: no input scale yet).
+   */
+  private inferenceBias(floatWeight: tf.Tensor, bias: tf.Tensor | null): tf.Tensor | null {
+    if (!bias || !this.fakeQuantizing) return bias;
+    return deployedBias(floatWeight, bias, this.spec.quantizedWeights[0], this.perChannel, this.inputQuantParams(0).scale);
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
