@@ -10,7 +10,7 @@ import { fusedActivation, type OpSettings, type TrainerOpSpec } from '../../qat/
 import type { FusedActivation } from '../../qat/quantize-registry.js';
 import type { QuantParams } from '../../qat/quant/quant-params.js';
 import { bytesOf, type TfliteGraph } from '../tflite-graph.js';
-import { quantizeBias, quantizeWeightsPerAxis, type QuantizedWeights } from '../weight-quantization.js';
+import { quantizeBias, quantizeWeightsPerAxis, type QuantizedWeights } from '../../qat/quant/weight-quantization.js';
 
 export interface ActivationTensor {
   index: number;

@@ -5,7 +5,7 @@
 // with TFLite went from 99.03% to 100% (docs/keyword-spotting.md). Training keeps the float bias:
 // rounding moves a bias by at most s_in·s_w/2, a small part of one output step, and its gradient is the same.
 import * as tf from '@tensorflow/tfjs-core';
-import { quantizeBias, weightScales } from '../../converter/weight-quantization.js';
+import { quantizeBias, weightScales } from './weight-quantization.js';
 import type { QuantizedWeightSpec } from '../ops/trainer-op-spec.js';
 
 export function deployedBias(floatWeight: tf.Tensor, bias: tf.Tensor, spec: QuantizedWeightSpec, perChannel: boolean, inputScale: number): tf.Tensor {

@@ -1,7 +1,8 @@
-// Weight and bias quantization at export, with the same float32 formulas as the trainer's
-// fake-quant (quant-params.ts), so the int8 weights are exactly the ones training simulated.
-import { clamp, f32, roundHalfAway } from '../../runtime/quant/rounding.js';
-import { INT8_WEIGHT, symmetricParams } from '../qat/quant/quant-params.js';
+// Weight and bias quantization as the converter writes them, with the same float32 formulas as the
+// trainer's fake-quant (quant-params.ts), so the int8 weights are exactly the ones training
+// simulated; the fake-quant model's inference adds the same int32 bias (bias-quantizer.ts).
+import { clamp, f32, roundHalfAway } from '../../../runtime/quant/rounding.js';
+import { INT8_WEIGHT, symmetricParams } from './quant-params.js';
 
 export interface QuantizedWeights {
   values: Int8Array;
