@@ -17,8 +17,8 @@ import { errorLines, runCli } from './helpers/run-cli.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'edgeqat-resume-'));
-// --l2: the resumed optimizer must take the penalty from run.json for the weights to match.
-const ARGS = ['--limit', '6000', '--epochs', '2', '--batch-size', '20', '--checkpoint-every', '50', '--backend', 'wasm', '--l2', '0.001'];
+// --l2 and --label-smoothing: the resumed run must take them from run.json for the weights to match.
+const ARGS = ['--limit', '6000', '--epochs', '2', '--batch-size', '20', '--checkpoint-every', '50', '--backend', 'wasm', '--l2', '0.001', '--label-smoothing', '0.1'];
 
 function finalWeights(run: string): Float32Array {
   const latest = readFileSync(join(run, 'checkpoints', 'latest'), 'utf8').trim();

@@ -55,6 +55,11 @@ export interface TrainOptions {
   shouldStop?: () => boolean;
   /** Called before every step with the global step index (e.g. freeze schedules). */
   beforeStep?: (step: number) => void;
+  /**
+   * Label smoothing ε (Szegedy et al., "Rethinking the Inception architecture", 2016; Keras's
+   * CategoricalCrossentropy(label_smoothing)): targets (1 − ε)·one-hot + ε/classes. 0: off.
+   */
+  labelSmoothing?: number;
 }
 
 /** Position in training: `epoch` (0-based) and `stepInEpoch` steps of it done, `step` in total. */
@@ -113,6 +118,8 @@ export async function trainModel(model: tfl.LayersModel, data: TrainData, opts: 
   const varList = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const xBuf = new Float32Array(batchSize * featureSize);
   const yBuf = new Float32Array(batchSize * rowsPerSample * numClasses);
+  const smoothing = opts.labelSmoothing ?? 0;
+  const [offTarget, onTarget] = [smoothing / numClasses, 1 - smoothing + smoothing / numClasses];
   const start = performance.now();
   const pos: TrainPosition = { ...(opts.resume ?? { epoch: 0, stepInEpoch: 0, step: 0 }) };
   let windowLoss = 0;
@@ -129,13 +136,13 @@ export async function trainModel(model: tfl.LayersModel, data: TrainData, opts: 
       optimizer.learningRate = learningRateAt(schedule, opts.lr, pos.step, totalSteps);
       const s = pos.stepInEpoch;
       const n = Math.min(batchSize, data.count - s * batchSize);
-      yBuf.fill(0);
+      yBuf.fill(offTarget);
       const indices = order.subarray(s * batchSize, s * batchSize + n);
       if (data.fillBatch) data.fillBatch(indices, xBuf.subarray(0, n * featureSize), { epoch: pos.epoch, step: pos.step });
       for (let i = 0; i < n; i++) {
         const k = indices[i];
         if (!data.fillBatch) xBuf.set(data.inputs.subarray(k * featureSize, (k + 1) * featureSize), i * featureSize);
-        for (let j = 0; j < rowsPerSample; j++) yBuf[(i * rowsPerSample + j) * numClasses + data.labels[k * rowsPerSample + j]] = 1;
+        for (let j = 0; j < rowsPerSample; j++) yBuf[(i * rowsPerSample + j) * numClasses + data.labels[k * rowsPerSample + j]] = onTarget;
       }
       const loss: tf.Scalar = tf.tidy(() => {
         const x = tf.tensor(xBuf.subarray(0, n * featureSize), [n, ...inputShape]);

@@ -25,6 +25,7 @@ export function recordedOptions(settings: TrainSettings, count: number, observer
     cropPadding: settings.cropPadding ?? 0,
     flip: !!settings.flip,
     l2: settings.l2 ?? 0,
+    labelSmoothing: settings.labelSmoothing ?? 0,
   };
 }
 
@@ -67,5 +68,6 @@ export function resumedSettings(info: RunInfo, given: TrainSettings): TrainSetti
     timeMask: o.augmentation?.timeMask ?? (o.augmentation ? 0 : undefined),
     freqMask: o.augmentation?.freqMask ?? (o.augmentation ? 0 : undefined),
     l2: o.l2 ?? 0,
+    labelSmoothing: o.labelSmoothing ?? 0,
   };
 }

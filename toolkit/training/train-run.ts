@@ -189,6 +189,7 @@ export async function trainRun(opts: TrainSettings, hooks: TrainHooks = {}): Pro
         batchSize: settings.batchSize,
         lr: settings.lr,
         lrSchedule: settings.lrSchedule,
+        labelSmoothing: settings.labelSmoothing,
         seed: settings.seed,
         numClasses: data.numClasses,
         optimizer,

@@ -62,4 +62,6 @@ export interface TrainSettings extends InputPreprocessingOptions {
   freqMask?: number;
   /** L2 penalty λ·Σw² on the kernels (Keras's l2(λ)); 0 or undefined: none. */
   l2?: number;
+  /** Label smoothing ε: targets (1 − ε)·one-hot + ε/classes; 0 or undefined: none. */
+  labelSmoothing?: number;
 }

@@ -66,6 +66,7 @@ export function addTrainOptions(cmd: Command): Command {
     .option('--time-mask <frames>', 'audio sets: SpecAugment time masks, two per clip of up to this many feature frames each, seeded (default 0: off, as the reference)', numberIn('--time-mask', 0, 20))
     .option('--freq-mask <bands>', 'audio sets: SpecAugment frequency masks, two per clip of up to this many mel bands each, seeded (default 0: off, as the reference)', numberIn('--freq-mask', 0, 20))
     .option('--l2 <lambda>', "L2 penalty lambda x sum of squared kernel weights (Keras's l2(lambda); MLPerf Tiny's KWS reference uses 1e-4) (default 0: off)", numberIn('--l2', 0, 0.1))
+    .option('--label-smoothing <e>', "train towards (1 - e) x one-hot + e / classes instead of one-hot targets (Keras's label_smoothing) (default 0: off)", numberIn('--label-smoothing', 0, 0.5))
     .option('--no-dropout', "turn the model's Dropout layers off for this run (kws-dscnn has the reference's two)")
     .option('--float-only', 'train the plain float model (no QAT); saves <out>/model.json + weights.bin for --model')
     .option('--observer <kind>', `activation observer (${OBSERVER_KINDS.join(', ')})`, oneOf('--observer', OBSERVER_KINDS))
