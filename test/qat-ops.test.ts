@@ -29,7 +29,7 @@ import { qatParity } from './helpers/qat-parity.js';
 import { OP_CASES } from './op-cases/index.js';
 import { resetInitSeeds } from './op-cases/layers.js';
 
-/** Ops with an int32 bias that their whole case's output is read after. */
+/** Ops with an int32 bias: their cases' models end in a FULLY_CONNECTED, through max pools and reshapes only. */
 const BIASED = new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED']);
 
 let train: Split;

@@ -180,6 +180,7 @@ export function audioFillBatch(split: Split, audio: AudioData, aug: AudioAugment
   const coefficients = fe.coefficients;
   const maskedFrames = new Uint8Array(frames);
   const maskedBands = new Uint8Array(fe.melBins);
+  const masking = aug.freqMask > 0 || aug.timeMask > 0;
 
   /** A random one-clip piece of a random background recording. */
   const piece = (random: () => number): Float32Array => {
@@ -214,6 +215,10 @@ export function audioFillBatch(split: Split, audio: AudioData, aug: AudioAugment
       }
       // Its own generator too; 0 when off, the model's own front end.
       const warp = aug.vtlp > 0 ? Math.round(aug.vtlp * WARP_STEPS * (2 * sampleRandom(seed ^ 0x7f4a7c15, at.epoch, k)() - 1)) : 0;
+      if (!masking) {
+        extractorFor(warp).mfcc(clip, out, i * extractor.featureSize);
+        continue;
+      }
       // SpecAugment's draws come from a generator of their own as well.
       const masks = sampleRandom(seed ^ 0x51ed270b, at.epoch, k);
       if (aug.freqMask > 0) drawMasks(masks, aug.freqMask, maskedBands);

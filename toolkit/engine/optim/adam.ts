@@ -14,9 +14,9 @@ export interface AdamConfig {
   beta2?: number;
   epsilon?: number;
   /**
-   * L2 penalty λ·Σw² on the kernels (Keras's kernel_regularizer l2(λ), which MLPerf Tiny's KWS
-   * reference puts on every convolution and dense kernel): 2λ·w is added to their gradients before
-   * the Adam update (coupled, as a loss term is; not AdamW's decoupled decay). 0: off.
+   * L2 penalty λ·Σw² on the kernels (Keras's kernel_regularizer l2(λ); MLPerf Tiny's KWS
+   * reference trains with l2(1e-4)): 2λ·w is added to their gradients before the Adam update
+   * (coupled, as a loss term is; not AdamW's decoupled decay). 0: off.
    */
   kernelL2?: number;
 }
