@@ -95,7 +95,7 @@ describe('JsAdam', () => {
     expect(Math.max(...Array.from(d1, (v, i) => Math.abs(v - d3[i])))).toBeGreaterThan(0.01);
     tf.dispose([k1, b1, k2, b2, k3, b3, x, y]);
     // The names a QAT model's variables have.
-    for (const name of ['quant_conv/kernel', 'quant_block1_dw/depthwise_kernel', 'dense_Dense1/kernel_1']) expect(isKernel(name), name).toBe(true);
+    for (const name of ['quant_conv/kernel', 'quant_block1_dw/depthwise_kernel', 'quant_sep/pointwise_kernel', 'dense_Dense1/kernel_1']) expect(isKernel(name), name).toBe(true);
     for (const name of ['quant_logits/bias', 'quant_conv/gamma', 'quant_conv/beta', 'kernel_size']) expect(isKernel(name), name).toBe(false);
   });
 

@@ -21,9 +21,12 @@ export interface AdamConfig {
   kernelL2?: number;
 }
 
-/** Kernels take the L2 penalty; biases and batch-norm parameters do not (as in Keras). */
+/**
+ * Kernels take the L2 penalty (a SeparableConv2D's depthwise and pointwise ones too); biases and
+ * batch-norm parameters do not (as in Keras).
+ */
 export function isKernel(variableName: string): boolean {
-  return /(^|\/)(depthwise_)?kernel(_\d+)?$/.test(variableName);
+  return /(^|\/)((depthwise|pointwise)_)?kernel(_\d+)?$/.test(variableName);
 }
 
 interface Slot {
