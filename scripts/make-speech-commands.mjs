@@ -7,7 +7,7 @@
 // arguments make the same files (espeak-ng and sox are deterministic; sox runs with -R).
 //
 //   node scripts/make-speech-commands.mjs [--size tiny|full] [--out <dir>] [--seed N] [--jobs N] [--random-voices N]
-//       [--voice-extras] [--voices-per-folder N] [--train-scale S]
+//       [--voice-ranges p10-p90|min-max] [--voice-extras] [--voices-per-folder N] [--train-scale S]
 //
 // Layout: <out>/<word>/<voice>_nohash_<n>.wav (16 kHz 16-bit mono, 1 s; a few clips on purpose at
 // 48 kHz 24-bit stereo or 44.1 kHz float, so readers resample), validation_list.txt and
@@ -19,7 +19,7 @@
 // lines some training variants have); --train-scale S makes S times the training clips. Default --out: .cache/speech-commands-<size>. The folder is built
 // aside and renamed into place; an existing one is left alone (delete it to rebuild).
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
@@ -67,15 +67,16 @@ const RATE = 16000;
 
 function parseArgs(argv) {
   const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-  const opts = { size: 'tiny', out: undefined, seed: 1, jobs: 2, randomVoices: 0, voiceExtras: false, voicesPerFolder: 100, trainScale: 1 };
+  const opts = { size: 'tiny', out: undefined, seed: 1, jobs: 2, randomVoices: 0, voiceExtras: false, voicesPerFolder: 100, voiceRanges: 'p10-p90', trainScale: 1 };
   for (let i = 0; i < argv.length; i++) {
     const [key, value] = [argv[i], argv[i + 1]];
-    if (key === '--size' && value in SIZES) opts.size = value;
+    if (key === '--size' && Object.hasOwn(SIZES, value ?? '')) opts.size = value;
     else if (key === '--out' && value) opts.out = resolve(value);
     else if (key === '--seed' && /^\d+$/.test(value ?? '')) opts.seed = Number(value);
     else if (key === '--jobs' && /^[1-9]\d*$/.test(value ?? '')) opts.jobs = Number(value);
     else if (key === '--train-scale' && /^[1-9]$/.test(value ?? '')) opts.trainScale = Number(value);
     else if (key === '--random-voices' && /^\d+$/.test(value ?? '') && Number(value) <= 1000) opts.randomVoices = Number(value);
+    else if (key === '--voice-ranges' && Object.hasOwn(VOICE_RANGES, value ?? '')) opts.voiceRanges = value;
     else if (key === '--voices-per-folder' && /^[1-9]\d*$/.test(value ?? '') && Number(value) <= 1000) opts.voicesPerFolder = Number(value);
     else if (key === '--voice-extras') {
       opts.voiceExtras = true;
@@ -88,7 +89,7 @@ function parseArgs(argv) {
 }
 
 function usage(problem) {
-  process.stderr.write(`make-speech-commands: ${problem}\nusage: node scripts/make-speech-commands.mjs [--size tiny|full] [--out <dir>] [--seed N] [--jobs N] [--random-voices N] [--voice-extras] [--voices-per-folder N] [--train-scale 1-9]\n`);
+  process.stderr.write(`make-speech-commands: ${problem}\nusage: node scripts/make-speech-commands.mjs [--size tiny|full] [--out <dir>] [--seed N] [--jobs N] [--random-voices N] [--voice-ranges p10-p90|min-max] [--voice-extras] [--voices-per-folder N] [--train-scale 1-9]\n`);
   process.exit(2);
 }
 
@@ -163,24 +164,18 @@ async function noise(effect, seconds) {
 }
 
 // Made-up training voices: espeak-ng variant files (voices/!v) whose settings are drawn uniformly
-// between the 10th and 90th percentiles of the same settings over the 66 training variants (read
-// from their files: formant N = frequency, height, width in % of the default voice; pitch = base
-// and top in Hz), so they vary the way the training voices do, not the way any held-out one does.
-const RANDOM_VARIANT_RANGES = {
-  formantFrequency: [[65, 115], [85, 120], [92, 120], [80, 125], [30, 125], [79, 125], [10, 110], [25, 110], [34, 110]],
-  formantHeight: [[80, 200], [80, 150], [70, 120], [50, 100], [30, 103], [45, 120], [10, 100], [0, 110], [0, 100]],
-  formantWidth: [[88, 154], [70, 150], [55, 150], [65, 145], [30, 145], [20, 150], [10, 150], [25, 150], [30, 150]],
-  pitchBase: [67, 200],
-  pitchTopRatio: [1.2, 1.8],
-  voicing: [35, 165],
-  consonants: [[55, 115], [40, 125]],
-  flutter: [0, 20],
-  roughness: [0, 4],
-};
+// from scripts/speech-voice-ranges.json (formant N = frequency, height, width in % of the default
+// voice; pitch = base and top in Hz), read from the files of the 66 training variants so that the
+// made-up ones vary the way the training voices do, not the way any held-out one does:
+// - "p10-p90" (the default): between the 10th and 90th percentiles of each setting;
+// - "min-max" (--voice-ranges min-max): between its smallest and largest value, for voices as far
+//   apart as the training ones go. One exception: formant 4's frequency stops at 200%, not Lee's
+//   290%: espeak-ng 1.51 crashes (SIGSEGV) on some words above ~280% with other settings drawn
+//   from these ranges (none of 12,000 calls crashed at 200%: 300 variants, 10 words, 2 pitches, 2 speeds).
+const VOICE_RANGES = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'speech-voice-ranges.json'), 'utf8'));
 
 /** The text of one made-up variant file. */
-function randomVariant(rand, name) {
-  const r = RANDOM_VARIANT_RANGES;
+function randomVariant(rand, name, r) {
   const draw = ([lo, hi]) => Math.round(lo + rand() * (hi - lo));
   const base = draw(r.pitchBase);
   const lines = ['language variant', `name ${name}`, `gender ${base < 130 ? 'male' : 'female'}`, `pitch ${base} ${Math.round(base * (r.pitchTopRatio[0] + rand() * (r.pitchTopRatio[1] - r.pitchTopRatio[0])))}`];
@@ -219,7 +214,7 @@ function voiceExtras(rand) {
  * Private copies of espeak-ng's data (for espeak-ng --path) holding `count` made-up variants rv000,
  * rv001, ..., at most `perFolder` in each: espeak-ng lists at most 349 voices (see checkVoicesResolve).
  */
-function espeakDataWithRandomVariants(count, seed, perFolder, extras) {
+function espeakDataWithRandomVariants(count, seed, perFolder, extras, ranges) {
   const data = /Data at: (.*)$/m.exec(toolVersion('espeak-ng'))?.[1]?.trim();
   if (!data || !existsSync(data)) usage('cannot find espeak-ng\'s data folder (espeak-ng --version)');
   const rand = prng((seed ^ 0x9e3779b9) >>> 0); // its own stream: the clips' recipes draw as without it
@@ -233,7 +228,7 @@ function espeakDataWithRandomVariants(count, seed, perFolder, extras) {
       roots.push(mkdtempSync(join(tmpdir(), 'edgeqat-espeak-')));
       cpSync(data, join(roots.at(-1), 'espeak-ng-data'), { recursive: true });
     }
-    files[name] = randomVariant(rand, name) + (extras ? voiceExtras(extra) : '');
+    files[name] = randomVariant(rand, name, ranges) + (extras ? voiceExtras(extra) : '');
     rootOf[name] = roots.at(-1);
     writeFileSync(join(rootOf[name], 'espeak-ng-data', 'voices', '!v', name), files[name]);
   }
@@ -337,7 +332,7 @@ async function main() {
   mkdirSync(dirname(opts.out), { recursive: true });
   const tmp = `${opts.out}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
-  const random = opts.randomVoices > 0 ? { ...espeakDataWithRandomVariants(opts.randomVoices, opts.seed, opts.voicesPerFolder, opts.voiceExtras), perFolder: opts.voicesPerFolder } : null;
+  const random = opts.randomVoices > 0 ? { ...espeakDataWithRandomVariants(opts.randomVoices, opts.seed, opts.voicesPerFolder, opts.voiceExtras, VOICE_RANGES[opts.voiceRanges]), perFolder: opts.voicesPerFolder } : null;
   if (random) checkVoicesResolve(random);
   const variants = random ? { ...VARIANTS, train: [...VARIANTS.train, ...random.names] } : VARIANTS;
   try {
@@ -394,7 +389,7 @@ async function main() {
           otherWords: OTHER_WORDS.slice(0, size.otherWords),
           accents: ACCENTS,
           variants,
-          ...(random ? { randomVoices: { count: opts.randomVoices, perFolder: opts.voicesPerFolder, ranges: RANDOM_VARIANT_RANGES, ...(opts.voiceExtras ? { extras: VOICE_EXTRAS } : {}), files: random.files } } : {}),
+          ...(random ? { randomVoices: { count: opts.randomVoices, perFolder: opts.voicesPerFolder, rangesKind: opts.voiceRanges, ranges: VOICE_RANGES[opts.voiceRanges], ...(opts.voiceExtras ? { extras: VOICE_EXTRAS } : {}), files: random.files } } : {}),
           background: Object.keys(BACKGROUND),
         },
         null,
