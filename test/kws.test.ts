@@ -65,6 +65,36 @@ describe('kws-dscnn through the CLI', () => {
     for (const name of ['yes', 'go', '_silence_', '_unknown_']) expect(confusion).toContain(`>${name}<`);
   }, 400_000);
 
+  it('--mel-upper-hz moves the mel filters\' top: recorded in run.json and the model, whose bundle computes that front end\'s features', async (ctx) => {
+    needAudioTools(ctx);
+    const run = join(tmp, 'run-8k');
+    const t = await runCli(['train', '--model', 'kws-dscnn', '--dataset', `speech-commands:${tiny}`, '--limit', '32', '--batch-size', '16', '--mel-upper-hz', '7600', '--out', run, '--quiet'], { timeoutMs: 300_000 });
+    expect(t.code, t.stderr).toBe(0);
+    const wide = { ...MLPERF_KWS_FRONT_END, upperHz: 7600 };
+    expect(JSON.parse(readFileSync(join(run, 'run.json'), 'utf8')).audio).toEqual(wide);
+    expect((await runCli(['export', run, '--quiet'])).code).toBe(0);
+    const model = join(run, 'model.tflite');
+    expect(readPreprocessing(readTfliteFile(model), model)!.audio).toEqual(wide);
+    const out = join(tmp, 'bundle-8k');
+    expect((await runCli(['bundle', model, '--with-samples', '8', '--out', out])).code).toBe(0);
+    const r = node([join(out, 'run.js'), '--json', '--iterations', '2', '--warmup', '1']);
+    expect(r.status, r.stderr).toBe(0);
+    const sha = (fe?: typeof wide) => {
+      const x = loadDataset(`speech-commands:${tiny}`, { split: 'test', ...(fe ? { audioFrontEnd: fe } : {}) }).test!.inputs.subarray(0, 8 * 490);
+      return createHash('sha256').update(new Uint8Array(x.buffer, x.byteOffset, x.byteLength)).digest('hex');
+    };
+    expect((JSON.parse(r.stdout) as RunnerReport).samples!.features_sha256).toBe(sha(wide));
+    expect(sha(wide)).not.toBe(sha());
+  }, 400_000);
+
+  it('refuses a mel top above half the sample rate, and on image sets', async (ctx) => {
+    needAudioTools(ctx);
+    const high = await runCli(['train', '--model', 'kws-dscnn', '--dataset', `speech-commands:${tiny}`, '--mel-upper-hz', '9000', '--quiet']);
+    expect([high.code, errorLines(high.stderr)]).toEqual([2, ["edgeqat: error: --mel-upper-hz must be a number in 100..8000, got '9000'"]]);
+    const image = await runCli(['train', '--model', 'mlp', '--mel-upper-hz', '7600', '--limit', '10', '--quiet']);
+    expect([image.code, errorLines(image.stderr)]).toEqual([2, ['edgeqat: error: --mel-upper-hz applies to audio data sets (speech-commands:, wav:), not mnist']]);
+  });
+
   it('refuses augmentation options for image sets', async (ctx) => {
     needAudioTools(ctx);
     const r = await runCli(['train', '--model', 'mlp', '--time-shift-ms', '50', '--quiet']);

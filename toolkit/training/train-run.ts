@@ -11,6 +11,7 @@ import { EdgeqatError, isEdgeqatError } from '../../runtime/errors.js';
 import { silentProgress, type ProgressFactory } from '../../runtime/progress.js';
 import { AccuracyRecorder } from '../accuracy-history.js';
 import { audioFillBatch, augmentationFor } from '../augment/audio-augmentation.js';
+import { MLPERF_KWS_FRONT_END, type AudioFrontEnd } from '../../runtime/audio/front-end.js';
 import { imageAugmenter } from '../augment/image-augmentation.js';
 import { BACKENDS, initBackend } from '../engine/backend.js';
 import { JsAdam } from '../engine/optim/adam.js';
@@ -120,9 +121,11 @@ export async function trainRun(opts: TrainSettings, hooks: TrainHooks = {}): Pro
   // its channels) or its run's; else the one stated, --normalize, or the data set's own constants.
   const preset = settings.normalize === 'stats' ? undefined : settings.normalize;
   const normalization = saved ? saved.normalization : userModel ? (statedPreprocessing(opts, inputChannels(userModel)) ?? recordedPreprocessing(settings.model)) : (stated ?? preset);
-  // Audio: a resumed run computes its features with the front end it recorded.
-  const audioFrontEnd = saved?.audio;
+  // Audio: a resumed run computes its features with the front end it recorded; a new one with the
+  // reference front end, its mel range's top moved by --mel-upper-hz.
+  const audioFrontEnd = saved?.audio ?? (settings.melUpperHz === undefined ? undefined : frontEndWithUpperHz(settings.melUpperHz));
   const data = loadDataset(settings.dataset, { dataDir: settings.dataDir, valSplit, image, normalization, ...(audioFrontEnd ? { audioFrontEnd } : {}) });
+  if (settings.melUpperHz !== undefined && !data.audio) throw new EdgeqatError('E_OPTION', `--mel-upper-hz applies to audio data sets (speech-commands:, wav:), not ${data.name}`);
   const train = data.train!;
   const test = data.test!;
   const count = Math.min(settings.limit ?? train.count, train.count);
@@ -254,4 +257,13 @@ export async function trainRun(opts: TrainSettings, hooks: TrainHooks = {}): Pro
 /** The backend run.json names (runs made before `auto` meant wasm may name tensorflow). */
 function savedBackend(info: RunInfo): string {
   return (BACKENDS as readonly string[]).includes(info.backend) ? info.backend : 'auto';
+}
+
+/** The reference front end with its mel filters' top at `upperHz` (it keeps 20 Hz and 16 kHz: 8 kHz at most). */
+function frontEndWithUpperHz(upperHz: number): AudioFrontEnd {
+  const fe = MLPERF_KWS_FRONT_END;
+  if (!(upperHz > fe.lowerHz && upperHz <= fe.sampleRate / 2)) {
+    throw new EdgeqatError('E_OPTION', `--mel-upper-hz must be above ${fe.lowerHz} and at most ${fe.sampleRate / 2} (half the front end's ${fe.sampleRate} Hz), got ${upperHz}`);
+  }
+  return { ...fe, upperHz };
 }

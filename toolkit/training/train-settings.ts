@@ -60,6 +60,8 @@ export interface TrainSettings extends InputPreprocessingOptions {
   vtlp?: number;
   timeMask?: number;
   freqMask?: number;
+  /** Audio sets: the mel filters' top frequency in Hz instead of the reference front end's 4000. */
+  melUpperHz?: number;
   /** L2 penalty λ·Σw² on the kernels (Keras's l2(λ)); 0 or undefined: none. */
   l2?: number;
   /** Label smoothing ε: targets (1 − ε)·one-hot + ε/classes; 0 or undefined: none. */
