@@ -165,7 +165,7 @@ async function noise(effect, seconds) {
 
 // Made-up training voices: espeak-ng variant files (voices/!v) whose settings are drawn uniformly
 // from scripts/speech-voice-ranges.json (formant N = frequency, height, width in % of the default
-// voice; pitch = base and top in Hz), read from the files of the 66 training variants so that the
+// voice; pitch = base and top in Hz), read from the files of the training variants (VARIANTS.train) so that the
 // made-up ones vary the way the training voices do, not the way any held-out one does:
 // - "p10-p90" (the default): between the 10th and 90th percentiles of each setting;
 // - "min-max" (--voice-ranges min-max): between its smallest and largest value, for voices as far
