@@ -11,14 +11,14 @@
 // then the generator's filters (high-pass 60-300 Hz, low-pass 3.6-7.5 kHz), silence trimmed, placed
 // at a random offset in its second, peak 0.08-0.88; no added noise. _background_noise_ is the
 // source folder's (for the _silence_ samples). Seeded; generated data, kept out of git (.cache/).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { RATE, RAW16, fromS16, placeWord, prng, run, wav16 } from './speech-clip-tools.mjs';
 
 const VOICES = ['kal16', 'awb', 'rms', 'slt'];
 const KEYWORDS = ['yes', 'no', 'up', 'down', 'left', 'right', 'on', 'off', 'stop', 'go'];
-const RATE = 16000;
 
 function usage(problem) {
   process.stderr.write(`make-flite-test-split: ${problem}\nusage: node scripts/make-flite-test-split.mjs <speech-commands folder> <out> [--per-keyword N] [--per-other N] [--seed N]\n`);
@@ -39,67 +39,12 @@ function parseArgs(argv) {
   return opts;
 }
 
-/** mulberry32, as scripts/make-speech-commands.mjs. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function run(cmd, args) {
-  return new Promise((done, fail) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const out = [];
-    let err = '';
-    child.stdout.on('data', (d) => out.push(d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', (e) => fail(new Error(`${cmd}: ${e.message}`)));
-    child.on('close', (code) => (code === 0 ? done(Buffer.concat(out)) : fail(new Error(`${cmd} ${args.join(' ')}: exit ${code}: ${err.trim().split('\n').pop()}`))));
-  });
-}
-
-function wav16(x) {
-  const b = Buffer.alloc(44 + x.length * 2);
-  b.write('RIFF', 0);
-  b.writeUInt32LE(36 + x.length * 2, 4);
-  b.write('WAVEfmt ', 8);
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(1, 22);
-  b.writeUInt32LE(RATE, 24);
-  b.writeUInt32LE(RATE * 2, 28);
-  b.writeUInt16LE(2, 32);
-  b.writeUInt16LE(16, 34);
-  b.write('data', 36);
-  b.writeUInt32LE(x.length * 2, 40);
-  for (let i = 0; i < x.length; i++) b.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(x[i] * 32767))), 44 + 2 * i);
-  return b;
-}
-
 async function makeClip(r, scratch, dir) {
   const raw = join(scratch, `${r.file}.raw.wav`);
   await run('flite', ['-voice', r.voice, '--setf', `duration_stretch=${r.stretch.toFixed(3)}`, '--setf', `int_f0_target_mean=${r.f0.toFixed(0)}`, '-t', r.word, '-o', raw]);
-  const pcm = await run('sox', ['-R', raw, '-t', 'raw', '-e', 'signed', '-b', '16', '-c', '1', '-r', String(RATE), '-', 'highpass', String(r.highpass), 'lowpass', String(r.lowpass)]);
+  const pcm = await run('sox', ['-R', raw, ...RAW16, '-r', String(RATE), '-', 'highpass', String(r.highpass), 'lowpass', String(r.lowpass)]);
   rmSync(raw);
-  const x = new Float32Array(pcm.length >> 1);
-  for (let i = 0; i < x.length; i++) x[i] = pcm.readInt16LE(2 * i) / 32768;
-  let peak = 0;
-  for (const v of x) peak = Math.max(peak, Math.abs(v));
-  if (peak === 0) throw new Error(`flite said nothing for '${r.word}' (voice ${r.voice})`);
-  let first = 0;
-  let last = x.length - 1;
-  while (first < last && Math.abs(x[first]) < 0.02 * peak) first++;
-  while (last > first && Math.abs(x[last]) < 0.02 * peak) last--;
-  const word = x.subarray(first, Math.min(last + 1, first + RATE));
-  const clip = new Float32Array(RATE);
-  const start = Math.floor(r.offset * (RATE - word.length));
-  for (let i = 0; i < word.length; i++) clip[start + i] = (word[i] / peak) * r.peak;
-  writeFileSync(join(dir, r.word, r.file), wav16(clip));
+  writeFileSync(join(dir, r.word, r.file), wav16(placeWord(fromS16(pcm), r.offset, r.peak, `flite -voice ${r.voice} '${r.word}'`)));
 }
 
 async function main() {

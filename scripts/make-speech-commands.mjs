@@ -18,12 +18,13 @@
 // voices (randomVariant below; --voice-extras also gives them the tone, echo, breath and Klatt
 // lines some training variants have); --train-scale S makes S times the training clips. Default --out: .cache/speech-commands-<size>. The folder is built
 // aside and renamed into place; an existing one is left alone (delete it to rebuild).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { RATE, RAW16, fromS16, placeWord, prng, run, wav16 } from './speech-clip-tools.mjs';
 
 const KEYWORDS = ['yes', 'no', 'up', 'down', 'left', 'right', 'on', 'off', 'stop', 'go'];
 // Speech Commands v0.02's other words (the _unknown_ class).
@@ -63,7 +64,6 @@ const CLIP_NOISE = [
   ['synth', 'brownnoise', 'highpass', '60'],
   ['synth', 'pinknoise', 'band', '1500', '1200', 'tremolo', '5', '50'],
 ];
-const RATE = 16000;
 
 function parseArgs(argv) {
   const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -93,32 +93,6 @@ function usage(problem) {
   process.exit(2);
 }
 
-/** mulberry32: a small seeded PRNG (the same one edgeqat's trainer uses). */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function run(cmd, args, input) {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    const out = [];
-    let err = '';
-    child.stdout.on('data', (d) => out.push(d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', (e) => reject(new Error(`${cmd}: ${e.message}`)));
-    child.on('close', (code) => (code === 0 ? resolvePromise(Buffer.concat(out)) : reject(new Error(`${cmd} ${args.join(' ')}: exit ${code}: ${err.trim().split('\n').pop()}`))));
-    child.stdin.on('error', () => {}); // a failing child closes its stdin early; its exit code says why
-    child.stdin.end(input ?? null);
-  });
-}
-
 function checkTools() {
   for (const [tool, pkg] of [['espeak-ng', 'espeak-ng'], ['sox', 'sox']]) {
     const r = spawnSync(tool, ['--version'], { encoding: 'utf8' });
@@ -129,35 +103,6 @@ function checkTools() {
 function toolVersion(tool) {
   return spawnSync(tool, ['--version'], { encoding: 'utf8' }).stdout.trim().split('\n')[0];
 }
-
-/** 16-bit mono PCM WAV bytes. */
-function wav16(samples) {
-  const data = Buffer.alloc(samples.length * 2);
-  for (let i = 0; i < samples.length; i++) data.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(samples[i] * 32767))), 2 * i);
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0);
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write('WAVEfmt ', 8);
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(RATE, 24);
-  h.writeUInt32LE(RATE * 2, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36);
-  h.writeUInt32LE(data.length, 40);
-  return Buffer.concat([h, data]);
-}
-
-/** Raw signed 16-bit little-endian bytes -> floats in [-1, 1). */
-function fromS16(buf) {
-  const out = new Float32Array(buf.length >> 1);
-  for (let i = 0; i < out.length; i++) out[i] = buf.readInt16LE(2 * i) / 32768;
-  return out;
-}
-
-const RAW16 = ['-t', 'raw', '-e', 'signed', '-b', '16', '-c', '1'];
 
 async function noise(effect, seconds) {
   return fromS16(await run('sox', ['-R', '-n', '-r', String(RATE), ...RAW16, '-', effect[0], String(seconds), ...effect.slice(1)]));
@@ -292,16 +237,7 @@ async function makeClip(r, noisePool, dir, random) {
   const pcm = speech.subarray(speech.indexOf('data') + 8);
   const resampled = fromS16(await run('sox', ['-R', ...RAW16, '-r', String(rate), '-', ...RAW16, '-r', String(RATE), '-', 'speed', r.stretch.toFixed(4), 'highpass', String(r.highpass), 'lowpass', String(r.lowpass)], pcm.subarray(0, pcm.length & ~1)));
   // Trim espeak-ng's leading and trailing silence, place the word in the second, set its level.
-  let peak = 0;
-  for (const v of resampled) peak = Math.max(peak, Math.abs(v));
-  let first = 0;
-  let last = resampled.length - 1;
-  while (first < last && Math.abs(resampled[first]) < 0.02 * peak) first++;
-  while (last > first && Math.abs(resampled[last]) < 0.02 * peak) last--;
-  const word = resampled.subarray(first, Math.min(last + 1, first + RATE));
-  const clip = new Float32Array(RATE);
-  const start = Math.floor(r.offset * (RATE - word.length));
-  for (let i = 0; i < word.length; i++) clip[start + i] = (word[i] / peak) * r.peak;
+  const clip = placeWord(resampled, r.offset, r.peak, `espeak-ng -v ${r.voice} '${r.word}'`);
   if (r.snrDb !== null) {
     const pool = noisePool[r.noise];
     const at = Math.floor(r.noiseAt * (pool.length - RATE));

@@ -11,6 +11,7 @@ import { skipOrFail } from './needs.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const SCRIPT = join(repo, 'scripts/make-speech-commands.mjs');
+const TOOLS = join(repo, 'scripts/speech-clip-tools.mjs'); // what it imports
 /** kws-dscnn trained by hand on the full generated set (test/fixtures/kws/README.md). */
 export const KWS_FIXTURE = join(repo, 'test/fixtures/kws/kws-dscnn.tflite');
 /** The words of the streaming tests, and a voice the fixture never heard (a test-split variant). */
@@ -39,7 +40,7 @@ export function run(cmd: string, args: string[], input?: Uint8Array): Buffer {
 
 /** The tiny generated Speech Commands set (222 clips; ~15 s to make the first time). */
 export function tinySpeechCommands(): string {
-  const version = createHash('sha256').update(readFileSync(SCRIPT)).digest('hex').slice(0, 12);
+  const version = createHash('sha256').update(readFileSync(SCRIPT)).update(readFileSync(TOOLS)).digest('hex').slice(0, 12);
   const dir = join(repo, '.cache', `test-speech-commands-tiny-${version}`);
   run(process.execPath, [SCRIPT, '--size', 'tiny', '--out', dir]); // leaves an existing folder alone
   return dir;
