@@ -65,34 +65,41 @@ describe('kws-dscnn through the CLI', () => {
     for (const name of ['yes', 'go', '_silence_', '_unknown_']) expect(confusion).toContain(`>${name}<`);
   }, 400_000);
 
-  it('--mel-upper-hz moves the mel filters\' top: recorded in run.json and the model, whose bundle computes that front end\'s features', async (ctx) => {
+  it('--mel-upper-hz and --mfcc-coefficients change the front end: recorded in run.json and the model, whose input and bundle follow it', async (ctx) => {
     needAudioTools(ctx);
     const run = join(tmp, 'run-8k');
-    const t = await runCli(['train', '--model', 'kws-dscnn', '--dataset', `speech-commands:${tiny}`, '--limit', '32', '--batch-size', '16', '--mel-upper-hz', '7600', '--out', run, '--quiet'], { timeoutMs: 300_000 });
+    const t = await runCli(['train', '--model', 'kws-dscnn', '--dataset', `speech-commands:${tiny}`, '--limit', '32', '--batch-size', '16', '--mel-upper-hz', '7600', '--mfcc-coefficients', '20', '--out', run, '--quiet'], { timeoutMs: 300_000 });
     expect(t.code, t.stderr).toBe(0);
-    const wide = { ...MLPERF_KWS_FRONT_END, upperHz: 7600 };
-    expect(JSON.parse(readFileSync(join(run, 'run.json'), 'utf8')).audio).toEqual(wide);
+    const wide = { ...MLPERF_KWS_FRONT_END, upperHz: 7600, coefficients: 20 };
+    const info = JSON.parse(readFileSync(join(run, 'run.json'), 'utf8'));
+    expect([info.audio, info.sampleShape]).toEqual([wide, [49, 20, 1]]);
     expect((await runCli(['export', run, '--quiet'])).code).toBe(0);
     const model = join(run, 'model.tflite');
-    expect(readPreprocessing(readTfliteFile(model), model)!.audio).toEqual(wide);
+    const tflite = readTfliteFile(model);
+    expect(readPreprocessing(tflite, model)!.audio).toEqual(wide);
+    expect(Array.from(tflite.subgraph.tensors[tflite.subgraph.inputs[0]!]!.shape)).toEqual([1, 49, 20, 1]);
     const out = join(tmp, 'bundle-8k');
     expect((await runCli(['bundle', model, '--with-samples', '8', '--out', out])).code).toBe(0);
     const r = node([join(out, 'run.js'), '--json', '--iterations', '2', '--warmup', '1']);
     expect(r.status, r.stderr).toBe(0);
     const sha = (fe?: typeof wide) => {
-      const x = loadDataset(`speech-commands:${tiny}`, { split: 'test', ...(fe ? { audioFrontEnd: fe } : {}) }).test!.inputs.subarray(0, 8 * 490);
+      const x = loadDataset(`speech-commands:${tiny}`, { split: 'test', ...(fe ? { audioFrontEnd: fe } : {}) }).test!.inputs.subarray(0, 8 * 49 * (fe ?? MLPERF_KWS_FRONT_END).coefficients);
       return createHash('sha256').update(new Uint8Array(x.buffer, x.byteOffset, x.byteLength)).digest('hex');
     };
     expect((JSON.parse(r.stdout) as RunnerReport).samples!.features_sha256).toBe(sha(wide));
     expect(sha(wide)).not.toBe(sha());
   }, 400_000);
 
-  it('refuses a mel top above half the sample rate, and on image sets', async (ctx) => {
+  it('refuses a mel top above half the sample rate, more MFCCs than mel bins, and both on image sets', async (ctx) => {
     needAudioTools(ctx);
     const high = await runCli(['train', '--model', 'kws-dscnn', '--dataset', `speech-commands:${tiny}`, '--mel-upper-hz', '9000', '--quiet']);
     expect([high.code, errorLines(high.stderr)]).toEqual([2, ["edgeqat: error: --mel-upper-hz must be a number in 100..8000, got '9000'"]]);
     const image = await runCli(['train', '--model', 'mlp', '--mel-upper-hz', '7600', '--limit', '10', '--quiet']);
     expect([image.code, errorLines(image.stderr)]).toEqual([2, ['edgeqat: error: --mel-upper-hz applies to audio data sets (speech-commands:, wav:), not mnist']]);
+    const many = await runCli(['train', '--model', 'kws-dscnn', '--dataset', `speech-commands:${tiny}`, '--mfcc-coefficients', '41', '--quiet']);
+    expect([many.code, errorLines(many.stderr)]).toEqual([2, ["edgeqat: error: --mfcc-coefficients must be an integer in 1..40, got '41'"]]);
+    const imageMfcc = await runCli(['train', '--model', 'mlp', '--mfcc-coefficients', '20', '--limit', '10', '--quiet']);
+    expect([imageMfcc.code, errorLines(imageMfcc.stderr)]).toEqual([2, ['edgeqat: error: --mfcc-coefficients applies to audio data sets (speech-commands:, wav:), not mnist']]);
   });
 
   it('refuses augmentation options for image sets', async (ctx) => {

@@ -60,3 +60,14 @@ export function numberIn(flag: string, min: number, max: number) {
     return n;
   };
 }
+
+/** An integer in min..max. */
+export function intIn(flag: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || n < min || n > max) {
+      throw new EdgeqatError('E_OPTION', `${flag} must be an integer in ${min}..${max}, got '${value}'`);
+    }
+    return n;
+  };
+}

@@ -122,10 +122,11 @@ export async function trainRun(opts: TrainSettings, hooks: TrainHooks = {}): Pro
   const preset = settings.normalize === 'stats' ? undefined : settings.normalize;
   const normalization = saved ? saved.normalization : userModel ? (statedPreprocessing(opts, inputChannels(userModel)) ?? recordedPreprocessing(settings.model)) : (stated ?? preset);
   // Audio: a resumed run computes its features with the front end it recorded; a new one with the
-  // reference front end, its mel range's top moved by --mel-upper-hz.
-  const audioFrontEnd = saved?.audio ?? (settings.melUpperHz === undefined ? undefined : frontEndWithUpperHz(settings.melUpperHz));
+  // reference front end as --mel-upper-hz and --mfcc-coefficients change it.
+  const audioFrontEnd = saved?.audio ?? statedFrontEnd(settings);
   const data = loadDataset(settings.dataset, { dataDir: settings.dataDir, valSplit, image, normalization, ...(audioFrontEnd ? { audioFrontEnd } : {}) });
-  if (settings.melUpperHz !== undefined && !data.audio) throw new EdgeqatError('E_OPTION', `--mel-upper-hz applies to audio data sets (speech-commands:, wav:), not ${data.name}`);
+  const frontEndFlag = settings.melUpperHz !== undefined ? '--mel-upper-hz' : settings.mfccCoefficients !== undefined ? '--mfcc-coefficients' : undefined;
+  if (frontEndFlag && !data.audio) throw new EdgeqatError('E_OPTION', `${frontEndFlag} applies to audio data sets (speech-commands:, wav:), not ${data.name}`);
   const train = data.train!;
   const test = data.test!;
   const count = Math.min(settings.limit ?? train.count, train.count);
@@ -259,11 +260,20 @@ function savedBackend(info: RunInfo): string {
   return (BACKENDS as readonly string[]).includes(info.backend) ? info.backend : 'auto';
 }
 
-/** The reference front end with its mel filters' top at `upperHz` (it keeps 20 Hz and 16 kHz: 8 kHz at most). */
-function frontEndWithUpperHz(upperHz: number): AudioFrontEnd {
+/**
+ * The reference front end with the mel filters' top (it keeps 20 Hz and 16 kHz: 8 kHz at most) and
+ * the MFCCs kept per frame (at most its mel bins) the settings state; undefined when they state neither.
+ */
+function statedFrontEnd({ melUpperHz, mfccCoefficients }: TrainSettings): AudioFrontEnd | undefined {
+  if (melUpperHz === undefined && mfccCoefficients === undefined) return undefined;
   const fe = MLPERF_KWS_FRONT_END;
+  const upperHz = melUpperHz ?? fe.upperHz;
+  const coefficients = mfccCoefficients ?? fe.coefficients;
   if (!(upperHz > fe.lowerHz && upperHz <= fe.sampleRate / 2)) {
     throw new EdgeqatError('E_OPTION', `--mel-upper-hz must be above ${fe.lowerHz} and at most ${fe.sampleRate / 2} (half the front end's ${fe.sampleRate} Hz), got ${upperHz}`);
   }
-  return { ...fe, upperHz };
+  if (!(Number.isInteger(coefficients) && coefficients >= 1 && coefficients <= fe.melBins)) {
+    throw new EdgeqatError('E_OPTION', `--mfcc-coefficients must be an integer in 1..${fe.melBins} (the front end's mel bins), got ${coefficients}`);
+  }
+  return { ...fe, upperHz, coefficients };
 }

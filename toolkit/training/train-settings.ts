@@ -62,6 +62,8 @@ export interface TrainSettings extends InputPreprocessingOptions {
   freqMask?: number;
   /** Audio sets: the mel filters' top frequency in Hz instead of the reference front end's 4000. */
   melUpperHz?: number;
+  /** Audio sets: MFCCs kept per frame instead of the reference front end's 10 (the model's input is frames × this). */
+  mfccCoefficients?: number;
   /** L2 penalty λ·Σw² on the kernels (Keras's l2(λ)); 0 or undefined: none. */
   l2?: number;
   /** Label smoothing ε: targets (1 − ε)·one-hot + ε/classes; 0 or undefined: none. */
