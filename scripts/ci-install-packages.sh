@@ -6,6 +6,7 @@
 #   qemu-user-static       the emulated Raspberry Pi (arm64 Node 18 from scripts/make-pi-sysroot.sh)
 #   chromium               headless, for the report.html test
 #   espeak-ng, sox         speech synthesis and audio conversion (spoken-word data sets)
+#   flite                  a second synthesiser (the blind flite test split, scripts/make-flite-test-split.mjs)
 #   ansible                inventories and playbooks (fleet deploy)
 #   imagemagick            image conversion (image data sets)
 #   unzip                  libtensorflow out of the TensorFlow wheel (scripts/build-tfjs-node.sh)
@@ -13,7 +14,7 @@
 set -euo pipefail
 
 if [ "$#" -gt 0 ]; then packages=("$@"); else
-  packages=(dataset-fashion-mnist openssh-server qemu-user-static chromium espeak-ng sox ansible imagemagick unzip)
+  packages=(dataset-fashion-mnist openssh-server qemu-user-static chromium espeak-ng sox flite ansible imagemagick unzip)
 fi
 missing=()
 for pkg in "${packages[@]}"; do
