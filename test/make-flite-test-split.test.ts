@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect } from 'vitest';
 import { loadDataset } from '../runtime/datasets/datasets.js';
 import { itNeeding } from './helpers/needs.js';
 import { spawnAsync } from './helpers/spawn-async.js';
