@@ -8,7 +8,7 @@ export const RATE = 16000;
 /** sox's raw format for 16-bit signed mono. */
 export const RAW16 = ['-t', 'raw', '-e', 'signed', '-b', '16', '-c', '1'];
 
-/** mulberry32: a small seeded PRNG (the same one edgeqat's trainer uses). */
+/** mulberry32, as runtime/seeded-random.ts (a copy: the scripts run on plain Node, which cannot import TypeScript). */
 export function prng(seed) {
   let a = seed >>> 0;
   return () => {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EdgeqatError } from '../runtime/errors.js';
 import { readTfliteFile, readTfliteModel } from '../runtime/model-reader.js';
+import { mulberry32 as prng } from '../runtime/seeded-random.js'; // seeded, so fuzz failures reproduce
 import {
   ActivationFunctionType,
   BufferT,
@@ -83,18 +84,6 @@ function modelFileError(fn: () => unknown): EdgeqatError {
   expect(error.code).toBe('E_MODEL_FILE');
   expect(error.message).not.toMatch(/[\r\n]/);
   return error;
-}
-
-/** Small deterministic PRNG (mulberry32) so fuzz failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('readTfliteModel', () => {
