@@ -104,6 +104,24 @@ describe('MFCC front end vs TensorFlow tf.signal (goldens)', () => {
     });
   }
 
+  it('with cepstral mean normalisation, takes each coefficient but c0 to zero mean over the frames and keeps the rest', () => {
+    const frames = featureShape(fe)[0];
+    const cmn = createFeatureExtractor({ ...fe, cepstralMeanNorm: true });
+    for (const clip of goldens.clips) {
+      const samples = loadClip(join(dir, clip.file), fe);
+      const plain = extractor.features(samples);
+      const got = cmn.features(samples);
+      for (let k = 0; k < fe.coefficients; k++) {
+        let mean = 0;
+        for (let t = 0; t < frames; t++) mean += plain[t * fe.coefficients + k] / frames;
+        for (let t = 0; t < frames; t++) {
+          const want = k === 0 ? plain[t * fe.coefficients] : plain[t * fe.coefficients + k] - mean;
+          expect(Math.abs(got[t * fe.coefficients + k] - want), `${clip.name} frame ${t} c${k}`).toBeLessThan(1e-4);
+        }
+      }
+    }
+  });
+
   it('computes the same features twice (no state kept between clips)', () => {
     const a = extractor.features(loadClip(join(dir, goldens.clips[0].file), fe));
     extractor.features(loadClip(join(dir, goldens.clips[1].file), fe));
@@ -168,6 +186,12 @@ describe('front end parameters', () => {
 
   it('reads the defaults back', () => {
     expect(read(JSON.parse(JSON.stringify(fe)))).toEqual(fe);
+  });
+
+  it('reads cepstral mean normalisation when on, leaves the key out when off, refuses a non-boolean', () => {
+    expect(read({ ...fe, cepstralMeanNorm: true })).toEqual({ ...fe, cepstralMeanNorm: true });
+    expect(Object.keys(read({ ...fe, cepstralMeanNorm: false }))).not.toContain('cepstralMeanNorm');
+    expect(() => read({ ...fe, cepstralMeanNorm: 'yes' })).toThrow(/cepstralMeanNorm: expected true or false/);
   });
 
   it('peak-normalises by the largest absolute sample; silence stays zero', () => {

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../runtime/datasets/datasets.js';
 import { readPreprocessing } from '../runtime/model-metadata.js';
 import { readTfliteFile } from '../runtime/model-reader.js';
-import { MLPERF_KWS_FRONT_END } from '../runtime/audio/front-end.js';
+import { MLPERF_KWS_FRONT_END, type AudioFrontEnd } from '../runtime/audio/front-end.js';
 import { runEval } from '../toolkit/cli/commands/eval.js';
 import type { RunnerReport } from '../devices/runner/runner-report.js';
 import { errorLines, runCli } from './helpers/run-cli.js';
@@ -65,12 +65,12 @@ describe('kws-dscnn through the CLI', () => {
     for (const name of ['yes', 'go', '_silence_', '_unknown_']) expect(confusion).toContain(`>${name}<`);
   }, 400_000);
 
-  it('--mel-upper-hz and --mfcc-coefficients change the front end: recorded in run.json and the model, whose input and bundle follow it', async (ctx) => {
+  it('--mel-upper-hz, --mfcc-coefficients and --cepstral-mean-norm change the front end: recorded in run.json and the model, whose input and bundle follow it', async (ctx) => {
     needAudioTools(ctx);
     const run = join(tmp, 'run-8k');
-    const t = await runCli(['train', '--model', 'kws-dscnn', '--dataset', `speech-commands:${tiny}`, '--limit', '32', '--batch-size', '16', '--mel-upper-hz', '7600', '--mfcc-coefficients', '20', '--out', run, '--quiet'], { timeoutMs: 300_000 });
+    const t = await runCli(['train', '--model', 'kws-dscnn', '--dataset', `speech-commands:${tiny}`, '--limit', '32', '--batch-size', '16', '--mel-upper-hz', '7600', '--mfcc-coefficients', '20', '--cepstral-mean-norm', '--out', run, '--quiet'], { timeoutMs: 300_000 });
     expect(t.code, t.stderr).toBe(0);
-    const wide = { ...MLPERF_KWS_FRONT_END, upperHz: 7600, coefficients: 20 };
+    const wide = { ...MLPERF_KWS_FRONT_END, upperHz: 7600, coefficients: 20, cepstralMeanNorm: true };
     const info = JSON.parse(readFileSync(join(run, 'run.json'), 'utf8'));
     expect([info.audio, info.sampleShape]).toEqual([wide, [49, 20, 1]]);
     expect((await runCli(['export', run, '--quiet'])).code).toBe(0);
@@ -82,13 +82,14 @@ describe('kws-dscnn through the CLI', () => {
     expect((await runCli(['bundle', model, '--with-samples', '8', '--out', out])).code).toBe(0);
     const r = node([join(out, 'run.js'), '--json', '--iterations', '2', '--warmup', '1']);
     expect(r.status, r.stderr).toBe(0);
-    const sha = (fe?: typeof wide) => {
+    const sha = (fe?: AudioFrontEnd) => {
       const x = loadDataset(`speech-commands:${tiny}`, { split: 'test', ...(fe ? { audioFrontEnd: fe } : {}) }).test!.inputs.subarray(0, 8 * 49 * (fe ?? MLPERF_KWS_FRONT_END).coefficients);
       return createHash('sha256').update(new Uint8Array(x.buffer, x.byteOffset, x.byteLength)).digest('hex');
     };
     const wideSha = sha(wide);
     expect((JSON.parse(r.stdout) as RunnerReport).samples!.features_sha256).toBe(wideSha);
     expect(wideSha).not.toBe(sha());
+    expect(wideSha).not.toBe(sha({ ...wide, cepstralMeanNorm: undefined }));
   }, 400_000);
 
   it('refuses a mel top above half the sample rate, more MFCCs than mel bins, and both on image sets', async (ctx) => {
@@ -101,6 +102,8 @@ describe('kws-dscnn through the CLI', () => {
     expect([many.code, errorLines(many.stderr)]).toEqual([2, ["edgeqat: error: --mfcc-coefficients must be an integer in 1..40, got '41'"]]);
     const imageMfcc = await runCli(['train', '--model', 'mlp', '--mfcc-coefficients', '20', '--limit', '10', '--quiet']);
     expect([imageMfcc.code, errorLines(imageMfcc.stderr)]).toEqual([2, ['edgeqat: error: --mfcc-coefficients applies to audio data sets (speech-commands:, wav:), not mnist']]);
+    const imageCmn = await runCli(['train', '--model', 'mlp', '--cepstral-mean-norm', '--limit', '10', '--quiet']);
+    expect([imageCmn.code, errorLines(imageCmn.stderr)]).toEqual([2, ['edgeqat: error: --cepstral-mean-norm applies to audio data sets (speech-commands:, wav:), not mnist']]);
   });
 
   it('refuses augmentation options for image sets', async (ctx) => {

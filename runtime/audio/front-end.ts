@@ -28,6 +28,14 @@ export interface AudioFrontEnd {
   coefficients: number;
   /** Divide each clip by its largest absolute sample first (the reference divides by its maximum). */
   peakNormalize: boolean;
+  /**
+   * Cepstral mean normalisation (not in the reference; absent means off): each coefficient but the
+   * first has its mean over the clip's frames subtracted. A speaker's or a channel's fixed spectral
+   * shape adds the same amount to every frame's log-mel spectrum, so to every frame's MFCCs; the
+   * mean takes it out (Atal, JASA 1974; docs/keyword-spotting.md). c0, the frame's overall level,
+   * is kept: how loud the frames are against each other tells speech from _silence_.
+   */
+  cepstralMeanNorm?: boolean;
 }
 
 /** MLPerf Tiny KWS: 16 kHz, 1 s clips, 30 ms windows every 20 ms, 40 mel bins over 20-4000 Hz, 10 MFCCs → 49×10. */
@@ -59,6 +67,7 @@ export const FRONT_END_KEYS = [
   'logOffset',
   'coefficients',
   'peakNormalize',
+  'cepstralMeanNorm',
 ] as const;
 
 /** Bounds that keep a hostile entry from costing memory or time; real front ends are far inside. */
@@ -92,7 +101,12 @@ export function readFrontEnd(f: JsonFields): AudioFrontEnd {
   const logOffset = f.number('logOffset', Number.MIN_VALUE, 1);
   const coefficients = f.integer('coefficients', 1, melBins);
   if (frameCount({ clipSamples, windowSamples, strideSamples } as AudioFrontEnd) > 100_000) f.expected('strideSamples', 'at most 100000 frames per clip');
-  return { kind: 'mfcc', sampleRate, clipSamples, windowSamples, strideSamples, fftLength, melBins, lowerHz, upperHz, logOffset, coefficients, peakNormalize: f.boolean('peakNormalize') };
+  const cepstralMeanNorm = f.optionalBoolean('cepstralMeanNorm');
+  return {
+    kind: 'mfcc', sampleRate, clipSamples, windowSamples, strideSamples, fftLength, melBins, lowerHz, upperHz, logOffset, coefficients,
+    peakNormalize: f.boolean('peakNormalize'),
+    ...(cepstralMeanNorm ? { cepstralMeanNorm } : {}),
+  };
 }
 
 /** One line when a model's input does not hold this front end's features. */
@@ -108,6 +122,7 @@ export function describeFrontEnd(fe: AudioFrontEnd): string {
   const [frames, coefficients] = featureShape(fe);
   return (
     `MFCC ${frames}×${coefficients}: ${fe.sampleRate} Hz, ${ms(fe.clipSamples)} clips, ${ms(fe.windowSamples)} Hann windows every ${ms(fe.strideSamples)}, ` +
-    `FFT ${fe.fftLength}, ${fe.melBins} mel bins ${fe.lowerHz}-${fe.upperHz} Hz, log(x + ${fe.logOffset})${fe.peakNormalize ? ', peak-normalized clips' : ''}`
+    `FFT ${fe.fftLength}, ${fe.melBins} mel bins ${fe.lowerHz}-${fe.upperHz} Hz, log(x + ${fe.logOffset})${fe.peakNormalize ? ', peak-normalized clips' : ''}` +
+    (fe.cepstralMeanNorm ? ', cepstral mean normalised' : '')
   );
 }

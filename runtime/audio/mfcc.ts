@@ -9,6 +9,8 @@
 //   log      ln(mel + logOffset)
 //   MFCC     tf.signal.mfccs_from_log_mel_spectrograms: the unnormalised DCT-II
 //            2·Σ x[n]·cos(πk(2n+1)/2N) scaled by 1/√(2N), first `coefficients` kept
+//   CMN      only when the front end has cepstralMeanNorm (not TensorFlow's, not the reference's):
+//            each coefficient but c0 minus its mean over the clip's frames
 // All in float64 (TensorFlow computes in float32; test/audio-mfcc.test.ts checks the difference on
 // goldens made with TensorFlow 2.21, test/fixtures/audio/make-mfcc-goldens.py). The same code runs
 // in training, `eval` and the device bundle, so features are identical wherever they are made.
@@ -80,6 +82,16 @@ export function normalizeClip(clip: Float32Array): Float32Array {
   return clip;
 }
 
+/** Cepstral mean normalisation in place: coefficients 1.. of `frames` rows lose their mean over the rows. */
+function subtractFrameMeans(out: Float32Array, offset: number, frames: number, coefficients: number): void {
+  for (let k = 1; k < coefficients; k++) {
+    let sum = 0;
+    for (let t = 0; t < frames; t++) sum += out[offset + t * coefficients + k];
+    const mean = sum / frames;
+    for (let t = 0; t < frames; t++) out[offset + t * coefficients + k] -= mean;
+  }
+}
+
 /** `warp`: see melFilterBank (1, the default, is the front end a model carries). */
 export function createFeatureExtractor(fe: AudioFrontEnd, warp = 1): FeatureExtractor {
   const frames = frameCount(fe);
@@ -138,6 +150,7 @@ export function createFeatureExtractor(fe: AudioFrontEnd, warp = 1): FeatureExtr
         out[base + k] = sum;
       }
     }
+    if (fe.cepstralMeanNorm) subtractFrameMeans(out, offset, frames, coefficients);
   };
 
   return {

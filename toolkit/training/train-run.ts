@@ -122,10 +122,10 @@ export async function trainRun(opts: TrainSettings, hooks: TrainHooks = {}): Pro
   const preset = settings.normalize === 'stats' ? undefined : settings.normalize;
   const normalization = saved ? saved.normalization : userModel ? (statedPreprocessing(opts, inputChannels(userModel)) ?? recordedPreprocessing(settings.model)) : (stated ?? preset);
   // Audio: a resumed run computes its features with the front end it recorded; a new one with the
-  // reference front end as --mel-upper-hz and --mfcc-coefficients change it.
+  // reference front end as --mel-upper-hz, --mfcc-coefficients and --cepstral-mean-norm change it.
   const audioFrontEnd = saved?.audio ?? statedFrontEnd(settings);
   const data = loadDataset(settings.dataset, { dataDir: settings.dataDir, valSplit, image, normalization, ...(audioFrontEnd ? { audioFrontEnd } : {}) });
-  const frontEndFlag = settings.melUpperHz !== undefined ? '--mel-upper-hz' : settings.mfccCoefficients !== undefined ? '--mfcc-coefficients' : undefined;
+  const frontEndFlag = settings.melUpperHz !== undefined ? '--mel-upper-hz' : settings.mfccCoefficients !== undefined ? '--mfcc-coefficients' : settings.cepstralMeanNorm ? '--cepstral-mean-norm' : undefined;
   if (frontEndFlag && !data.audio) throw new EdgeqatError('E_OPTION', `${frontEndFlag} applies to audio data sets (speech-commands:, wav:), not ${data.name}`);
   const train = data.train!;
   const test = data.test!;
@@ -261,11 +261,12 @@ function savedBackend(info: RunInfo): string {
 }
 
 /**
- * The reference front end with the mel filters' top (it keeps 20 Hz and 16 kHz: 8 kHz at most) and
- * the MFCCs kept per frame (at most its mel bins) the settings state; undefined when they state neither.
+ * The reference front end with the mel filters' top (it keeps 20 Hz and 16 kHz: 8 kHz at most), the
+ * MFCCs kept per frame (at most its mel bins) and the cepstral mean normalisation the settings
+ * state; undefined when they state none of them.
  */
-function statedFrontEnd({ melUpperHz, mfccCoefficients }: TrainSettings): AudioFrontEnd | undefined {
-  if (melUpperHz === undefined && mfccCoefficients === undefined) return undefined;
+function statedFrontEnd({ melUpperHz, mfccCoefficients, cepstralMeanNorm }: TrainSettings): AudioFrontEnd | undefined {
+  if (melUpperHz === undefined && mfccCoefficients === undefined && !cepstralMeanNorm) return undefined;
   const fe = MLPERF_KWS_FRONT_END;
   const upperHz = melUpperHz ?? fe.upperHz;
   const coefficients = mfccCoefficients ?? fe.coefficients;
@@ -275,5 +276,5 @@ function statedFrontEnd({ melUpperHz, mfccCoefficients }: TrainSettings): AudioF
   if (!(Number.isInteger(coefficients) && coefficients >= 1 && coefficients <= fe.melBins)) {
     throw new EdgeqatError('E_OPTION', `--mfcc-coefficients must be an integer in 1..${fe.melBins} (the front end's mel bins), got ${coefficients}`);
   }
-  return { ...fe, upperHz, coefficients };
+  return { ...fe, upperHz, coefficients, ...(cepstralMeanNorm ? { cepstralMeanNorm } : {}) };
 }

@@ -64,6 +64,8 @@ export interface TrainSettings extends InputPreprocessingOptions {
   melUpperHz?: number;
   /** Audio sets: MFCCs kept per frame instead of the reference front end's 10 (the model's input is frames × this). */
   mfccCoefficients?: number;
+  /** Audio sets: cepstral mean normalisation in the front end (each MFCC but c0 minus its mean over the clip). */
+  cepstralMeanNorm?: boolean;
   /** L2 penalty λ·Σw² on the kernels (Keras's l2(λ)); 0 or undefined: none. */
   l2?: number;
   /** Label smoothing ε: targets (1 − ε)·one-hot + ε/classes; 0 or undefined: none. */

@@ -67,6 +67,7 @@ export function addTrainOptions(cmd: Command): Command {
     .option('--freq-mask <bands>', 'audio sets: SpecAugment frequency masks, two per clip of up to this many mel bands each, seeded (default 0: off, as the reference)', nonNegativeInt('--freq-mask'))
     .option('--mel-upper-hz <hz>', "audio sets: the mel filters' top frequency, instead of the reference front end's 4000 (recorded with the model; at most 8000, half its 16 kHz)", numberIn('--mel-upper-hz', 100, 8000))
     .option('--mfcc-coefficients <n>', "audio sets: MFCCs kept per frame, instead of the reference front end's 10 (recorded with the model; at most its 40 mel bins); the model's input becomes 49×n", intIn('--mfcc-coefficients', 1, 40))
+    .option('--cepstral-mean-norm', "audio sets: subtract each MFCC's mean over the clip's frames (c0 excepted) in the front end, against a speaker's or microphone's fixed colouring (recorded with the model; off in the reference)")
     .option('--l2 <lambda>', "L2 penalty lambda x sum of squared kernel weights (Keras's l2(lambda); MLPerf Tiny's KWS reference uses 1e-4) (default 0: off)", numberIn('--l2', 0, 0.1))
     .option('--label-smoothing <e>', "train towards (1 - e) x one-hot + e / classes instead of one-hot targets (Keras's label_smoothing) (default 0: off)", numberIn('--label-smoothing', 0, 0.5))
     .option('--no-dropout', "turn the model's Dropout layers off for this run (kws-dscnn has the reference's two)")
