@@ -27,7 +27,11 @@ def tf_features(clips, fe):
     stfts = tf.signal.stft(audio, frame_length=fe['windowSamples'], frame_step=fe['strideSamples'], fft_length=fe['fftLength'], window_fn=tf.signal.hann_window)
     mel = tf.signal.linear_to_mel_weight_matrix(fe['melBins'], stfts.shape[-1], fe['sampleRate'], float(fe['lowerHz']), float(fe['upperHz']))
     log_mel = tf.math.log(tf.tensordot(tf.abs(stfts), mel, 1) + fe['logOffset'])
-    return tf.signal.mfccs_from_log_mel_spectrograms(log_mel)[..., :fe['coefficients']].numpy()
+    mfccs = tf.signal.mfccs_from_log_mel_spectrograms(log_mel)[..., :fe['coefficients']].numpy()
+    if fe.get('cepstralMeanNorm'):
+        # edgeqat's --cepstral-mean-norm (docs/keyword-spotting.md): c1.. minus their mean over the frames.
+        mfccs[..., 1:] -= mfccs[..., 1:].mean(axis=-2, keepdims=True)
+    return mfccs
 
 
 def predict(model_path, features):
