@@ -60,6 +60,13 @@ export interface TrainOptions {
    * CategoricalCrossentropy(label_smoothing)): targets (1 − ε)·one-hot + ε/classes. 0: off.
    */
   labelSmoothing?: number;
+  /**
+   * Knowledge distillation (Hinton, Vinyals and Dean, "Distilling the knowledge in a neural
+   * network", 2015, at temperature 1): the targets become (1 − weight)·labels + weight·the
+   * teacher's class probabilities for the same batch, augmented as the student sees it.
+   * Classifiers only (one label per sample).
+   */
+  teacher?: { probabilities: (x: tf.Tensor) => tf.Tensor; weight: number };
 }
 
 /** Position in training: `epoch` (0-based) and `stepInEpoch` steps of it done, `step` in total. */
@@ -120,6 +127,8 @@ export async function trainModel(model: tfl.LayersModel, data: TrainData, opts: 
   const yBuf = new Float32Array(batchSize * rowsPerSample * numClasses);
   const smoothing = opts.labelSmoothing ?? 0;
   const [offTarget, onTarget] = [smoothing / numClasses, 1 - smoothing + smoothing / numClasses];
+  const teacher = opts.teacher;
+  if (teacher && rowsPerSample !== 1) throw new EdgeqatError('E_OPTION', '--teacher applies to classifiers (one label per sample), not per-pixel models');
   const start = performance.now();
   const pos: TrainPosition = { ...(opts.resume ?? { epoch: 0, stepInEpoch: 0, step: 0 }) };
   let windowLoss = 0;
@@ -147,7 +156,8 @@ export async function trainModel(model: tfl.LayersModel, data: TrainData, opts: 
       const loss: tf.Scalar = tf.tidy(() => {
         const x = tf.tensor(xBuf.subarray(0, n * featureSize), [n, ...inputShape]);
         const rows = n * rowsPerSample;
-        const y = tf.tensor2d(yBuf.subarray(0, rows * numClasses), [rows, numClasses]);
+        const labels = tf.tensor2d(yBuf.subarray(0, rows * numClasses), [rows, numClasses]);
+        const y = teacher ? tf.add(tf.mul(labels, 1 - teacher.weight), tf.mul(teacher.probabilities(x), teacher.weight)) : labels;
         const logits = (out: tf.Tensor) => (rowsPerSample === 1 ? out : tf.reshape(out, [rows, numClasses]));
         return optimizer.minimize(() => softmaxCrossEntropy(y, logits(model.apply(x, { training: true }) as tf.Tensor)), true, varList) as tf.Scalar;
       });

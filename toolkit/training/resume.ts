@@ -26,12 +26,16 @@ export function recordedOptions(settings: TrainSettings, count: number, observer
     flip: !!settings.flip,
     l2: settings.l2 ?? 0,
     labelSmoothing: settings.labelSmoothing ?? 0,
+    ...(settings.teacher?.length ? { teachers: settings.teacher, distillWeight: settings.distillWeight ?? DEFAULT_DISTILL_WEIGHT } : {}),
   };
 }
 
+/** The teachers' share of the targets when --distill-weight is not given. */
+export const DEFAULT_DISTILL_WEIGHT = 0.5;
+
 /** The settings a run was trained with (its run.json), for --resume; `given` fills what it lacks. */
 export function resumedSettings(info: RunInfo, given: TrainSettings): TrainSettings {
-  const o = info.options as Partial<TrainSettings> & { augmentation?: AudioAugmentation | null };
+  const o = info.options as Partial<TrainSettings> & { augmentation?: AudioAugmentation | null; teachers?: string[] };
   return {
     ...given,
     model: info.model,
@@ -69,5 +73,7 @@ export function resumedSettings(info: RunInfo, given: TrainSettings): TrainSetti
     freqMask: o.augmentation?.freqMask ?? (o.augmentation ? 0 : undefined),
     l2: o.l2 ?? 0,
     labelSmoothing: o.labelSmoothing ?? 0,
+    teacher: o.teachers,
+    distillWeight: o.distillWeight,
   };
 }

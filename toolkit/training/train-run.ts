@@ -25,7 +25,8 @@ import { floatParamCount, prepareQat, qatScheduleHook, rewriteForQat } from '../
 import { DEFAULT_ACTIVATION_OBSERVER } from '../qat/quant/observers.js';
 import { quantizationReport, type LayerQuantReport } from '../qat/quant-report.js';
 import { hasCheckpoint, loadRun, readRunInfo, readRunInfoOrNull, readRunMetricsOrNull, restoreOptimizer, saveCheckpoint, writeRunFiles, type RunInfo } from '../run-folder.js';
-import { recordedOptions, resumedSettings } from './resume.js';
+import { DEFAULT_DISTILL_WEIGHT, recordedOptions, resumedSettings } from './resume.js';
+import { loadTeachers } from './teachers.js';
 import type { TrainSettings } from './train-settings.js';
 
 /** A request to stop (SIGINT/SIGTERM): training stops at the next step and saves a checkpoint. */
@@ -167,6 +168,9 @@ export async function trainRun(opts: TrainSettings, hooks: TrainHooks = {}): Pro
     createdAt: saved?.createdAt ?? new Date().toISOString(),
     trainSeconds: resumed?.info.trainSeconds ?? 0,
   };
+  // Teachers are loaded (and checked against the student) before the run folder is written.
+  if (settings.distillWeight !== undefined && !settings.teacher?.length) throw new EdgeqatError('E_OPTION', '--distill-weight needs --teacher <run>');
+  const teachers = settings.teacher?.length ? await loadTeachers(settings.teacher, info, runDir) : null;
   const priorMetrics = resumed ? readRunMetricsOrNull(runDir) : null;
   const history: LossPoint[] = priorMetrics?.history ?? [];
   // Accuracy curves for `edgeqat report` (metrics.json: accuracy, epochAccuracy).
@@ -194,6 +198,7 @@ export async function trainRun(opts: TrainSettings, hooks: TrainHooks = {}): Pro
         lr: settings.lr,
         lrSchedule: settings.lrSchedule,
         labelSmoothing: settings.labelSmoothing,
+        ...(teachers ? { teacher: { probabilities: teachers.probabilities, weight: settings.distillWeight ?? DEFAULT_DISTILL_WEIGHT } } : {}),
         seed: settings.seed,
         numClasses: data.numClasses,
         optimizer,
@@ -222,6 +227,7 @@ export async function trainRun(opts: TrainSettings, hooks: TrainHooks = {}): Pro
     throw e;
   } finally {
     stop.dispose();
+    teachers?.dispose();
   }
   info.trainSeconds += result.seconds;
   if (result.interrupted) {

@@ -70,4 +70,8 @@ export interface TrainSettings extends InputPreprocessingOptions {
   l2?: number;
   /** Label smoothing ε: targets (1 − ε)·one-hot + ε/classes; 0 or undefined: none. */
   labelSmoothing?: number;
+  /** Knowledge distillation (--teacher, repeatable): run folders whose models' averaged probabilities join the targets. */
+  teacher?: string[];
+  /** The teachers' share of the targets (default 0.5 with teachers). */
+  distillWeight?: number;
 }

@@ -1,0 +1,60 @@
+// Teachers for knowledge distillation (`train --teacher <run> ...`): finished run folders whose
+// fake-quant models, in inference mode, give class probabilities for the student's batches. With
+// several teachers the probabilities are averaged (an ensemble's vote, softened). A teacher must
+// see the student's input as the student does: the same classes, input shape, normalisation and
+// audio front end; anything else is refused in one line before training starts.
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { resolve } from 'node:path';
+import { EdgeqatError, isEdgeqatError } from '../../runtime/errors.js';
+import { logitsModel } from '../models/logits.js';
+import { loadRun, type RunInfo } from '../run-folder.js';
+
+export interface Teachers {
+  /** Mean class probabilities of the teachers for a batch [n, ...input] → [n, classes]. */
+  probabilities(x: tf.Tensor): tf.Tensor;
+  dispose(): void;
+}
+
+/** What the student is trained on, as run.json records it. */
+type StudentView = Pick<RunInfo, 'classNames' | 'inputShape' | 'normalization' | 'audio'>;
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+export async function loadTeachers(dirs: readonly string[], student: StudentView, studentDir: string): Promise<Teachers> {
+  const models: tfl.LayersModel[] = [];
+  try {
+    for (const dir of dirs) {
+      if (resolve(dir) === resolve(studentDir)) throw new EdgeqatError('E_OPTION', `--teacher ${dir}: the run being trained cannot teach itself`);
+      const { model, info } = await loadRun(dir).catch((e: unknown) => {
+        throw isEdgeqatError(e) ? new EdgeqatError(e.code, `--teacher ${e.message}`) : e; // the message starts with the folder
+      });
+      models.push(model);
+      const mismatch = !same(info.classNames, student.classNames)
+        ? `classes ${JSON.stringify(info.classNames)}, the student's ${JSON.stringify(student.classNames)}`
+        : !same(info.inputShape, student.inputShape)
+          ? `input [${info.inputShape}], the student's [${student.inputShape}]`
+          : !same(info.audio, student.audio)
+            ? 'another audio front end than the student (--mel-upper-hz, --mfcc-coefficients, --cepstral-mean-norm)'
+            : !same(info.normalization, student.normalization)
+              ? 'another input normalisation than the student'
+              : null;
+      if (mismatch) throw new EdgeqatError('E_OPTION', `--teacher ${dir}: trained with ${mismatch}`);
+      if (info.options.floatOnly) throw new EdgeqatError('E_OPTION', `--teacher ${dir}: a --float-only run (teachers are QAT runs)`);
+    }
+  } catch (e) {
+    for (const m of models) m.dispose();
+    throw e;
+  }
+  // The logits (the QAT model's SOFTMAX applies in inference only), softmaxed here: the same
+  // probabilities without the output's 1/256 steps.
+  const logits = models.map((m) => logitsModel(m));
+  return {
+    probabilities: (x) =>
+      tf.tidy(() => {
+        const each = logits.map((m) => tf.softmax(m.apply(x, { training: false }) as tf.Tensor));
+        return each.length === 1 ? each[0] : tf.div(tf.addN(each), each.length);
+      }),
+    dispose: () => models.forEach((m) => m.dispose()),
+  };
+}
