@@ -1,4 +1,4 @@
-// Knowledge distillation (`train --teacher <run>`) through the real CLI on real MNIST digits: a
+// Knowledge distillation (`train --teacher <run>`) through the real CLI on real MNIST digits: a QAT or float
 // teacher trained on labels shifted by one class (digit d labelled d + 1 mod 10) teaches a student
 // whose own data set has the true labels. With --distill-weight 1 the student learns only from the
 // teacher, so it answers d + 1 too: proof that the teacher's probabilities, not the labels, were
@@ -80,6 +80,16 @@ describe('train --teacher (knowledge distillation)', () => {
     expect((await train(['--dataset', `idx:${truth}`, '--seed', '1', '--out', plain])).code).toBe(0);
     expect((await runCli(['export', plain, '--quiet'])).code).toBe(0);
     expect(evalAccuracy((await runCli(['eval', join(plain, 'model.tflite'), '--dataset', `idx:${truth}`])).stdout)).toBeGreaterThan(0.75);
+  }, 400_000);
+
+  it('takes a --float-only run as a teacher too', async () => {
+    const floatTeacher = join(tmp, 'float-teacher');
+    expect((await train(['--dataset', `idx:${shifted}`, '--float-only', '--out', floatTeacher])).code).toBe(0);
+    const student = join(tmp, 'float-taught');
+    const s = await train(['--dataset', `idx:${truth}`, '--teacher', floatTeacher, '--distill-weight', '1', '--seed', '1', '--out', student]);
+    expect(s.code, s.stderr).toBe(0);
+    expect((await runCli(['export', student, '--quiet'])).code).toBe(0);
+    expect(evalAccuracy((await runCli(['eval', join(student, 'model.tflite'), '--dataset', `idx:${shifted}`])).stdout)).toBeGreaterThan(0.75);
   }, 400_000);
 
   it('refuses bad teachers and options in one line, exit 2, writing no run folder', async () => {

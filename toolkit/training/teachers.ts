@@ -1,5 +1,6 @@
-// Teachers for knowledge distillation (`train --teacher <run> ...`): finished run folders whose
-// fake-quant models, in inference mode, give class probabilities for the student's batches. With
+// Teachers for knowledge distillation (`train --teacher <run> ...`): run folders whose models (a
+// QAT run's fake-quant model, or a --float-only run's float model, such as a bigger network), in
+// inference mode, give class probabilities for the student's batches. With
 // several teachers the probabilities are averaged (an ensemble's vote, softened). A teacher must
 // see the student's input as the student does: the same classes, input shape, normalisation and
 // audio front end; anything else is refused in one line before training starts.
@@ -40,13 +41,12 @@ export async function loadTeachers(dirs: readonly string[], student: StudentView
               ? 'another input normalisation than the student'
               : null;
       if (mismatch) throw new EdgeqatError('E_OPTION', `--teacher ${dir}: trained with ${mismatch}`);
-      if (info.options.floatOnly) throw new EdgeqatError('E_OPTION', `--teacher ${dir}: a --float-only run (teachers are QAT runs)`);
     }
   } catch (e) {
     for (const m of models) m.dispose();
     throw e;
   }
-  // The logits (the QAT model's SOFTMAX applies in inference only), softmaxed here: the same
+  // The logits (a QAT model's SOFTMAX applies in inference only), softmaxed here: the same
   // probabilities without the output's 1/256 steps.
   const logits = models.map((m) => logitsModel(m));
   return {

@@ -71,7 +71,7 @@ export function addTrainOptions(cmd: Command): Command {
     .option('--cepstral-mean-norm', "audio sets: subtract each MFCC's mean over the clip's frames (c0 excepted) in the front end, against a speaker's or microphone's fixed colouring (recorded with the model; off in the reference)")
     .option('--l2 <lambda>', "L2 penalty lambda x sum of squared kernel weights (Keras's l2(lambda); MLPerf Tiny's KWS reference uses 1e-4) (default 0: off)", numberIn('--l2', 0, 0.1))
     .option('--label-smoothing <e>', "train towards (1 - e) x one-hot + e / classes instead of one-hot targets (Keras's label_smoothing) (default 0: off)", numberIn('--label-smoothing', 0, 0.5))
-    .option('--teacher <run>', "knowledge distillation: a finished QAT run folder (same classes, input and front end) whose probabilities join the targets; repeat for an ensemble, whose probabilities are averaged", (dir: string, previous: string[] = []) => [...previous, dir])
+    .option('--teacher <run>', "knowledge distillation: a trained run folder (QAT or --float-only; same classes, input and front end) whose probabilities join the targets; repeat for an ensemble, whose probabilities are averaged", (dir: string, previous: string[] = []) => [...previous, dir])
     .option('--distill-weight <w>', `with --teacher: the teachers' share of the targets, (1 - w) x labels + w x teachers (default ${DEFAULT_DISTILL_WEIGHT})`, numberIn('--distill-weight', 0, 1))
     .option('--no-dropout', "turn the model's Dropout layers off for this run (kws-dscnn has the reference's two)")
     .option('--float-only', 'train the plain float model (no QAT); saves <out>/model.json + weights.bin for --model')
