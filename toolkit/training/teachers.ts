@@ -20,7 +20,10 @@ export interface Teachers {
 /** What the student is trained on, as run.json records it. */
 type StudentView = Pick<RunInfo, 'classNames' | 'inputShape' | 'normalization' | 'audio'>;
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+/** Equal as JSON, whatever the order of the objects' keys. */
+const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
+const canonical = (v: unknown) =>
+  JSON.stringify(v ?? null, (_, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([p], [q]) => (p < q ? -1 : 1))) : x));
 
 export async function loadTeachers(dirs: readonly string[], student: StudentView, studentDir: string): Promise<Teachers> {
   const models: tfl.LayersModel[] = [];
