@@ -106,6 +106,7 @@ export async function trainRun(opts: TrainSettings, hooks: TrainHooks = {}): Pro
   const saved = resumed?.info ?? restarted;
   const settings = saved ? resumedSettings(saved, opts) : opts;
   const runDir = opts.resume ?? opts.out;
+  if (settings.distillWeight !== undefined && !settings.teacher?.length) throw new EdgeqatError('E_OPTION', '--distill-weight needs --teacher <run>');
   const fromFile = isModelFile(settings.model);
   const stated = saved ? undefined : statedPreprocessing(opts);
   if (!saved && !stated && isImportedModelFile(settings.model)) throw missingPreprocessing(settings.model);
@@ -169,7 +170,6 @@ export async function trainRun(opts: TrainSettings, hooks: TrainHooks = {}): Pro
     trainSeconds: resumed?.info.trainSeconds ?? 0,
   };
   // Teachers are loaded (and checked against the student) before the run folder is written.
-  if (settings.distillWeight !== undefined && !settings.teacher?.length) throw new EdgeqatError('E_OPTION', '--distill-weight needs --teacher <run>');
   const teachers = settings.teacher?.length ? await loadTeachers(settings.teacher, info, runDir) : null;
   const priorMetrics = resumed ? readRunMetricsOrNull(runDir) : null;
   const history: LossPoint[] = priorMetrics?.history ?? [];
