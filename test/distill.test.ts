@@ -3,7 +3,7 @@
 // whose own data set has the true labels. With --distill-weight 1 the student learns only from the
 // teacher, so it answers d + 1 too: proof that the teacher's probabilities, not the labels, were
 // the targets. Bad teachers and options: one line, exit 2, no run folder left behind.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -67,8 +67,15 @@ describe('train --teacher (knowledge distillation)', () => {
     const student = join(tmp, 'student');
     const s = await train(['--dataset', `idx:${truth}`, '--teacher', teacher, '--distill-weight', '1', '--seed', '1', '--out', student]);
     expect(s.code, s.stderr).toBe(0);
-    const options = JSON.parse(readFileSync(join(student, 'run.json'), 'utf8')).options;
+    const runJson = JSON.parse(readFileSync(join(student, 'run.json'), 'utf8'));
+    const options = runJson.options;
     expect([options.teachers, options.distillWeight]).toEqual([[teacher], 1]);
+    // Teachers read back from run.json by --resume are checked like the options.
+    const tampered = join(tmp, 'tampered');
+    cpSync(student, tampered, { recursive: true });
+    writeFileSync(join(tampered, 'run.json'), JSON.stringify({ ...runJson, options: { ...options, teachers: '/' } }));
+    const resumed = await runCli(['train', '--resume', tampered, '--quiet']);
+    expect([resumed.code, errorLines(resumed.stderr)]).toEqual([2, [`edgeqat: error: ${tampered}/run.json: options.teachers must be a list of run folders, got "/"`]]);
     expect((await runCli(['export', student, '--quiet'])).code).toBe(0);
     const model = join(student, 'model.tflite');
     const onTruth = evalAccuracy((await runCli(['eval', model, '--dataset', `idx:${truth}`])).stdout);

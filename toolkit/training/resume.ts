@@ -1,4 +1,5 @@
 // A run's settings in run.json (`options`) and back: what `train --resume` continues with.
+import { resolve } from 'node:path';
 import type { AudioAugmentation } from '../augment/audio-augmentation.js';
 import type { ObserverKind } from '../qat/quant/observers.js';
 import type { RunInfo } from '../run-folder.js';
@@ -26,7 +27,8 @@ export function recordedOptions(settings: TrainSettings, count: number, observer
     flip: !!settings.flip,
     l2: settings.l2 ?? 0,
     labelSmoothing: settings.labelSmoothing ?? 0,
-    ...(settings.teacher?.length ? { teachers: settings.teacher, distillWeight: settings.distillWeight ?? DEFAULT_DISTILL_WEIGHT } : {}),
+    // Absolute, so that --resume from another working folder finds the same teachers.
+    ...(settings.teacher?.length ? { teachers: settings.teacher.map((dir) => resolve(dir)), distillWeight: settings.distillWeight ?? DEFAULT_DISTILL_WEIGHT } : {}),
   };
 }
 

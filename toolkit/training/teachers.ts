@@ -34,16 +34,14 @@ export async function loadTeachers(dirs: readonly string[], student: StudentView
         throw isEdgeqatError(e) ? new EdgeqatError(e.code, `--teacher ${e.message}`) : e; // the message starts with the folder
       });
       models.push(model);
-      const mismatch = !same(info.classNames, student.classNames)
-        ? `classes ${JSON.stringify(info.classNames)}, the student's ${JSON.stringify(student.classNames)}`
-        : !same(info.inputShape, student.inputShape)
-          ? `input [${info.inputShape}], the student's [${student.inputShape}]`
-          : !same(info.audio, student.audio)
-            ? 'another audio front end than the student (--mel-upper-hz, --mfcc-coefficients, --cepstral-mean-norm)'
-            : !same(info.normalization, student.normalization)
-              ? 'another input normalisation than the student'
-              : null;
-      if (mismatch) throw new EdgeqatError('E_OPTION', `--teacher ${dir}: trained with ${mismatch}`);
+      const checks: [unknown, unknown, string][] = [
+        [info.classNames, student.classNames, `classes ${JSON.stringify(info.classNames)}, the student's ${JSON.stringify(student.classNames)}`],
+        [info.inputShape, student.inputShape, `input [${info.inputShape}], the student's [${student.inputShape}]`],
+        [info.audio, student.audio, 'another audio front end than the student (--mel-upper-hz, --mfcc-coefficients, --cepstral-mean-norm)'],
+        [info.normalization, student.normalization, 'another input normalisation than the student'],
+      ];
+      const mismatch = checks.find(([theirs, ours]) => !same(theirs, ours));
+      if (mismatch) throw new EdgeqatError('E_OPTION', `--teacher ${dir}: trained with ${mismatch[2]}`);
     }
   } catch (e) {
     for (const m of models) m.dispose();

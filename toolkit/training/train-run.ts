@@ -106,7 +106,7 @@ export async function trainRun(opts: TrainSettings, hooks: TrainHooks = {}): Pro
   const saved = resumed?.info ?? restarted;
   const settings = saved ? resumedSettings(saved, opts) : opts;
   const runDir = opts.resume ?? opts.out;
-  if (settings.distillWeight !== undefined && !settings.teacher?.length) throw new EdgeqatError('E_OPTION', '--distill-weight needs --teacher <run>');
+  checkDistillation(settings, saved ? `${runDir}/run.json: options` : undefined);
   const fromFile = isModelFile(settings.model);
   const stated = saved ? undefined : statedPreprocessing(opts);
   if (!saved && !stated && isImportedModelFile(settings.model)) throw missingPreprocessing(settings.model);
@@ -127,7 +127,13 @@ export async function trainRun(opts: TrainSettings, hooks: TrainHooks = {}): Pro
   // reference front end as --mel-upper-hz, --mfcc-coefficients and --cepstral-mean-norm change it.
   const audioFrontEnd = saved?.audio ?? statedFrontEnd(settings);
   const data = loadDataset(settings.dataset, { dataDir: settings.dataDir, valSplit, image, normalization, ...(audioFrontEnd ? { audioFrontEnd } : {}) });
-  const frontEndFlag = settings.melUpperHz !== undefined ? '--mel-upper-hz' : settings.mfccCoefficients !== undefined ? '--mfcc-coefficients' : settings.cepstralMeanNorm ? '--cepstral-mean-norm' : undefined;
+  const frontEndFlag = (
+    [
+      ['--mel-upper-hz', settings.melUpperHz !== undefined],
+      ['--mfcc-coefficients', settings.mfccCoefficients !== undefined],
+      ['--cepstral-mean-norm', !!settings.cepstralMeanNorm],
+    ] as const
+  ).find(([, given]) => given)?.[0];
   if (frontEndFlag && !data.audio) throw new EdgeqatError('E_OPTION', `${frontEndFlag} applies to audio data sets (speech-commands:, wav:), not ${data.name}`);
   const train = data.train!;
   const test = data.test!;
@@ -259,6 +265,22 @@ export async function trainRun(opts: TrainSettings, hooks: TrainHooks = {}): Pro
     model,
     info,
   };
+}
+
+/**
+ * --teacher is a list of folder names and --distill-weight a share in [0, 1] that needs it, whether
+ * they come from the CLI, a library caller or a resumed run's run.json (`recorded` names it).
+ */
+function checkDistillation({ teacher, distillWeight }: TrainSettings, recorded?: string): void {
+  const [teacherName, weightName] = recorded ? [`${recorded}.teachers`, `${recorded}.distillWeight`] : ['--teacher', '--distill-weight'];
+  const code = recorded ? 'E_RUN_FOLDER' : 'E_OPTION';
+  if (teacher !== undefined && !(Array.isArray(teacher) && teacher.every((d) => typeof d === 'string' && d !== ''))) {
+    throw new EdgeqatError(code, `${teacherName} must be a list of run folders, got ${JSON.stringify(teacher)}`);
+  }
+  if (distillWeight !== undefined && !(typeof distillWeight === 'number' && distillWeight >= 0 && distillWeight <= 1)) {
+    throw new EdgeqatError(code, `${weightName} must be a number in 0..1, got ${JSON.stringify(distillWeight)}`);
+  }
+  if (distillWeight !== undefined && !teacher?.length) throw new EdgeqatError(code, `${weightName} needs --teacher <run>`);
 }
 
 /** The backend run.json names (runs made before `auto` meant wasm may name tensorflow). */
