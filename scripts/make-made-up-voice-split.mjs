@@ -67,13 +67,15 @@ function main() {
       if (file.endsWith('.wav') && !held.has(clip) && madeUp.has(file.slice(0, 8))) listed.push(clip);
     }
   }
-  if (!listed.some((clip) => generated.keywords.includes(clip.split('/')[0]))) usage(`${source}: no keyword clip is spoken by a made-up voice`);
+  // The loader needs clips of every keyword (a keyword folder without any is a broken set).
+  const unspoken = generated.keywords.find((word) => !listed.some((clip) => clip.startsWith(`${word}/`)));
+  if (unspoken !== undefined) usage(`${source}: no training clip of '${unspoken}' is spoken by a made-up voice (make the set with more --random-voices or a larger --train-scale)`);
 
   if (!existsSync(join(source, '_background_noise_'))) usage(`${source} has no _background_noise_ folder (the _silence_ samples are cut from it)`);
   const tmp = `${out}.tmp-${process.pid}`;
   try {
     for (const clip of listed) place(join(source, clip), join(tmp, clip));
-    for (const word of generated.otherWords) mkdirSync(join(tmp, word), { recursive: true });
+    for (const word of [...generated.keywords, ...generated.otherWords]) mkdirSync(join(tmp, word), { recursive: true });
     for (const file of readdirSync(join(source, '_background_noise_'))) place(join(source, '_background_noise_', file), join(tmp, '_background_noise_', file));
     writeFileSync(join(tmp, 'validation_list.txt'), '');
     writeFileSync(join(tmp, 'testing_list.txt'), listed.map((clip) => `${clip}\n`).join(''));
