@@ -37,7 +37,7 @@ describe('edgeqat bench', () => {
     const r = (await runBench(fixturePath('edgeqat-mlp'), { engine: 'reference', iterations: 50, warmup: 5, batch: 3 })) as BenchResult;
     expectSaneBench(r, 'reference', 3);
     expect(r.iterations).toBe(50);
-    expect(r.input).toBe('mnist test images');
+    expect(r.input).toBe('mnist test samples');
     expect(Object.keys(r).filter((k) => k.endsWith('_us'))).toEqual(['load_us', 'first_run_us', 'min_us', 'p50_us', 'p90_us', 'p99_us', 'mean_us', 'max_us']);
   });
 

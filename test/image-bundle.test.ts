@@ -72,7 +72,7 @@ describe('an image model from folder to device', () => {
     // A gray data set for the colour model: one line naming both channel counts.
     await expect(runEval(model, { dataset: 'mnist', limit: 5, quiet: true })).rejects.toThrow(/^mnist: the samples have 1 channel, the normalization has 3 values per statistic \(1 value fits; a model of 3-channel images needs a data set of such images\)$/);
     const b = await runBench(model, { engine: 'reference', iterations: 20, warmup: 2, dataset: `images:${folder}` });
-    expect('results' in b ? b.results[0] : b).toMatchObject({ input: `images:${folder} test images` });
+    expect('results' in b ? b.results[0] : b).toMatchObject({ input: `images:${folder} test samples` });
     const d = await runDebug(join(tmp, 'run'), { samples: 20 });
     expect(d.samples).toBe(20);
     await runExport(join(tmp, 'run'), { int8Io: true, quiet: true });

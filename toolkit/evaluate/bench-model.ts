@@ -63,7 +63,7 @@ function inputs(summary: ModelSummary, per: number, opts: BenchOptions): { input
   if (spec) {
     const data = testSplitFor(summary, spec, spec, opts.dataDir);
     checkInputSize(per, data, spec);
-    return { inputs: data.test!.inputs, count: data.test!.count, what: `${spec} test images` };
+    return { inputs: data.test!.inputs, count: data.test!.count, what: `${spec} test samples` };
   }
   return { inputs: seededInputs(per, RANDOM_SAMPLES), count: RANDOM_SAMPLES, what: 'random values in [0, 1)' };
 }

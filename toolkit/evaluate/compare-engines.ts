@@ -142,7 +142,7 @@ export async function compareEngines(modelPath: string, opts: CompareEnginesOpti
       const start = performance.now();
       const outputs = runAll(engine, test.inputs, count, { onProgress: (done) => progress.update(done, count) });
       const seconds = (performance.now() - start) / 1000;
-      progress.done(`${count} images in ${seconds.toFixed(2)} s`);
+      progress.done(`${count} samples in ${seconds.toFixed(2)} s`);
       if (name === 'reference') reference = outputs;
       if (name === 'reference-xnnpack') xnnpack = outputs;
 
@@ -165,7 +165,7 @@ export async function compareEngines(modelPath: string, opts: CompareEnginesOpti
         const progress = progressOf(`compare per layer (${name})`);
         const arithmetic = baseline === 'reference-xnnpack' ? 'xnnpack' : 'tflite-reference';
         engines[engines.length - 1].layers = await compareLayers(name, bytes, modelPath, test.inputs, count, (done) => progress.update(done, count), arithmetic);
-        progress.done(`${count} images`);
+        progress.done(`${count} samples`);
       }
     } finally {
       engine.dispose();

@@ -55,7 +55,7 @@ export async function evaluateModel(modelPath: string, opts: EvaluateModelOption
     const start = performance.now();
     const r = evaluateClassifier(engine, test.inputs, test.labels, count, { onProgress: (done, total) => progress.update(done, total) });
     const seconds = (performance.now() - start) / 1000;
-    progress.done(`${count} images in ${seconds.toFixed(2)} s`);
+    progress.done(`${count} samples in ${seconds.toFixed(2)} s`);
     return { model: modelPath, dataset: datasetSpec, split: load.valSplit ? 'held-out' : 'test', engine: engine.name, samples: r.samples, correct: r.correct, accuracy: r.accuracy, seconds, predictions: r.predictions };
   } finally {
     engine.dispose();

@@ -44,7 +44,7 @@ export function trainingSection(run: RunFiles, floatRun: RunFiles | null): Secti
   for (const r of runs) {
     const window = r.metrics.accuracy ?? [];
     const epochs = r.metrics.epochAccuracy ?? [];
-    if (window.length) accuracy.push({ name: `${runLabel(r)}, first ${r.metrics.accuracySamples ?? '?'} test images`, color: color(r), points: window.map((p) => ({ x: p.step, y: p.accuracy })) });
+    if (window.length) accuracy.push({ name: `${runLabel(r)}, first ${r.metrics.accuracySamples ?? '?'} test samples`, color: color(r), points: window.map((p) => ({ x: p.step, y: p.accuracy })) });
     if (epochs.length) accuracy.push({ name: `${runLabel(r)}, whole test set at epoch end (dots)`, color: color(r), points: epochs.map((p) => ({ x: p.step, y: p.accuracy })), markers: true });
   }
   const lr: LineSeries[] = runs

@@ -29,7 +29,7 @@ export function formatComparison(r: CompareEnginesResult): string {
     const x = e.vsXnnpack;
     rows.push([e.engine, e.accuracy.toFixed(4), percent(e.identical), percent(e.samePrediction), diff, steps(e.maxSteps), percent(e.differing), percent(x?.identical ?? null), steps(x?.maxSteps), e.seconds.toFixed(2)]);
   }
-  const lines = [`${r.model}: ${r.samples} ${r.dataset} test images`, formatTable(header, rows, { rule: false })];
+  const lines = [`${r.model}: ${r.samples} ${r.dataset} test samples`, formatTable(header, rows, { rule: false })];
   for (const u of r.unavailable) lines.push(`${u.engine}: cannot run this model (${u.error})`);
   for (const e of r.engines) {
     if (!e.layers) continue;
@@ -47,7 +47,7 @@ export function compareEnginesCommand(): Command {
     .argument('<model>', '.tflite file')
     .option('--dataset <spec>', "data set spec (default: the model's, else mnist)")
     .option('--data-dir <dir>', 'folder holding the data set files')
-    .option('--limit <n>', 'use the first n test images', positiveInt('--limit'))
+    .option('--limit <n>', 'use the first n test samples', positiveInt('--limit'))
     .option('--json', 'print one JSON object')
     .option('--per-layer', 'also compare every op\'s output with the reference engine\'s (alone and accumulated)')
     .option('--baseline <engine>', 'what --per-layer compares with: reference (TFLite\'s reference kernels) or reference-xnnpack (XNNPACK\'s arithmetic)', 'reference')

@@ -30,7 +30,7 @@ export function evalCommand(): Command {
     .option('--data-dir <dir>', 'folder holding the data set files')
     .option('--val-split <fraction>', "evaluate on this seeded held-out share of the training samples (default: the model's recorded split)", fraction('--val-split'))
     .option('--split-seed <n>', 'seed of --val-split (train uses its --seed)', nonNegativeInt('--split-seed'))
-    .option('--limit <n>', 'evaluate the first n test images', positiveInt('--limit'))
+    .option('--limit <n>', 'evaluate the first n test samples', positiveInt('--limit'))
     .option('--json', 'print one JSON object')
     .option('--predictions <file>', 'write the predicted class of every evaluated image (JSON array)')
     .option('--quiet', 'no progress output')
