@@ -54,6 +54,9 @@ function main() {
   const madeUpNames = Object.keys(generated?.randomVoices?.files ?? {});
   if (madeUpNames.length === 0) usage(`${source} has no made-up voices (make it with --random-voices N)`);
   if (!Array.isArray(generated.accents) || !Array.isArray(generated.keywords) || !Array.isArray(generated.otherWords)) usage(`${generatedPath}: no accents, keywords or otherWords list`);
+  // Words name folders inside <source>: nothing that could lead out of it.
+  const badWord = [...generated.keywords, ...generated.otherWords].find((word) => typeof word !== 'string' || !/^[a-z][a-z0-9-]*$/i.test(word));
+  if (badWord !== undefined) usage(`${generatedPath}: '${String(badWord).slice(0, 40)}' is not a word folder's name`);
   // File names start with the speaker's hash (make-speech-commands.mjs: <sha1(accent+variant)>_nohash_<n>.wav).
   const madeUp = new Set(generated.accents.flatMap((accent) => madeUpNames.map((name) => speaker(`${accent}+${name}`))));
   const held = new Set([...readLines(join(source, 'validation_list.txt')), ...readLines(join(source, 'testing_list.txt'))]);

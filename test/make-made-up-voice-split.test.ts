@@ -65,7 +65,7 @@ describe('make-made-up-voice-split', () => {
     expect(existsSync(join(tmp, 'no-up-voices'))).toBe(false);
   }, 300_000);
 
-  it('refuses a set without made-up voices, a folder that is not a generated set, and an existing output: one line, exit 2, nothing written', async (ctx) => {
+  it('refuses a set without made-up voices, a folder that is not a generated set, words that would lead out of the folder, and an existing output: one line, exit 2, nothing written', async (ctx) => {
     needAudioTools(ctx);
     const plain = tinySpeechCommands();
     const empty = join(tmp, 'empty');
@@ -73,11 +73,15 @@ describe('make-made-up-voice-split', () => {
     const bad = join(tmp, 'bad');
     mkdirSync(bad);
     writeFileSync(join(bad, 'GENERATED.json'), '{"randomVoices": ');
+    const outside = join(tmp, 'outside');
+    mkdirSync(outside);
+    writeFileSync(join(outside, 'GENERATED.json'), JSON.stringify({ randomVoices: { files: { rv000: '' } }, accents: ['en'], keywords: ['../..'], otherWords: [] }));
     const cases: [string[], string][] = [
       [[plain], 'need a source folder and an output folder, nothing else'],
       [[plain, join(tmp, 'x')], `${plain} has no made-up voices (make it with --random-voices N)`],
       [[empty, join(tmp, 'x')], `${empty} has no GENERATED.json (make it with scripts/make-speech-commands.mjs --random-voices N)`],
       [[bad, join(tmp, 'x')], `${join(bad, 'GENERATED.json')}: not JSON`],
+      [[outside, join(tmp, 'x')], `${join(outside, 'GENERATED.json')}: '../..' is not a word folder's name`],
       [[plain, empty], `${empty} exists; delete it to make it again`],
     ];
     for (const [args, problem] of cases) {
