@@ -11,16 +11,14 @@
 //
 // <out> holds the listed clips only (word folders, _background_noise_ for the _silence_ samples),
 // an empty validation_list.txt, testing_list.txt, and MADE-UP-VOICES.json saying what it came from.
-import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { speakerHash } from './speech-clip-tools.mjs';
 
 function usage(problem) {
   process.stderr.write(`make-made-up-voice-split: ${problem}\nusage: node scripts/make-made-up-voice-split.mjs <speech-commands folder made with --random-voices> <out>\n`);
   process.exit(2);
 }
-
-const speaker = (voice) => createHash('sha1').update(voice).digest('hex').slice(0, 8);
 
 /** Hard link, or copy where the two folders are on different file systems. */
 function place(from, to) {
@@ -31,6 +29,11 @@ function place(from, to) {
     if (e.code !== 'EXDEV') throw e;
     copyFileSync(from, to);
   }
+}
+
+/** The names of a folder's regular files (not links, not folders), sorted. */
+function regularFiles(folder) {
+  return readdirSync(folder, { withFileTypes: true }).filter((d) => d.isFile()).map((d) => d.name).sort();
 }
 
 function readLines(path) {
@@ -57,15 +60,15 @@ function main() {
   // Words name folders inside <source>: nothing that could lead out of it.
   const badWord = [...generated.keywords, ...generated.otherWords].find((word) => typeof word !== 'string' || !/^[a-z][a-z0-9-]*$/i.test(word));
   if (badWord !== undefined) usage(`${generatedPath}: '${String(badWord).slice(0, 40)}' is not a word folder's name`);
-  // File names start with the speaker's hash (make-speech-commands.mjs: <sha1(accent+variant)>_nohash_<n>.wav).
-  const madeUp = new Set(generated.accents.flatMap((accent) => madeUpNames.map((name) => speaker(`${accent}+${name}`))));
+  const madeUp = new Set(generated.accents.flatMap((accent) => madeUpNames.map((name) => speakerHash(`${accent}+${name}`))));
   const held = new Set([...readLines(join(source, 'validation_list.txt')), ...readLines(join(source, 'testing_list.txt'))]);
 
   const listed = [];
   for (const word of [...generated.keywords, ...generated.otherWords]) {
     const folder = join(source, word);
     if (!existsSync(folder)) usage(`${source} has no ${word}/ folder`);
-    for (const file of readdirSync(folder).sort()) {
+    // Regular files only: a symbolic link could lead out of <source>.
+    for (const file of regularFiles(folder)) {
       const clip = `${word}/${file}`;
       if (file.endsWith('.wav') && !held.has(clip) && madeUp.has(file.slice(0, 8))) listed.push(clip);
     }
@@ -79,7 +82,7 @@ function main() {
   try {
     for (const clip of listed) place(join(source, clip), join(tmp, clip));
     for (const word of [...generated.keywords, ...generated.otherWords]) mkdirSync(join(tmp, word), { recursive: true });
-    for (const file of readdirSync(join(source, '_background_noise_'))) place(join(source, '_background_noise_', file), join(tmp, '_background_noise_', file));
+    for (const file of regularFiles(join(source, '_background_noise_'))) place(join(source, '_background_noise_', file), join(tmp, '_background_noise_', file));
     writeFileSync(join(tmp, 'validation_list.txt'), '');
     writeFileSync(join(tmp, 'testing_list.txt'), listed.map((clip) => `${clip}\n`).join(''));
     const voices = new Set(listed.map((clip) => clip.split('/')[1].slice(0, 8)));

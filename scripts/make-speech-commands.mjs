@@ -24,7 +24,7 @@ import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RATE, RAW16, fromS16, placeWord, prng, run, wav16 } from './speech-clip-tools.mjs';
+import { RATE, RAW16, fromS16, placeWord, prng, run, speakerHash, wav16 } from './speech-clip-tools.mjs';
 
 const KEYWORDS = ['yes', 'no', 'up', 'down', 'left', 'right', 'on', 'off', 'stop', 'go'];
 // Speech Commands v0.02's other words (the _unknown_ class).
@@ -295,7 +295,7 @@ async function main() {
     // File names as Speech Commands has them: <speaker hash>_nohash_<n>.wav, n counting per speaker and word.
     const perVoice = new Map();
     for (const r of recipes) {
-      const hash = createHash('sha1').update(r.voice).digest('hex').slice(0, 8);
+      const hash = speakerHash(r.voice);
       const key = `${r.word}/${hash}`;
       const n = perVoice.get(key) ?? 0;
       perVoice.set(key, n + 1);

@@ -1,9 +1,16 @@
-// What the speech set generators share (scripts/make-speech-commands.mjs, scripts/make-flite-test-split.mjs):
-// a seeded PRNG, running a tool, 16-bit WAV bytes and placing a spoken word in its one-second clip.
+// What the speech set scripts share (scripts/make-speech-commands.mjs, scripts/make-flite-test-split.mjs,
+// scripts/make-made-up-voice-split.mjs): a seeded PRNG, running a tool, 16-bit WAV bytes, placing a
+// spoken word in its one-second clip, and the speaker hash that starts a generated clip's file name.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 
 /** The clips' sample rate (Speech Commands': 16 kHz). */
 export const RATE = 16000;
+
+/** A generated clip's speaker, as its file name starts (<hash>_nohash_<n>.wav, as Speech Commands names them): voice is `<accent>+<variant>`. */
+export function speakerHash(voice) {
+  return createHash('sha1').update(voice).digest('hex').slice(0, 8);
+}
 
 /** sox's raw format for 16-bit signed mono. */
 export const RAW16 = ['-t', 'raw', '-e', 'signed', '-b', '16', '-c', '1'];

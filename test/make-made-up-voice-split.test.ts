@@ -3,7 +3,7 @@
 // folder (hard links), which the speech-commands: loader reads; the held-out built-in voices and the
 // built-in training voices stay out; bad folders are one line, exit 2, nothing written.
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +55,18 @@ describe('make-made-up-voice-split', () => {
     // _silence_ and _unknown_: 10% of the keyword clips each (the unknown ones as far as the other words' clips go).
     const tenth = Math.ceil(keywordClips / 10);
     expect(data.test!.labels.length).toBe(keywordClips + tenth + Math.min(tenth, expected.length - keywordClips));
+
+    // A symbolic link named like a made-up voice's clip is not followed out of the folder, nor listed.
+    const linked = join(tmp, 'linked');
+    cpSync(source, linked, { recursive: true });
+    const outsideClip = join(tmp, 'outside.wav');
+    writeFileSync(outsideClip, readFileSync(join(source, expected[0])));
+    const link = `${expected[0].split('/')[0]}/${expected[0].split('/')[1].slice(0, 8)}_nohash_999.wav`;
+    symlinkSync(outsideClip, join(linked, link));
+    const linkedOut = join(tmp, 'linked-voices');
+    expect((await split(linked, linkedOut)).status).toBe(0);
+    expect(lines(linkedOut, 'testing_list.txt').sort()).toEqual(expected);
+    expect(existsSync(join(linkedOut, link))).toBe(false);
 
     // A set where no made-up voice says 'up' would make a folder the loader refuses: refused here first.
     const noUp = join(tmp, 'no-up');
